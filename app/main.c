@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * statsd-relay [EAL options] -- [relay options]
+ *
+ * Exit codes: 0 after a clean stop (signal or --exit-idle), --help, --version;
+ * 1 when EAL or the port cannot be set up; 2 for a bad flag, value or config.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "relay.h"
+#include "sr_shard_map.h"
+
+#ifndef SR_VERSION
+#define SR_VERSION "unknown"
+#endif
+
+volatile bool sr_force_quit;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	__atomic_store_n(&sr_force_quit, true, __ATOMIC_RELAXED);
+}
+
+/* Index of "--" in argv, or argc when there is none. */
+static int find_separator(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--"))
+			return i;
+	return argc;
+}
+
+static int setup_relay(struct sr_relay *r)
+{
+	const char *ids[SR_MAX_SHARDS];
+	uint32_t s;
+
+	r->port_id = r->cfg.port_id;
+	for (s = 0; s < r->cfg.n_shards; s++)
+		ids[s] = r->cfg.shards[s].id;
+	r->payload.parse.dialect = SR_DIALECT_TELEGRAF;
+	r->payload.parse.max_line = r->cfg.max_payload;
+	r->payload.key_mode = SR_KEY_NAME_TAGS;
+	r->payload.map = sr_maglev_build(ids, r->cfg.n_shards, SR_MAGLEV_DEFAULT_SIZE);
+	r->tmpl = rte_zmalloc("tmpl", r->cfg.n_shards * sizeof(*r->tmpl), RTE_CACHE_LINE_SIZE);
+	if (!r->payload.map || !r->tmpl)
+		return -1;
+	r->frame.listen_ip = r->cfg.listen.ip;
+	r->frame.listen_port = rte_cpu_to_be_16(r->cfg.listen.port);
+	r->flush_cycles = rte_get_tsc_hz() / 1000000 * r->cfg.flush_us;
+	r->idle_cycles = rte_get_tsc_hz() / 1000 * r->cfg.exit_idle_ms;
+	return 0;
+}
+
+/* After the port is up (its MAC is known): one header template per shard. */
+static void build_templates(struct sr_relay *r)
+{
+	uint32_t s;
+
+	for (s = 0; s < r->cfg.n_shards; s++) {
+		const struct sr_shard_cfg *sh = &r->cfg.shards[s];
+		sr_hdr_tmpl_init_v4(&r->tmpl[s], r->frame.port_mac, sh->mac, r->cfg.listen.ip,
+				    rte_cpu_to_be_16(r->cfg.listen.port), sh->addr.ip,
+				    rte_cpu_to_be_16(sh->addr.port));
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct sr_relay relay;
+	struct sr_relay *r = &relay;
+	char err[512];
+	int sep = find_separator(argc, argv), i, rc;
+	unsigned int lcore, n_pollers = 0;
+	bool main_polls;
+
+	/* --help/--version on the EAL side too, without starting EAL. */
+	for (i = 1; i < sep; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			sr_config_usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("statsd-relay %s\n", SR_VERSION);
+			return 0;
+		}
+	}
+	sr_config_defaults(&r->cfg);
+	switch (sr_config_parse(&r->cfg, sep < argc ? argc - sep : 1, sep < argc ? argv + sep : argv,
+				err, sizeof(err))) {
+	case SR_CONFIG_HELP:
+		sr_config_usage(stdout);
+		return 0;
+	case SR_CONFIG_VERSION:
+		printf("statsd-relay %s\n", SR_VERSION);
+		return 0;
+	case SR_CONFIG_ERROR:
+		fprintf(stderr, "statsd-relay: %s\n", err);
+		return 2;
+	case SR_CONFIG_OK:
+		break;
+	}
+
+	rc = rte_eal_init(sep, argv);
+	if (rc < 0) {
+		fprintf(stderr, "statsd-relay: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		return 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	/* One lcore polls itself; with more, workers poll and main controls. */
+	main_polls = rte_lcore_count() == 1 || r->cfg.main_polls;
+	n_pollers = rte_lcore_count() - (main_polls ? 0 : 1);
+	if (setup_relay(r) || sr_port_init(r, (uint16_t)n_pollers)) {
+		rc = 1;
+		goto out;
+	}
+	build_templates(r);
+
+	RTE_LCORE_FOREACH(lcore) {
+		bool is_main = lcore == rte_get_main_lcore();
+		struct sr_poller *p;
+		if (is_main && !main_polls)
+			continue;
+		p = rte_zmalloc_socket("poller", sizeof(*p), RTE_CACHE_LINE_SIZE,
+				       (int)rte_lcore_to_socket_id(lcore));
+		if (!p || sr_poller_init(p, r, lcore, (uint16_t)r->n_pollers, is_main)) {
+			fprintf(stderr, "statsd-relay: out of memory for lcore %u\n", lcore);
+			rc = 1;
+			goto out_port;
+		}
+		r->pollers[r->n_pollers++] = p;
+	}
+	for (i = 0; i < (int)r->n_pollers; i++)
+		if (!r->pollers[i]->is_main)
+			rte_eal_remote_launch(sr_poller_run, r->pollers[i], r->pollers[i]->lcore);
+	if (main_polls) {
+		for (i = 0; i < (int)r->n_pollers; i++)
+			if (r->pollers[i]->is_main)
+				sr_poller_run(r->pollers[i]);
+	} else {
+		sr_control_loop(r);
+	}
+	__atomic_store_n(&sr_force_quit, true, __ATOMIC_RELAXED);
+	rte_eal_mp_wait_lcore();
+	rte_delay_ms(10); /* let the NIC put the last bursts on the wire */
+
+	sr_stats_report(r, stdout);
+	rc = 0;
+	if (r->cfg.stats_json[0] && sr_stats_write_json(r, r->cfg.stats_json)) {
+		fprintf(stderr, "statsd-relay: cannot write %s\n", r->cfg.stats_json);
+		rc = 1;
+	}
+out_port:
+	sr_port_close(r);
+out:
+	rte_eal_cleanup();
+	return rc;
+}

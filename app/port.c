@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Port set-up: one RX and one TX queue per poller, RX checksum offloads when
+ * the port has them (else the worker verifies in software), nothing assumed
+ * that the PMD does not offer.
+ */
+#include <rte_ethdev.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include "relay.h"
+
+#define RX_DESC 1024
+#define TX_DESC 1024
+#define POOL_CACHE 256
+
+int sr_port_init(struct sr_relay *r, uint16_t n_queues)
+{
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	struct rte_ether_addr mac;
+	uint16_t port = r->port_id, rxd = RX_DESC, txd = TX_DESC, q;
+	uint64_t want_rx = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+	uint32_t n_mbufs, room;
+	int rc;
+
+	if (!rte_eth_dev_is_valid_port(port)) {
+		fprintf(stderr, "statsd-relay: port %u does not exist (%u ports)\n", port,
+			rte_eth_dev_count_avail());
+		return -1;
+	}
+	rc = rte_eth_dev_info_get(port, &info);
+	if (rc)
+		return rc;
+	if (info.max_rx_queues < n_queues || info.max_tx_queues < n_queues) {
+		fprintf(stderr,
+			"statsd-relay: port %u has %u RX / %u TX queues, %u pollers need one each\n",
+			port, info.max_rx_queues, info.max_tx_queues, n_queues);
+		return -1;
+	}
+	conf.rxmode.offloads = want_rx & info.rx_offload_capa;
+	r->rx_ip_cksum = conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+	r->rx_udp_cksum = conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+	if (n_queues > 1 && info.flow_type_rss_offloads) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
+	}
+
+	/* Enough for every ring, every open per-shard packet and the caches. */
+	n_mbufs = n_queues * (rxd + txd + r->cfg.n_shards + 2 * SR_BURST + POOL_CACHE) + 1024;
+	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE,
+		       RTE_PKTMBUF_HEADROOM + SR_HDR_V4_LEN + r->cfg.max_payload);
+	r->pool = rte_pktmbuf_pool_create("sr_pool", n_mbufs, POOL_CACHE, 0, (uint16_t)room,
+					  rte_eth_dev_socket_id(port));
+	if (!r->pool) {
+		fprintf(stderr, "statsd-relay: cannot create a pool of %u mbufs: %s\n", n_mbufs,
+			rte_strerror(rte_errno));
+		return -1;
+	}
+
+	rc = rte_eth_dev_configure(port, n_queues, n_queues, &conf);
+	if (rc == 0)
+		rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &rxd, &txd);
+	for (q = 0; rc == 0 && q < n_queues; q++) {
+		struct rte_eth_rxconf rxq = info.default_rxconf;
+		struct rte_eth_txconf txq = info.default_txconf;
+		rxq.offloads = conf.rxmode.offloads;
+		rc = rte_eth_rx_queue_setup(port, q, rxd, rte_eth_dev_socket_id(port), &rxq,
+					    r->pool);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(port, q, txd, rte_eth_dev_socket_id(port), &txq);
+	}
+	if (rc == 0)
+		rc = rte_eth_dev_start(port);
+	if (rc == 0)
+		rc = rte_eth_macaddr_get(port, &mac);
+	if (rc) {
+		fprintf(stderr, "statsd-relay: port %u set-up failed: %s\n", port, rte_strerror(-rc));
+		return -1;
+	}
+	memcpy(r->frame.port_mac, mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	return 0;
+}
+
+void sr_port_close(struct sr_relay *r)
+{
+	rte_eth_dev_stop(r->port_id);
+	rte_eth_dev_close(r->port_id);
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * State shared by the app's pieces. The control side (main lcore) builds a
+ * struct sr_relay before the pollers start; pollers only read it. Each
+ * poller owns one struct sr_poller and is its only writer.
+ */
+#ifndef SR_APP_RELAY_H
+#define SR_APP_RELAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+
+#include "sr_config.h"
+#include "sr_counters.h"
+#include "sr_frame.h"
+#include "sr_payload.h"
+#include "sr_rewrite.h"
+
+#define SR_BURST 32
+#define SR_REFS_MAX 256		 /* valid lines held per scan step */
+#define SR_SCRATCH_LEN 65536 /* linear copy of a multi-segment datagram */
+
+/* A per-shard outgoing packet being filled with copied lines. */
+struct sr_pending {
+	struct rte_mbuf *m; /* NULL when none is open */
+	uint32_t len;	    /* payload bytes so far */
+	uint32_t lines;
+	uint64_t deadline; /* TSC by which it is sent even if not full */
+};
+
+struct sr_poller {
+	unsigned int lcore;
+	uint16_t rxq, txq;
+	bool is_main;
+	const struct sr_relay *relay;
+	struct rte_eth_dev_tx_buffer *txb;
+	struct sr_counters ctr;
+	struct sr_shard_counters *shard_ctr; /* [n_shards] */
+	struct sr_pending *pending;	     /* [n_shards] */
+	uint32_t n_pending;
+	uint64_t start_tsc;
+	uint64_t last_rx_tsc; /* read by the main lcore for --exit-idle */
+	uint64_t next_flush_tsc;
+	uint8_t *scratch;
+	struct sr_line_ref refs[SR_REFS_MAX];
+} __rte_cache_aligned;
+
+struct sr_relay {
+	struct sr_config cfg;
+	uint16_t port_id;
+	struct rte_mempool *pool;
+	struct sr_frame_ctx frame;
+	struct sr_payload_cfg payload; /* .map is where a reload will publish a new table */
+	struct sr_hdr_tmpl *tmpl;      /* [n_shards] */
+	bool rx_ip_cksum, rx_udp_cksum; /* the port verifies these on RX */
+	uint64_t flush_cycles;
+	uint64_t idle_cycles;
+	unsigned int n_pollers;
+	struct sr_poller *pollers[RTE_MAX_LCORE];
+};
+
+/* Set by SIGINT/SIGTERM or --exit-idle; pollers stop at their next turn. */
+extern volatile bool sr_force_quit;
+
+/* worker.c */
+int sr_poller_init(struct sr_poller *p, const struct sr_relay *r, unsigned int lcore,
+		   uint16_t queue, bool is_main);
+int sr_poller_run(void *arg);
+void sr_control_loop(const struct sr_relay *r);
+
+/* port.c */
+int sr_port_init(struct sr_relay *r, uint16_t n_queues);
+void sr_port_close(struct sr_relay *r);
+
+/* stats.c */
+void sr_stats_report(const struct sr_relay *r, FILE *out);
+int sr_stats_write_json(const struct sr_relay *r, const char *file);
+
+#endif

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counters at exit: per-poller figures summed, printed as a table and written
+ * as JSON (--stats-json). The names are the interface: add, never rename.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+
+#include "relay.h"
+
+struct totals {
+	struct sr_counters c;
+	struct sr_shard_counters *shards;
+	struct rte_eth_stats port;
+	double elapsed_s;
+};
+
+static int sum_up(const struct sr_relay *r, struct totals *t)
+{
+	uint32_t n = r->cfg.n_shards, s, d;
+	uint64_t first = UINT64_MAX;
+	unsigned int i;
+
+	memset(t, 0, sizeof(*t));
+	t->shards = calloc(n, sizeof(*t->shards));
+	if (!t->shards)
+		return -1;
+	for (i = 0; i < r->n_pollers; i++) {
+		const struct sr_poller *p = r->pollers[i];
+		t->c.frames_in += p->ctr.frames_in;
+		t->c.lines_in += p->ctr.lines_in;
+		t->c.lines_out += p->ctr.lines_out;
+		t->c.packets_out += p->ctr.packets_out;
+		t->c.packets_in_place += p->ctr.packets_in_place;
+		for (d = 0; d < SR_DROP__COUNT; d++)
+			t->c.drops[d] += p->ctr.drops[d];
+		for (s = 0; s < n; s++) {
+			t->shards[s].lines += p->shard_ctr[s].lines;
+			t->shards[s].packets += p->shard_ctr[s].packets;
+			t->shards[s].bytes += p->shard_ctr[s].bytes;
+		}
+		first = RTE_MIN(first, p->start_tsc);
+	}
+	if (first != UINT64_MAX)
+		t->elapsed_s = (double)(rte_rdtsc() - first) / (double)rte_get_tsc_hz();
+	rte_eth_stats_get(r->port_id, &t->port);
+	return 0;
+}
+
+void sr_stats_report(const struct sr_relay *r, FILE *out)
+{
+	struct totals t;
+	uint64_t line_drops = 0, frame_drops = 0;
+	uint32_t s;
+	int d;
+
+	if (sum_up(r, &t))
+		return;
+	for (d = 0; d < SR_DROP__COUNT; d++) {
+		if (sr_drop_is_line(d))
+			line_drops += t.c.drops[d];
+		else
+			frame_drops += t.c.drops[d];
+	}
+	fprintf(out,
+		"\nstatsd-relay: %.3f s, %" PRIu64 " frames in, %" PRIu64 " lines in, %" PRIu64
+		" lines out in %" PRIu64 " packets (%" PRIu64 " forwarded in place)\n",
+		t.elapsed_s, t.c.frames_in, t.c.lines_in, t.c.lines_out, t.c.packets_out,
+		t.c.packets_in_place);
+	fprintf(out, "\n  %-4s %-24s %12s %10s %12s\n", "#", "shard", "lines", "packets",
+		"bytes");
+	for (s = 0; s < r->cfg.n_shards; s++)
+		fprintf(out, "  %-4u %-24s %12" PRIu64 " %10" PRIu64 " %12" PRIu64 "\n", s,
+			r->cfg.shards[s].id, t.shards[s].lines, t.shards[s].packets,
+			t.shards[s].bytes);
+	fprintf(out, "\n  drops: %" PRIu64 " frames, %" PRIu64 " lines\n", frame_drops,
+		line_drops);
+	for (d = 0; d < SR_DROP__COUNT; d++)
+		if (t.c.drops[d])
+			fprintf(out, "    %-26s %12" PRIu64 "\n", sr_drop_names[d], t.c.drops[d]);
+	fprintf(out,
+		"  port: imissed %" PRIu64 ", ierrors %" PRIu64 ", rx_nombuf %" PRIu64
+		", oerrors %" PRIu64 "\n",
+		t.port.imissed, t.port.ierrors, t.port.rx_nombuf, t.port.oerrors);
+	free(t.shards);
+}
+
+int sr_stats_write_json(const struct sr_relay *r, const char *file)
+{
+	struct totals t;
+	FILE *f;
+	uint32_t s;
+	int d, rc;
+
+	if (sum_up(r, &t))
+		return -1;
+	f = fopen(file, "w");
+	if (!f) {
+		free(t.shards);
+		return -1;
+	}
+	fprintf(f,
+		"{\n  \"frames_in\": %" PRIu64 ",\n  \"lines_in\": %" PRIu64
+		",\n  \"lines_out\": %" PRIu64 ",\n  \"packets_out\": %" PRIu64
+		",\n  \"packets_in_place\": %" PRIu64 ",\n  \"elapsed_s\": %.6f,\n  \"drops\": {",
+		t.c.frames_in, t.c.lines_in, t.c.lines_out, t.c.packets_out, t.c.packets_in_place,
+		t.elapsed_s);
+	for (d = 0; d < SR_DROP__COUNT; d++)
+		fprintf(f, "%s\n    \"%s\": %" PRIu64, d ? "," : "", sr_drop_names[d], t.c.drops[d]);
+	fprintf(f,
+		"\n  },\n  \"port\": {\"imissed\": %" PRIu64 ", \"ierrors\": %" PRIu64
+		", \"rx_nombuf\": %" PRIu64 ", \"oerrors\": %" PRIu64 "},\n  \"shards\": [",
+		t.port.imissed, t.port.ierrors, t.port.rx_nombuf, t.port.oerrors);
+	for (s = 0; s < r->cfg.n_shards; s++)
+		fprintf(f,
+			"%s\n    {\"address\": \"%s\", \"lines\": %" PRIu64 ", \"packets\": %" PRIu64
+			", \"bytes\": %" PRIu64 "}",
+			s ? "," : "", r->cfg.shards[s].id, t.shards[s].lines, t.shards[s].packets,
+			t.shards[s].bytes);
+	fprintf(f, "\n  ]\n}\n");
+	rc = fclose(f);
+	free(t.shards);
+	return rc ? -1 : 0;
+}

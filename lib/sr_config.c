@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cfgfile.h>
+
+#include "sr_config.h"
+
+struct parse_state {
+	struct sr_config *c;
+	bool shards_from_flags; /* the first --shard flag drops the file's list */
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct parse_state *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, s->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int parse_u32(struct parse_state *s, const char *what, const char *v, uint32_t min,
+		     uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long long x;
+
+	errno = 0;
+	if (!isdigit((unsigned char)v[0]))
+		return fail(s, "%s: '%s' is not a number", what, v);
+	x = strtoull(v, &end, 10);
+	if (errno || *end != '\0')
+		return fail(s, "%s: '%s' is not a number", what, v);
+	if (x < min || x > max)
+		return fail(s, "%s: %s is out of range [%u, %u]", what, v, min, max);
+	*out = (uint32_t)x;
+	return 0;
+}
+
+static int parse_bool(struct parse_state *s, const char *what, const char *v, bool *out)
+{
+	if (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on"))
+		*out = true;
+	else if (!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") ||
+		 !strcasecmp(v, "off"))
+		*out = false;
+	else
+		return fail(s, "%s: '%s' is not a boolean (true/false)", what, v);
+	return 0;
+}
+
+/* "A.B.C.D[:PORT]" */
+static int parse_endpoint(struct parse_state *s, const char *what, const char *v,
+			  struct sr_endpoint *e)
+{
+	char ip[64];
+	const char *colon = strchr(v, ':');
+	size_t iplen = colon ? (size_t)(colon - v) : strlen(v);
+	uint32_t port = SR_DEFAULT_PORT;
+	struct in_addr a;
+
+	if (v[0] == '[' || (colon && strchr(colon + 1, ':')))
+		return fail(s, "%s: '%s': IPv6 addresses are not supported yet", what, v);
+	if (iplen == 0 || iplen >= sizeof(ip))
+		return fail(s, "%s: '%s' is not IP:PORT", what, v);
+	memcpy(ip, v, iplen);
+	ip[iplen] = '\0';
+	if (inet_pton(AF_INET, ip, &a) != 1)
+		return fail(s, "%s: '%s' is not an IPv4 address", what, ip);
+	if (colon && parse_u32(s, what, colon + 1, 1, 65535, &port))
+		return -1;
+	e->ip = a.s_addr;
+	e->port = (uint16_t)port;
+	return 0;
+}
+
+static int parse_mac(struct parse_state *s, const char *what, const char *v, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+	int i;
+
+	if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &tail) != 6 ||
+	    strlen(v) != 17)
+		return fail(s, "%s: '%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", what, v);
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+void sr_endpoint_format(const struct sr_endpoint *e, char *buf, size_t len)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &e->ip, ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, e->port);
+}
+
+/* --- shards --- */
+
+static struct sr_shard_cfg *new_shard(struct parse_state *s)
+{
+	struct sr_shard_cfg *sh;
+
+	if (s->c->n_shards == SR_MAX_SHARDS) {
+		fail(s, "too many shards (at most %d)", SR_MAX_SHARDS);
+		return NULL;
+	}
+	sh = &s->c->shards[s->c->n_shards++];
+	memset(sh, 0, sizeof(*sh));
+	return sh;
+}
+
+/* One shard attribute, from "key=value" in --shard or a key of [shard NAME]. */
+static int shard_key(struct parse_state *s, struct sr_shard_cfg *sh, const char *what,
+		     const char *key, const char *val)
+{
+	if (!strcmp(key, "address")) {
+		if (parse_endpoint(s, what, val, &sh->addr))
+			return -1;
+		sr_endpoint_format(&sh->addr, sh->id, sizeof(sh->id));
+		return 0;
+	}
+	if (!strcmp(key, "mac")) {
+		sh->has_mac = true;
+		return parse_mac(s, what, val, sh->mac);
+	}
+	return fail(s, "%s: unknown shard key '%s' (address, mac)", what, key);
+}
+
+/* --shard IP:PORT,mac=MAC */
+static int opt_shard(struct parse_state *s, const char *v)
+{
+	char buf[512], *save = NULL, *tok;
+	struct sr_shard_cfg *sh;
+	bool first = true;
+
+	if (!s->shards_from_flags) {
+		s->c->n_shards = 0;
+		s->shards_from_flags = true;
+	}
+	if (strlen(v) >= sizeof(buf))
+		return fail(s, "--shard: '%s' is too long", v);
+	strcpy(buf, v);
+	if (!(sh = new_shard(s)))
+		return -1;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		int rc;
+		if (first) {
+			rc = shard_key(s, sh, "--shard", "address", tok);
+			first = false;
+		} else if (!eq) {
+			return fail(s, "--shard: '%s' is not key=value", tok);
+		} else {
+			*eq = '\0';
+			rc = shard_key(s, sh, "--shard", tok, eq + 1);
+		}
+		if (rc)
+			return -1;
+	}
+	if (first)
+		return fail(s, "--shard: empty value");
+	return 0;
+}
+
+/* --- the flag table: each entry is a flag and a [relay] key --- */
+
+struct opt {
+	const char *name;
+	const char *arg; /* NULL: a switch */
+	const char *def;
+	const char *help;
+	int (*apply)(struct parse_state *s, const char *v);
+	bool cli_only; /* not an INI key */
+};
+
+static int opt_listen(struct parse_state *s, const char *v)
+{
+	return parse_endpoint(s, "--listen", v, &s->c->listen);
+}
+
+static int opt_max_payload(struct parse_state *s, const char *v)
+{
+	return parse_u32(s, "--max-payload", v, 16, SR_MAX_PAYLOAD_LIMIT, &s->c->max_payload);
+}
+
+static int opt_flush_us(struct parse_state *s, const char *v)
+{
+	return parse_u32(s, "--flush-us", v, 0, 10000000, &s->c->flush_us);
+}
+
+static int opt_exit_idle(struct parse_state *s, const char *v)
+{
+	return parse_u32(s, "--exit-idle", v, 1, 86400000, &s->c->exit_idle_ms);
+}
+
+static int opt_port(struct parse_state *s, const char *v)
+{
+	uint32_t p;
+
+	if (parse_u32(s, "--port", v, 0, 1023, &p))
+		return -1;
+	s->c->port_id = (uint16_t)p;
+	return 0;
+}
+
+static int opt_main_polls(struct parse_state *s, const char *v)
+{
+	return parse_bool(s, "--main-polls", v ? v : "true", &s->c->main_polls);
+}
+
+static int opt_stats_json(struct parse_state *s, const char *v)
+{
+	if (strlen(v) >= sizeof(s->c->stats_json) || v[0] == '\0')
+		return fail(s, "--stats-json: bad file name '%s'", v);
+	strcpy(s->c->stats_json, v);
+	return 0;
+}
+
+static int opt_config(struct parse_state *s, const char *v)
+{
+	(void)s;
+	(void)v; /* loaded before the other flags */
+	return 0;
+}
+
+static const struct opt opts[] = {
+	{ "config", "FILE", "-", "INI file: [relay] keys as below, [shard NAME] sections",
+	  opt_config, true },
+	{ "listen", "IP[:PORT]", "0.0.0.0:8125",
+	  "address and UDP port the relay answers on; also the source of what it sends",
+	  opt_listen, false },
+	{ "shard", "IP[:PORT],mac=MAC", "-",
+	  "a downstream StatsD server (repeat; order = shard index; replaces the file's)",
+	  opt_shard, true },
+	{ "max-payload", "BYTES", "1432", "largest UDP payload sent (1432: 1500-byte MTU)",
+	  opt_max_payload, false },
+	{ "flush-us", "N", "1000", "longest a partly filled outgoing packet waits (us)",
+	  opt_flush_us, false },
+	{ "stats-json", "FILE", "-", "write the counters as JSON at exit", opt_stats_json,
+	  false },
+	{ "exit-idle", "MS", "0 (off)",
+	  "exit once every RX queue was idle MS ms (from the last frame or from start)",
+	  opt_exit_idle, false },
+	{ "main-polls", NULL, "false", "the main lcore polls a queue too", opt_main_polls, false },
+	{ "port", "N", "0", "DPDK port to receive and send on", opt_port, false },
+};
+
+#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+static const struct opt *find_opt(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < N_OPTS; i++)
+		if (strlen(opts[i].name) == len && !strncmp(opts[i].name, name, len))
+			return &opts[i];
+	return NULL;
+}
+
+void sr_config_usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "Usage: statsd-relay [EAL options] -- [relay options]\n\n"
+		     "Relay options (each is also a key of the config file's [relay] section):\n");
+	for (i = 0; i < N_OPTS; i++) {
+		char left[64];
+		snprintf(left, sizeof(left), "--%s%s%s", opts[i].name, opts[i].arg ? " " : "",
+			 opts[i].arg ? opts[i].arg : "");
+		fprintf(out, "  %-28s %s (default %s)\n", left, opts[i].help, opts[i].def);
+	}
+	fprintf(out, "  %-28s %s\n  %-28s %s\n", "--help", "print this help and exit",
+		"--version", "print the version and exit");
+	fprintf(out, "\nConfig file: ';' comments; [relay] with the keys above; one\n"
+		     "[shard NAME] section per shard with address = IP[:PORT] and mac = MAC.\n"
+		     "Flags override the file. EAL options: see dpdk-testpmd --help.\n");
+}
+
+void sr_config_defaults(struct sr_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->listen.port = SR_DEFAULT_PORT;
+	c->max_payload = 1432;
+	c->flush_us = 1000;
+}
+
+/* --- the INI file --- */
+
+static int load_file(struct parse_state *s, const char *file)
+{
+	struct rte_cfgfile *cf = rte_cfgfile_load(file, 0);
+	int n, i, j, rc = 0;
+	char (*names)[CFG_NAME_LEN] = NULL;
+	char **sections = NULL;
+
+	if (!cf)
+		return fail(s, "--config: cannot read or parse '%s'", file);
+	n = rte_cfgfile_num_sections(cf, NULL, 0);
+	names = calloc((size_t)n + 1, CFG_NAME_LEN);
+	sections = calloc((size_t)n + 1, sizeof(char *));
+	if (!names || !sections) {
+		rc = fail(s, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		sections[i] = names[i];
+	rte_cfgfile_sections(cf, sections, n);
+
+	for (i = 0; i < n && !rc; i++) {
+		int ne = rte_cfgfile_section_num_entries(cf, sections[i]);
+		struct rte_cfgfile_entry *e = calloc((size_t)ne + 1, sizeof(*e));
+		struct sr_shard_cfg *sh = NULL;
+		char what[CFG_NAME_LEN + 32];
+
+		if (!e) {
+			rc = fail(s, "out of memory");
+			break;
+		}
+		rte_cfgfile_section_entries(cf, sections[i], e, ne);
+		if (!strncmp(sections[i], "shard ", 6) && sections[i][6] != '\0') {
+			snprintf(what, sizeof(what), "[%s]", sections[i]);
+			if (!(sh = new_shard(s)))
+				rc = -1;
+			for (j = 0; j < ne && !rc; j++)
+				rc = shard_key(s, sh, what, e[j].name, e[j].value);
+			if (!rc && sh->id[0] == '\0')
+				rc = fail(s, "%s: address = IP:PORT is required", what);
+		} else if (!strcmp(sections[i], "relay")) {
+			for (j = 0; j < ne && !rc; j++) {
+				const struct opt *o = find_opt(e[j].name, strlen(e[j].name));
+				snprintf(what, sizeof(what), "[relay] %s", e[j].name);
+				if (!o || o->cli_only)
+					rc = fail(s, "%s: unknown key in %s", what, file);
+				else
+					rc = o->apply(s, e[j].value);
+			}
+		} else {
+			rc = fail(s, "%s: unknown section [%s] (relay, shard NAME)", file, sections[i]);
+		}
+		free(e);
+	}
+out:
+	free(names);
+	free(sections);
+	rte_cfgfile_close(cf);
+	return rc;
+}
+
+/* --- command line --- */
+
+static enum sr_config_rc check(struct parse_state *s)
+{
+	struct sr_config *c = s->c;
+	uint32_t i, j;
+
+	if (c->n_shards == 0)
+		return fail(s, "no shard configured (--shard or [shard NAME] sections)"),
+		       SR_CONFIG_ERROR;
+	for (i = 0; i < c->n_shards; i++) {
+		if (!c->shards[i].has_mac)
+			return fail(s, "shard %s: mac= is required", c->shards[i].id),
+			       SR_CONFIG_ERROR;
+		for (j = 0; j < i; j++)
+			if (c->shards[j].addr.ip == c->shards[i].addr.ip &&
+			    c->shards[j].addr.port == c->shards[i].addr.port)
+				return fail(s, "shard %s is listed twice", c->shards[i].id),
+				       SR_CONFIG_ERROR;
+	}
+	if (c->listen.ip == 0)
+		return fail(s, "--listen IP[:PORT] is required"), SR_CONFIG_ERROR;
+	return SR_CONFIG_OK;
+}
+
+enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, char *err,
+				  size_t errlen)
+{
+	struct parse_state s = { .c = c, .err = err, .errlen = errlen };
+	int i;
+
+	/* --help/--version win wherever they are; --config loads first. */
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return SR_CONFIG_HELP;
+		if (!strcmp(argv[i], "--version"))
+			return SR_CONFIG_VERSION;
+	}
+	for (i = 1; i < argc; i++) {
+		const char *file = NULL;
+		if (!strcmp(argv[i], "--config")) {
+			if (i + 1 >= argc)
+				return fail(&s, "--config needs a value"), SR_CONFIG_ERROR;
+			file = argv[++i];
+		} else if (!strncmp(argv[i], "--config=", 9)) {
+			file = argv[i] + 9;
+		}
+		if (file) {
+			if (strlen(file) >= sizeof(c->config_file))
+				return fail(&s, "--config: file name too long"), SR_CONFIG_ERROR;
+			strcpy(c->config_file, file);
+			if (load_file(&s, file))
+				return SR_CONFIG_ERROR;
+		}
+	}
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL, *eq;
+		const struct opt *o;
+
+		if (strncmp(a, "--", 2) != 0 || a[2] == '\0')
+			return fail(&s, "unexpected argument '%s' (see --help)", a), SR_CONFIG_ERROR;
+		eq = strchr(a + 2, '=');
+		o = find_opt(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+		if (!o)
+			return fail(&s, "unknown option '%s' (see --help)", a), SR_CONFIG_ERROR;
+		if (eq) {
+			val = eq + 1;
+		} else if (o->arg) {
+			if (i + 1 >= argc)
+				return fail(&s, "--%s needs a value", o->name), SR_CONFIG_ERROR;
+			val = argv[++i];
+		}
+		if (o->apply(&s, val))
+			return SR_CONFIG_ERROR;
+	}
+	return check(&s);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The relay's configuration: defaults, then the INI file (--config), then the
+ * command-line flags. Every flag is also a key of the file's [relay] section,
+ * spelt the same; shards are [shard NAME] sections or --shard flags (which,
+ * when given, replace the file's list). Parsed before EAL starts, so a bad
+ * value is reported in one line and nothing is set up.
+ */
+#ifndef SR_CONFIG_H
+#define SR_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SR_MAX_SHARDS 1024
+#define SR_DEFAULT_PORT 8125
+#define SR_MAX_PAYLOAD_LIMIT 8972 /* 9000-byte jumbo MTU less IPv4 and UDP headers */
+
+struct sr_endpoint {
+	uint32_t ip;   /* network order */
+	uint16_t port; /* host order */
+};
+
+struct sr_shard_cfg {
+	struct sr_endpoint addr;
+	uint8_t mac[6];
+	bool has_mac;
+	char id[32]; /* "IP:PORT": the shard's stable identity for hashing and stats */
+};
+
+struct sr_config {
+	struct sr_endpoint listen;
+	struct sr_shard_cfg shards[SR_MAX_SHARDS];
+	uint32_t n_shards;
+	uint32_t max_payload;
+	uint32_t flush_us;
+	uint32_t exit_idle_ms; /* 0: run until a signal */
+	bool main_polls;
+	uint16_t port_id;
+	char stats_json[PATH_MAX];
+	char config_file[PATH_MAX];
+};
+
+enum sr_config_rc {
+	SR_CONFIG_OK = 0,
+	SR_CONFIG_ERROR = 1,   /* message in err */
+	SR_CONFIG_HELP = 2,    /* --help seen */
+	SR_CONFIG_VERSION = 3, /* --version seen */
+};
+
+void sr_config_defaults(struct sr_config *c);
+
+/* Parse the relay's arguments (what follows "--"); argv[0] is not an argument. */
+enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, char *err,
+				  size_t errlen);
+
+/* "IP:PORT" of an endpoint. */
+void sr_endpoint_format(const struct sr_endpoint *e, char *buf, size_t len);
+
+/* Print the relay's usage (flags, INI keys, defaults). */
+void sr_config_usage(FILE *out);
+
+#endif

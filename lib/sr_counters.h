@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Every way a frame or a line can leave the relay without being forwarded.
+ * The enum doubles as the drop counter index and the names are the counter
+ * names printed and written to --stats-json: never rename one, only add.
+ */
+#ifndef SR_COUNTERS_H
+#define SR_COUNTERS_H
+
+#include <stdint.h>
+
+#define SR_FRAME_DROPS(X)                                                      \
+	X(FRAME_TRUNCATED, "frame_truncated")                                  \
+	X(FRAME_OTHER_MAC, "frame_other_mac")                                  \
+	X(FRAME_OTHER_ETHERTYPE, "frame_other_ethertype")                      \
+	X(FRAME_BAD_IP_HEADER, "frame_bad_ip_header")                          \
+	X(FRAME_BAD_IP_CHECKSUM, "frame_bad_ip_checksum")                      \
+	X(FRAME_IP_FRAGMENT, "frame_ip_fragment")                              \
+	X(FRAME_OTHER_PROTOCOL, "frame_other_protocol")                        \
+	X(FRAME_OTHER_ADDRESS, "frame_other_address")                          \
+	X(FRAME_OTHER_PORT, "frame_other_port")                                \
+	X(FRAME_BAD_UDP_LENGTH, "frame_bad_udp_length")                        \
+	X(FRAME_BAD_UDP_CHECKSUM, "frame_bad_udp_checksum")
+
+#define SR_LINE_DROPS(X)                                                       \
+	X(LINE_TOO_LONG, "line_too_long")                                      \
+	X(LINE_CONTROL_CHAR, "line_control_char")                              \
+	X(LINE_BAD_UTF8, "line_bad_utf8")                                      \
+	X(LINE_BAD_FORMAT, "line_bad_format")                                  \
+	X(LINE_BAD_NAME, "line_bad_name")                                      \
+	X(LINE_UNKNOWN_TYPE, "line_unknown_type")                              \
+	X(LINE_BAD_VALUE, "line_bad_value")                                    \
+	X(LINE_BAD_RATE, "line_bad_rate")                                      \
+	X(LINE_BAD_TAGS, "line_bad_tags")                                      \
+	X(LINE_TOO_MANY_TAGS, "line_too_many_tags")                            \
+	X(LINE_NO_MBUF, "line_no_mbuf")                                        \
+	X(LINE_TX_DROPPED, "line_tx_dropped")
+
+#define SR_ENUM_ENTRY(sym, name) SR_DROP_##sym,
+enum sr_drop {
+	SR_FRAME_DROPS(SR_ENUM_ENTRY)
+	SR_LINE_DROPS(SR_ENUM_ENTRY)
+	SR_DROP__COUNT
+};
+#undef SR_ENUM_ENTRY
+
+/* Verdict of a check that passed; a failed one returns its enum sr_drop. */
+#define SR_OK SR_DROP__COUNT
+
+extern const char *const sr_drop_names[SR_DROP__COUNT];
+
+static inline int sr_drop_is_line(enum sr_drop d)
+{
+	return d >= SR_DROP_LINE_TOO_LONG && d < SR_DROP__COUNT;
+}
+
+/* Per-poller counters: one writer (its lcore); readers sum them at exit. */
+struct sr_counters {
+	uint64_t frames_in;
+	uint64_t lines_in;
+	uint64_t lines_out;
+	uint64_t packets_out;
+	uint64_t packets_in_place; /* forwarded zero-copy, headers rewritten */
+	uint64_t drops[SR_DROP__COUNT];
+};
+
+struct sr_shard_counters {
+	uint64_t lines;
+	uint64_t packets;
+	uint64_t bytes; /* UDP payload bytes */
+};
+
+#endif

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SR_NUMBER_H
+#define SR_NUMBER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * True when Go's strconv.ParseFloat(s, 64) accepts s without error, which is
+ * the value rule of Telegraf's StatsD input: decimal or hex mantissa with
+ * optional exponent, Go's digit-separating underscores, "inf"/"infinity"
+ * (signed or not) and "nan" in any case; a finite value too large for a
+ * double (1e400) is an error. Syntax is checked in one pass; only numbers
+ * that could overflow (exponent, hex, >300 digits) are converted.
+ */
+bool sr_go_float_ok(const uint8_t *s, uint32_t n);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A datagram's payload -> its lines, each validated, keyed and given a shard.
+ * The caller decides from the result whether the datagram can leave as it is
+ * (every line valid, one shard) or its lines must be copied per shard.
+ */
+#ifndef SR_PAYLOAD_H
+#define SR_PAYLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sr_counters.h"
+#include "sr_key.h"
+#include "sr_line.h"
+#include "sr_shard_map.h"
+
+struct sr_line_ref {
+	uint32_t off; /* from the payload start */
+	uint32_t len; /* without the '\n' and a trailing '\r' */
+	uint32_t shard;
+};
+
+/* Read-only on the workers. */
+struct sr_payload_cfg {
+	struct sr_parse_cfg parse;
+	enum sr_key_mode key_mode;
+	const struct sr_shard_map *map;
+};
+
+struct sr_scan_result {
+	uint32_t lines;	 /* lines seen (empty ones are no lines) */
+	uint32_t valid;	 /* refs filled */
+	bool one_shard;	 /* every valid line goes to refs[0].shard */
+};
+
+/*
+ * Scan payload[*pos..len) until its end or until max valid lines were stored.
+ * Counts lines_in and each rejected line's reason in *c. Advances *pos past
+ * the lines consumed. Call again while *pos < len.
+ */
+struct sr_scan_result sr_payload_scan(const struct sr_payload_cfg *cfg, const uint8_t *payload,
+				      uint32_t len, uint32_t *pos, struct sr_line_ref *refs,
+				      uint32_t max, struct sr_counters *c);
+
+#endif
