@@ -42,14 +42,29 @@ static inline uint64_t sr_fmix64(uint64_t x)
 	return x;
 }
 
-static inline uint64_t sr_hash64(const void *data, size_t len, uint64_t seed)
+#define SR_BYTES_X8(b) (0x0101010101010101ull * (uint8_t)(b))
+
+/* Replace every byte `from` of w by `to` (SWAR, no branches). */
+static inline uint64_t sr_subst_bytes(uint64_t w, uint8_t from, uint8_t to)
+{
+	const uint64_t low7 = SR_BYTES_X8(0x7f);
+	uint64_t t = w ^ SR_BYTES_X8(from);
+	uint64_t zero = ~(((t & low7) + low7) | t | low7); /* 0x80 where t's byte is 0 */
+
+	return w ^ ((zero >> 7) * (uint8_t)(from ^ to));
+}
+
+/* The hash of the bytes as if each `from` were `to` (from == to: as they are). */
+static inline uint64_t sr_hash64_subst(const void *data, size_t len, uint64_t seed, uint8_t from,
+				       uint8_t to)
 {
 	const uint8_t *p = data;
 	uint64_t h = seed ^ sr_mulfold(seed ^ SR_HASH_P0, (uint64_t)len ^ SR_HASH_P1);
 	uint64_t a, b;
 
+#define SR_LOAD(x) (from == to ? (x) : sr_subst_bytes((x), from, to))
 	while (len > 16) {
-		h = sr_mulfold(sr_load64(p) ^ SR_HASH_P2, sr_load64(p + 8) ^ h);
+		h = sr_mulfold(SR_LOAD(sr_load64(p)) ^ SR_HASH_P2, SR_LOAD(sr_load64(p + 8)) ^ h);
 		p += 16;
 		len -= 16;
 	}
@@ -64,13 +79,23 @@ static inline uint64_t sr_hash64(const void *data, size_t len, uint64_t seed)
 		a = x;
 		b = y;
 	} else if (len > 0) {
-		a = ((uint64_t)p[0] << 16) | ((uint64_t)p[len >> 1] << 8) | p[len - 1];
+		uint8_t c0 = p[0] == from ? to : p[0];
+		uint8_t c1 = p[len >> 1] == from ? to : p[len >> 1];
+		uint8_t c2 = p[len - 1] == from ? to : p[len - 1];
+		a = ((uint64_t)c0 << 16) | ((uint64_t)c1 << 8) | c2;
 		b = 0;
+		from = to; /* already substituted */
 	} else {
 		a = b = 0;
 	}
-	h = sr_mulfold(a ^ SR_HASH_P2 ^ len, b ^ h ^ SR_HASH_P3);
+	h = sr_mulfold(SR_LOAD(a) ^ SR_HASH_P2 ^ len, SR_LOAD(b) ^ h ^ SR_HASH_P3);
+#undef SR_LOAD
 	return sr_fmix64(h ^ seed);
+}
+
+static inline uint64_t sr_hash64(const void *data, size_t len, uint64_t seed)
+{
+	return sr_hash64_subst(data, len, seed, 0, 0);
 }
 
 #endif

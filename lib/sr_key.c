@@ -29,9 +29,17 @@ static int tag_overridden(const struct sr_line *l, const uint64_t *kh, uint32_t 
 	return 0;
 }
 
+/* The name as the downstream stores it: Telegraf reads '.' as '_'. */
+static inline uint64_t name_hash(const struct sr_line *l)
+{
+	if (l->name_dot_is_underscore)
+		return sr_hash64_subst(l->name.p, l->name.len, SEED_NAME, '.', '_');
+	return sr_hash64(l->name.p, l->name.len, SEED_NAME);
+}
+
 uint64_t sr_key_hash(const struct sr_line *l, enum sr_key_mode mode)
 {
-	uint64_t h = sr_hash64(l->name.p, l->name.len, SEED_NAME);
+	uint64_t h = name_hash(l);
 	uint64_t kh[SR_MAX_TAGS];
 	uint64_t sum = 0, live = 0;
 	uint32_t i;
@@ -66,12 +74,14 @@ static void put_char(struct text_out *o, char c)
 	o->len++;
 }
 
-static void put_escaped(struct text_out *o, const struct sr_span *s)
+static void put_escaped(struct text_out *o, const struct sr_span *s, int dot_is_underscore)
 {
 	uint32_t i;
 
 	for (i = 0; i < s->len; i++) {
 		char c = (char)s->p[i];
+		if (c == '.' && dot_is_underscore)
+			c = '_';
 		if (c == ',' || c == '=' || c == ' ' || c == '\\')
 			put_char(o, '\\');
 		put_char(o, c);
@@ -103,7 +113,7 @@ size_t sr_key_text(const struct sr_line *l, enum sr_key_mode mode, char *buf, si
 	struct text_out o = { .buf = buf, .cap = cap, .len = 0 };
 	uint32_t i, n = 0;
 
-	put_escaped(&o, &l->name);
+	put_escaped(&o, &l->name, l->name_dot_is_underscore);
 	if (mode == SR_KEY_NAME_TAGS) {
 		for (i = 0; i < l->n_tags; i++)
 			kh[i] = sr_hash64(l->tags[i].key.p, l->tags[i].key.len, SEED_TAGK);
@@ -113,9 +123,9 @@ size_t sr_key_text(const struct sr_line *l, enum sr_key_mode mode, char *buf, si
 		qsort(live, n, sizeof(live[0]), tag_cmp);
 		for (i = 0; i < n; i++) {
 			put_char(&o, ',');
-			put_escaped(&o, &live[i]->key);
+			put_escaped(&o, &live[i]->key, 0);
 			put_char(&o, '=');
-			put_escaped(&o, &live[i]->value);
+			put_escaped(&o, &live[i]->value, 0);
 		}
 	}
 	if (cap)

@@ -2,8 +2,9 @@
 /*
  * Series keys. A series is a metric name plus its tag set: tag order does not
  * matter, and on a repeated tag key only the value the downstream keeps counts.
- * The key's canonical text is the name, then ",key=value" per tag sorted by key
- * (influx escaping of ',', '=', ' ' and '\'), so equal texts are equal series.
+ * The key's canonical text is the name as the downstream stores it (Telegraf:
+ * up to its first space, '.' read as '_'), then ",key=value" per tag sorted
+ * by key (influx escaping of ',', '=', ' ' and '\'), so equal texts are equal series.
  * The hash is computed from the parsed line without building that text: tag
  * hashes are summed, which makes it independent of their order.
  */

@@ -115,20 +115,36 @@ static int telegraf_dd_tags(struct sr_line *l, const uint8_t *m, uint32_t n)
 	return SR_OK;
 }
 
-/* Telegraf's parseName: "name,k=v,k2=v2"; parts that are not exactly k=v are ignored. */
+/* Go's strings.Fields(name)[0]: the name ends at its first white space. */
+static uint32_t first_field_len(const uint8_t *p, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if ((p[i] == ' ' || p[i] >= 0x80) && space_len(p + i, n - i, 0))
+			return i;
+	return n;
+}
+
+/*
+ * Telegraf's parseName: "name,k=v,k2=v2"; a part without '=' or with an empty
+ * key is ignored, "k=v=w" is k = "v=w". Its default graphite template then
+ * keeps the name up to its first white space and turns '.' into '_'.
+ */
 static int telegraf_bucket(struct sr_line *l, const uint8_t *b, uint32_t n)
 {
 	const uint8_t *comma = memchr(b, ',', n);
 	const uint8_t *end = b + n;
 	int rc;
 
-	l->name = span(b, comma ? (uint32_t)(comma - b) : n);
+	l->name = span(b, first_field_len(b, comma ? (uint32_t)(comma - b) : n));
+	l->name_dot_is_underscore = 1;
 	while (comma) {
 		const uint8_t *part = comma + 1;
 		comma = memchr(part, ',', (size_t)(end - part));
 		uint32_t plen = (uint32_t)((comma ? comma : end) - part);
 		const uint8_t *eq = memchr(part, '=', plen);
-		if (!eq || eq == part || memchr(eq + 1, '=', plen - (uint32_t)(eq + 1 - part)))
+		if (!eq || eq == part)
 			continue;
 		rc = add_tag(l, span(part, (uint32_t)(eq - part)),
 			     span(eq + 1, plen - (uint32_t)(eq + 1 - part)), RANK_INFLUX);
@@ -197,7 +213,7 @@ static int telegraf_bits_text(struct bit *b, const uint8_t *p, uint32_t n)
 
 /*
  * Telegraf first removes every '|'-segment that starts with '#' (DogStatsD
- * tags), then splits what is left on ':' (name, then one bit per value) and
+ * tags) or "c:" (container id; so "a:1|c:2|ms" is one timing), then splits what is left on ':' (name, then one bit per value) and
  * each bit on '|'. Walk the segments once, doing the same without a copy.
  */
 static int parse_telegraf(const uint8_t *p, uint32_t len, struct sr_line *l)
@@ -211,6 +227,7 @@ static int parse_telegraf(const uint8_t *p, uint32_t len, struct sr_line *l)
 	if (len == 0)
 		return SR_DROP_LINE_BAD_FORMAT;
 	l->n_tags = 0;
+	l->name_dot_is_underscore = 0;
 
 	for (;;) {
 		const uint8_t *seg = p + pos;
@@ -221,6 +238,9 @@ static int parse_telegraf(const uint8_t *p, uint32_t len, struct sr_line *l)
 			rc = telegraf_dd_tags(l, seg + 1, n - 1);
 			if (rc != SR_OK)
 				return rc;
+			spliced |= in_bucket && bucket != NULL;
+		} else if (n >= 2 && seg[0] == 'c' && seg[1] == ':') {
+			/* DogStatsD 1.2 container id: removed, not part of the series. */
 			spliced |= in_bucket && bucket != NULL;
 		} else if (in_bucket) {
 			const uint8_t *colon = memchr(seg, ':', n);

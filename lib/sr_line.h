@@ -32,7 +32,8 @@ struct sr_tag {
 };
 
 struct sr_line {
-	struct sr_span name;
+	struct sr_span name;		 /* as the downstream names the series */
+	uint8_t name_dot_is_underscore; /* the downstream reads '.' in the name as '_' */
 	uint32_t n_tags;
 	struct sr_tag tags[SR_MAX_TAGS];
 };
