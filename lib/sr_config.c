@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <rte_cfgfile.h>
+#include <rte_log.h>
 
 #include "sr_config.h"
 
@@ -298,15 +299,77 @@ void sr_config_defaults(struct sr_config *c)
 
 /* --- the INI file --- */
 
+/* rte_cfgfile logs why it failed: catch that line to make it part of ours. */
+static struct rte_cfgfile *cfgfile_load(const char *file, char *why, size_t len)
+{
+	struct rte_cfgfile *cf;
+	char *log = NULL;
+	size_t log_len = 0;
+	FILE *mem = open_memstream(&log, &log_len);
+
+	why[0] = '\0';
+	if (mem)
+		rte_openlog_stream(mem);
+	cf = rte_cfgfile_load(file, 0);
+	if (mem) {
+		rte_openlog_stream(NULL);
+		fclose(mem);
+		if (log_len) {
+			const char *msg = strstr(log, "(): ");
+			snprintf(why, len, ": %s", msg ? msg + 4 : log);
+			why[strcspn(why, "\n")] = '\0';
+		}
+		free(log);
+	}
+	return cf;
+}
+
+/*
+ * rte_cfgfile skips a line with no '=' in silence: a typo such as a bare
+ * "main-polls" would be lost. Every line must be blank, a ';' comment, a
+ * [section] or a key = value inside a section.
+ */
+static int check_lines(struct parse_state *s, const char *file)
+{
+	FILE *f = fopen(file, "r");
+	char line[1024];
+	int lineno = 0, in_section = 0, rc = 0;
+
+	if (!f)
+		return fail(s, "--config: cannot read '%s': %s", file, strerror(errno));
+	while (!rc && fgets(line, sizeof(line), f)) {
+		char *p = line;
+		lineno++;
+		p[strcspn(p, ";\r\n")] = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			continue;
+		if (*p == '[')
+			in_section = 1;
+		else if (!strchr(p, '='))
+			rc = fail(s, "--config: %s:%d: '%s' is not 'key = value' or '[section]'", file,
+				  lineno, p);
+		else if (!in_section)
+			rc = fail(s, "--config: %s:%d: key outside any [section]", file, lineno);
+	}
+	fclose(f);
+	return rc;
+}
+
 static int load_file(struct parse_state *s, const char *file)
 {
-	struct rte_cfgfile *cf = rte_cfgfile_load(file, 0);
+	char why[256];
+	struct rte_cfgfile *cf;
 	int n, i, j, rc = 0;
 	char (*names)[CFG_NAME_LEN] = NULL;
 	char **sections = NULL;
 
+	if (check_lines(s, file))
+		return -1;
+	cf = cfgfile_load(file, why, sizeof(why));
 	if (!cf)
-		return fail(s, "--config: cannot read or parse '%s'", file);
+		return fail(s, "--config: cannot read or parse '%s'%s", file, why);
 	n = rte_cfgfile_num_sections(cf, NULL, 0);
 	names = calloc((size_t)n + 1, CFG_NAME_LEN);
 	sections = calloc((size_t)n + 1, sizeof(char *));

@@ -47,6 +47,7 @@ bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 
 
 if bash scripts/build.sh build -Dtests=true; then
 	meson_suite unit build
+	script_suite cli bash tests/cli/test_cli.sh build
 	script_suite replay bash tests/replay/run_replay.sh build
 else
 	count build 0 1

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Command-line contract: exit codes and messages for help, version, bad flags,
+# bad values, bad config files, and run-time failures.
+#   tests/cli/test_cli.sh BUILD_DIR
+set -uo pipefail
+BIN=$(realpath "${1:-build}")/app/statsd-relay
+HERE=$(cd "$(dirname "$0")" && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+PASS=0
+FAIL=0
+EAL=(--no-huge --no-pci -m 128 --log-level=error -l 0)
+OK_SHARD=(--listen 198.18.0.1:8125 --shard 198.18.1.1:8125,mac=02:00:00:00:01:01)
+
+# expect NAME CODE PATTERN -- ARGS...: exit code CODE and PATTERN in stdout+stderr
+expect() {
+	local name=$1 code=$2 pattern=$3 out rc
+	shift 4
+	out=$(timeout 30 "$BIN" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
+		PASS=$((PASS + 1))
+		echo "PASS $name"
+	else
+		FAIL=$((FAIL + 1))
+		echo "FAIL $name: exit $rc (want $code), output:"
+		sed 's/^/    /' <<<"$out" | head -n 5
+	fi
+}
+
+# One line on stderr for a bad relay argument.
+expect_bad() {
+	local name=$1 pattern=$2 out lines rc
+	shift 3
+	out=$(timeout 30 "$BIN" "${EAL[@]}" --file-prefix "cli_$name" -- "$@" 2>&1 >/dev/null)
+	rc=$?
+	lines=$(wc -l <<<"$out")
+	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && grep -qE -- "$pattern" <<<"$out"; then
+		PASS=$((PASS + 1))
+		echo "PASS $name"
+	else
+		FAIL=$((FAIL + 1))
+		echo "FAIL $name: exit $rc (want 2), $lines lines: $out"
+	fi
+}
+
+cat >"$TMP/good.ini" <<'INI'
+[relay]
+listen = 198.18.0.1:8125
+[shard a]
+address = 198.18.1.1:8125
+mac = 02:00:00:00:01:01
+INI
+printf '[relay]\nlisten = 198.18.0.1\nbogus = 1\n' >"$TMP/badkey.ini"
+printf '[relay]\nlisten = 198.18.0.1\n[shards x]\naddress = 198.18.1.1\n' >"$TMP/badsection.ini"
+printf '[relay]\nlisten = 198.18.0.1\nmax-payload = lots\n[shard a]\naddress = 198.18.1.1\nmac = 02:00:00:00:01:01\n' >"$TMP/badvalue.ini"
+printf '[shard a]\nmac = 02:00:00:00:01:01\n' >"$TMP/noaddr.ini"
+printf 'this is not ini\n[' >"$TMP/garbage.ini"
+printf '[relay]\nlisten = 198.18.0.1\nmain-polls\n' >"$TMP/bare.ini"
+printf '[relay]\nlisten = 198.18.0.1\n[relay\n' >"$TMP/bracket.ini"
+printf '[relay]\nlisten =\n' >"$TMP/empty.ini"
+
+expect help-after 0 'Usage: statsd-relay' -- -- --help
+expect help-before 0 'Usage: statsd-relay' -- --help
+expect help-short 0 'Usage: statsd-relay' -- -- -h
+expect help-with-bad-flags 0 'Usage: statsd-relay' -- -- --bogus --help
+expect version-after 0 '^statsd-relay [0-9]+\.[0-9]+' -- -- --version
+expect version-before 0 '^statsd-relay [0-9]+\.[0-9]+' -- --version
+
+expect_bad unknown-flag "unknown option '--bogus'" -- "${OK_SHARD[@]}" --bogus
+expect_bad positional "unexpected argument 'stray'" -- "${OK_SHARD[@]}" stray
+expect_bad missing-value "--max-payload needs a value" -- "${OK_SHARD[@]}" --max-payload
+expect_bad bad-number "max-payload: 'abc' is not a number" -- "${OK_SHARD[@]}" --max-payload abc
+expect_bad payload-range "out of range" -- "${OK_SHARD[@]}" --max-payload 9000
+expect_bad payload-small "out of range" -- "${OK_SHARD[@]}" --max-payload=8
+expect_bad flush-negative "not a number" -- "${OK_SHARD[@]}" --flush-us -5
+expect_bad exit-idle-zero "out of range" -- "${OK_SHARD[@]}" --exit-idle 0
+expect_bad bad-listen "not an IPv4 address" -- --listen 300.1.1.1:8125 --shard 198.18.1.1,mac=02:00:00:00:01:01
+expect_bad bad-port "out of range" -- --listen 198.18.0.1:70000 --shard 198.18.1.1,mac=02:00:00:00:01:01
+expect_bad no-listen "listen" -- --shard 198.18.1.1,mac=02:00:00:00:01:01
+expect_bad no-shard "no shard" -- --listen 198.18.0.1
+expect_bad bad-mac "not a MAC address" -- --listen 198.18.0.1 --shard 198.18.1.1,mac=02:00:00:00:01
+expect_bad no-mac "mac= is required" -- --listen 198.18.0.1 --shard 198.18.1.1
+expect_bad bad-shard-key "unknown shard key 'colour'" -- --listen 198.18.0.1 --shard 198.18.1.1,mac=02:00:00:00:01:01,colour=red
+expect_bad duplicate-shard "listed twice" -- --listen 198.18.0.1 --shard 198.18.1.1:8125,mac=02:00:00:00:01:01 --shard 198.18.1.1,mac=02:00:00:00:01:02
+expect_bad bad-bool "not a boolean" -- "${OK_SHARD[@]}" --main-polls=maybe
+expect_bad missing-config "cannot read" -- --config "$TMP/nope.ini"
+expect_bad garbage-config "garbage.ini:1: .this is not ini. is not" -- --config "$TMP/garbage.ini"
+expect_bad bare-ini-key "bare.ini:3: 'main-polls' is not 'key = value'" -- --config "$TMP/bare.ini"
+expect_bad unclosed-section "line 3 - no terminating" -- --config "$TMP/bracket.ini"
+expect_bad empty-ini-value "cannot use empty values" -- --config "$TMP/empty.ini"
+expect_bad unknown-ini-key "\[relay\] bogus: unknown key" -- --config "$TMP/badkey.ini"
+expect_bad unknown-section "unknown section \[shards x\]" -- --config "$TMP/badsection.ini"
+expect_bad bad-ini-value "max-payload: 'lots' is not a number" -- --config "$TMP/badvalue.ini"
+expect_bad shard-no-address "address = IP:PORT is required" -- --config "$TMP/noaddr.ini"
+expect_bad ipv6-not-yet "IPv6" -- --listen "[2001:db8::1]:8125" --shard 198.18.1.1,mac=02:00:00:00:01:01
+
+# Run-time failures exit 1: EAL refuses its arguments; the port does not exist.
+expect eal-failure 1 'EAL' -- --no-huge --no-pci --bogus-eal-flag -- "${OK_SHARD[@]}"
+expect no-port 1 'port 0 does not exist' -- "${EAL[@]}" --file-prefix cli_noport -- "${OK_SHARD[@]}"
+expect queues 1 'pollers need one each' -- --no-huge --no-pci -m 128 --log-level=error -l 0,1 \
+	--file-prefix cli_q --vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/o.pcap" -- \
+	"${OK_SHARD[@]}" --main-polls
+# A good config file and flags overriding it start, and stop on --exit-idle.
+expect config-ok 0 'lines in' -- "${EAL[@]}" --file-prefix cli_ok \
+	--vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/o.pcap" -- \
+	--config "$TMP/good.ini" --exit-idle 100 --max-payload 512
+# SIGTERM: clean stop, exit 0, counters printed.
+"$BIN" "${EAL[@]}" --file-prefix cli_sig --vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/s.pcap" -- \
+	--config "$TMP/good.ini" --stats-json "$TMP/sig.json" >"$TMP/sig.out" 2>&1 &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q '"lines_in"' "$TMP/sig.json" && grep -q 'lines in' "$TMP/sig.out"; then
+	PASS=$((PASS + 1)); echo "PASS sigterm"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL sigterm: exit $rc"; head -n 5 "$TMP/sig.out"
+fi
+
+echo "cli: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
