@@ -121,6 +121,8 @@ bool sr_go_float_ok(const uint8_t *s, uint32_t n)
 		for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'); i++)
 			if (s[i] == '_')
 				underscores = true;
+	} else if (hex) {
+		return false; /* a hex mantissa must have a 'p' exponent */
 	}
 	if (i != n)
 		return false;
