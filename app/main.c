@@ -49,9 +49,9 @@ static int setup_relay(struct sr_relay *r)
 	r->port_id = r->cfg.port_id;
 	for (s = 0; s < r->cfg.n_shards; s++)
 		ids[s] = r->cfg.shards[s].id;
-	r->payload.parse.dialect = SR_DIALECT_TELEGRAF;
-	r->payload.parse.max_line = r->cfg.max_payload;
-	r->payload.key_mode = SR_KEY_NAME_TAGS;
+	r->payload.parse.dialect = r->cfg.dialect;
+	r->payload.parse.max_line = r->cfg.max_line ? r->cfg.max_line : r->cfg.max_payload;
+	r->payload.key_mode = r->cfg.key_mode;
 	r->payload.map = sr_maglev_build(ids, r->cfg.n_shards, SR_MAGLEV_DEFAULT_SIZE);
 	r->tmpl = rte_zmalloc("tmpl", r->cfg.n_shards * sizeof(*r->tmpl), RTE_CACHE_LINE_SIZE);
 	if (!r->payload.map || !r->tmpl)

@@ -206,6 +206,34 @@ static int opt_exit_idle(struct parse_state *s, const char *v)
 	return parse_u32(s, "--exit-idle", v, 1, 86400000, &s->c->exit_idle_ms);
 }
 
+static int opt_max_line(struct parse_state *s, const char *v)
+{
+	return parse_u32(s, "--max-line", v, 1, SR_MAX_PAYLOAD_LIMIT, &s->c->max_line);
+}
+
+static int opt_dialect(struct parse_state *s, const char *v)
+{
+	int d;
+
+	for (d = 0; d < SR_DIALECT__COUNT; d++)
+		if (!strcmp(v, sr_dialect_names[d])) {
+			s->c->dialect = (enum sr_dialect)d;
+			return 0;
+		}
+	return fail(s, "--dialect: '%s' is not one of telegraf, dogstatsd, etsy", v);
+}
+
+static int opt_key(struct parse_state *s, const char *v)
+{
+	if (!strcmp(v, "name+tags"))
+		s->c->key_mode = SR_KEY_NAME_TAGS;
+	else if (!strcmp(v, "name"))
+		s->c->key_mode = SR_KEY_NAME;
+	else
+		return fail(s, "--key: '%s' is not name+tags or name", v);
+	return 0;
+}
+
 static int opt_port(struct parse_state *s, const char *v)
 {
 	uint32_t p;
@@ -247,6 +275,16 @@ static const struct opt opts[] = {
 	  opt_shard, true },
 	{ "max-payload", "BYTES", "1432", "largest UDP payload sent (1432: 1500-byte MTU)",
 	  opt_max_payload, false },
+	{ "max-line", "BYTES", "max-payload",
+	  "longest line accepted (longer: line_too_long); at most max-payload", opt_max_line,
+	  false },
+	{ "dialect", "NAME", "telegraf",
+	  "downstream whose rules decide what is valid and what a series is: telegraf, "
+	  "dogstatsd, etsy",
+	  opt_dialect, false },
+	{ "key", "MODE", "name+tags",
+	  "series key: name+tags, or name (every tag combination of a metric together)",
+	  opt_key, false },
 	{ "flush-us", "N", "1000", "longest a partly filled outgoing packet waits (us)",
 	  opt_flush_us, false },
 	{ "stats-json", "FILE", "-", "write the counters as JSON at exit", opt_stats_json,
@@ -441,6 +479,10 @@ static enum sr_config_rc check(struct parse_state *s)
 				return fail(s, "shard %s is listed twice", c->shards[i].id),
 				       SR_CONFIG_ERROR;
 	}
+	if (c->max_line > c->max_payload)
+		return fail(s, "--max-line %u exceeds --max-payload %u: such lines could not be sent",
+			    c->max_line, c->max_payload),
+		       SR_CONFIG_ERROR;
 	if (c->listen.ip == 0)
 		return fail(s, "--listen IP[:PORT] is required"), SR_CONFIG_ERROR;
 	return SR_CONFIG_OK;

@@ -15,6 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sr_key.h"
+#include "sr_line.h"
+
 #define SR_MAX_SHARDS 1024
 #define SR_DEFAULT_PORT 8125
 #define SR_MAX_PAYLOAD_LIMIT 8972 /* 9000-byte jumbo MTU less IPv4 and UDP headers */
@@ -36,6 +39,9 @@ struct sr_config {
 	struct sr_shard_cfg shards[SR_MAX_SHARDS];
 	uint32_t n_shards;
 	uint32_t max_payload;
+	uint32_t max_line; /* 0: max_payload */
+	enum sr_dialect dialect;
+	enum sr_key_mode key_mode;
 	uint32_t flush_us;
 	uint32_t exit_idle_ms; /* 0: run until a signal */
 	bool main_polls;

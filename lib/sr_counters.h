@@ -34,7 +34,10 @@
 	X(LINE_BAD_TAGS, "line_bad_tags")                                      \
 	X(LINE_TOO_MANY_TAGS, "line_too_many_tags")                            \
 	X(LINE_NO_MBUF, "line_no_mbuf")                                        \
-	X(LINE_TX_DROPPED, "line_tx_dropped")
+	X(LINE_TX_DROPPED, "line_tx_dropped")                                  \
+	X(LINE_BAD_TIMESTAMP, "line_bad_timestamp")                            \
+	X(LINE_BAD_EVENT, "line_bad_event")                                    \
+	X(LINE_BAD_SERVICE_CHECK, "line_bad_service_check")
 
 #define SR_ENUM_ENTRY(sym, name) SR_DROP_##sym,
 enum sr_drop {

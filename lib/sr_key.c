@@ -4,10 +4,138 @@
 
 #include "sr_hash.h"
 #include "sr_key.h"
+#include "sr_line_priv.h"
 
-#define SEED_NAME 0x73746174736421ull  /* "statsd!" */
-#define SEED_TAGK 0x7461676b6579ull    /* "tagkey" */
-#define SEED_TAGV 0x74616776616cull    /* "tagval" */
+#define SEED_NAME 0x73746174736421ull /* "statsd!" */
+#define SEED_TAGK 0x7461676b6579ull   /* "tagkey" */
+#define SEED_TAGV 0x74616776616cull   /* "tagval" */
+#define SEED_ETSY 0x657473796b6579ull /* "etsykey" */
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+
+static inline uint64_t combine(uint64_t name, uint64_t tag_sum, uint64_t n_tags)
+{
+	return sr_fmix64(name ^ sr_mulfold(tag_sum ^ SR_HASH_P2, n_tags ^ SR_HASH_P3));
+}
+
+/* ---------- Etsy: the key is statsd's sanitizeKeyName("name;tag;...") ---------- */
+
+/*
+ * statsd builds "name;t1;t2" (each tag's first ';' -> '_', first ':' -> '='),
+ * then turns white-space runs into '_', '/' into '-' and drops every other
+ * character outside [A-Za-z0-9_.;=-]. The sanitised text is streamed here,
+ * never built: split at ';' into the name and the tags, each hashed (FNV-1a
+ * byte by byte, then mixed); tag hashes are summed so their order is free.
+ */
+struct etsy_sink {
+	uint64_t h, name_h, sum, count;
+	uint32_t component;
+	bool in_space;
+	/* canonical text (control side): components written here when set */
+	char *text;
+	size_t cap, len;
+	uint32_t *starts; /* start offset of each component in text */
+	uint32_t max_components;
+};
+
+static void etsy_end_component(struct etsy_sink *s)
+{
+	uint64_t h = sr_fmix64(s->h ^ SEED_ETSY);
+
+	if (s->component == 0)
+		s->name_h = h;
+	else {
+		s->sum += h;
+		s->count++;
+	}
+	s->component++;
+	s->h = FNV_OFFSET;
+	if (s->text && s->component < s->max_components) {
+		if (s->len < s->cap)
+			s->text[s->len] = '\0';
+		s->len++;
+		s->starts[s->component] = (uint32_t)s->len;
+	}
+}
+
+static void etsy_emit(struct etsy_sink *s, uint8_t c)
+{
+	if (c == ';') {
+		etsy_end_component(s);
+		return;
+	}
+	s->h = (s->h ^ c) * FNV_PRIME;
+	if (s->text) {
+		if (s->len < s->cap)
+			s->text[s->len] = (char)c;
+		s->len++;
+	}
+}
+
+static bool etsy_keeps(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == '.' || c == ';' || c == '=';
+}
+
+static void etsy_feed(struct etsy_sink *s, const struct sr_span *sp, bool is_tag)
+{
+	static const uint8_t bom[] = { 0xef, 0xbb, 0xbf };
+	bool semi = is_tag, colon = is_tag;
+	uint32_t i = 0, n = sp->len;
+	const uint8_t *p = sp->p;
+
+	while (i < n) {
+		uint8_t c = p[i];
+		uint32_t k = 0;
+
+		if (c == ' ' || c >= 0x80) {
+			k = sr_space_len(p + i, n - i, false);
+			if (!k && n - i >= 3 && memcmp(p + i, bom, 3) == 0)
+				k = 3;
+		}
+		if (k) {
+			if (!s->in_space)
+				etsy_emit(s, '_');
+			s->in_space = true;
+			i += k;
+			continue;
+		}
+		s->in_space = false;
+		if (c >= 0x80) { /* valid UTF-8 (checked before): skip the whole character */
+			i += c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+			continue;
+		}
+		if (c == ';' && semi) {
+			semi = false;
+			c = '_';
+		} else if (c == ':' && colon) {
+			colon = false;
+			c = '=';
+		} else if (c == '/') {
+			c = '-';
+		}
+		if (etsy_keeps(c))
+			etsy_emit(s, c);
+		i++;
+	}
+}
+
+static void etsy_run(const struct sr_line *l, enum sr_key_mode mode, struct etsy_sink *s)
+{
+	uint32_t i;
+
+	s->h = FNV_OFFSET;
+	etsy_feed(s, &l->name, false);
+	if (mode == SR_KEY_NAME_TAGS)
+		for (i = 0; i < l->n_tags; i++) {
+			etsy_emit(s, ';');
+			etsy_feed(s, &l->tags[i].key, true);
+		}
+	etsy_end_component(s);
+}
+
+/* ---------- name + tag set ---------- */
 
 static inline int span_eq(const struct sr_span *a, const struct sr_span *b)
 {
@@ -32,18 +160,23 @@ static int tag_overridden(const struct sr_line *l, const uint64_t *kh, uint32_t 
 /* The name as the downstream stores it: Telegraf reads '.' as '_'. */
 static inline uint64_t name_hash(const struct sr_line *l)
 {
-	if (l->name_dot_is_underscore)
+	if (l->name_style == SR_NAME_DOT_IS_UNDERSCORE)
 		return sr_hash64_subst(l->name.p, l->name.len, SEED_NAME, '.', '_');
 	return sr_hash64(l->name.p, l->name.len, SEED_NAME);
 }
 
 uint64_t sr_key_hash(const struct sr_line *l, enum sr_key_mode mode)
 {
-	uint64_t h = name_hash(l);
 	uint64_t kh[SR_MAX_TAGS];
-	uint64_t sum = 0, live = 0;
+	uint64_t h, sum = 0, live = 0;
 	uint32_t i;
 
+	if (l->name_style == SR_NAME_ETSY) {
+		struct etsy_sink s = { 0 };
+		etsy_run(l, mode, &s);
+		return mode == SR_KEY_NAME ? s.name_h : combine(s.name_h, s.sum, s.count);
+	}
+	h = name_hash(l);
 	if (mode == SR_KEY_NAME)
 		return h;
 	for (i = 0; i < l->n_tags; i++)
@@ -57,10 +190,10 @@ uint64_t sr_key_hash(const struct sr_line *l, enum sr_key_mode mode)
 					  SR_HASH_P1);
 		live++;
 	}
-	return sr_fmix64(h ^ sr_mulfold(sum ^ SR_HASH_P2, live ^ SR_HASH_P3));
+	return combine(h, sum, live);
 }
 
-/* --- canonical text (control side only) --- */
+/* ---------- canonical text (control side only) ---------- */
 
 struct text_out {
 	char *buf;
@@ -74,7 +207,8 @@ static void put_char(struct text_out *o, char c)
 	o->len++;
 }
 
-static void put_escaped(struct text_out *o, const struct sr_span *s, int dot_is_underscore)
+static void put_span(struct text_out *o, const struct sr_span *s, bool influx_escape,
+		     bool dot_is_underscore)
 {
 	uint32_t i;
 
@@ -82,28 +216,67 @@ static void put_escaped(struct text_out *o, const struct sr_span *s, int dot_is_
 		char c = (char)s->p[i];
 		if (c == '.' && dot_is_underscore)
 			c = '_';
-		if (c == ',' || c == '=' || c == ' ' || c == '\\')
+		if (influx_escape && (c == ',' || c == '=' || c == ' ' || c == '\\'))
 			put_char(o, '\\');
 		put_char(o, c);
 	}
 }
 
-static int span_cmp(const struct sr_span *a, const struct sr_span *b)
+static int cmp_span(const struct sr_span *a, const struct sr_span *b)
 {
 	uint32_t n = a->len < b->len ? a->len : b->len;
 	int c = memcmp(a->p, b->p, n);
 
-	if (c)
-		return c;
-	return (a->len > b->len) - (a->len < b->len);
+	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
 static int tag_cmp(const void *a, const void *b)
 {
 	const struct sr_tag *x = *(const struct sr_tag *const *)a;
 	const struct sr_tag *y = *(const struct sr_tag *const *)b;
+	int c = cmp_span(&x->key, &y->key);
 
-	return span_cmp(&x->key, &y->key);
+	return c ? c : cmp_span(&x->value, &y->value);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static size_t etsy_text(const struct sr_line *l, enum sr_key_mode mode, struct text_out *o)
+{
+	uint32_t starts[SR_MAX_TAGS * 4 + 2];
+	const char *parts[SR_MAX_TAGS * 4 + 2];
+	size_t raw_cap = l->name.len + 16;
+	char *raw;
+	struct etsy_sink s = { .starts = starts, .max_components = SR_MAX_TAGS * 4 + 2 };
+	uint32_t i, n;
+
+	/* Sanitising never lengthens: the input's size bounds the text. */
+	for (i = 0; i < l->n_tags; i++)
+		raw_cap += l->tags[i].key.len + 1;
+	raw = malloc(raw_cap);
+	if (!raw)
+		return 0;
+	s.text = raw;
+	s.cap = raw_cap;
+	starts[0] = 0;
+	etsy_run(l, mode, &s);
+	n = s.component < s.max_components ? s.component : s.max_components;
+	for (i = 0; i < n; i++)
+		parts[i] = raw + starts[i];
+	if (n > 1)
+		qsort(parts + 1, n - 1, sizeof(parts[0]), str_cmp);
+	for (i = 0; i < n; i++) {
+		const char *c;
+		if (i)
+			put_char(o, ';');
+		for (c = parts[i]; *c; c++)
+			put_char(o, *c);
+	}
+	free(raw);
+	return o->len;
 }
 
 size_t sr_key_text(const struct sr_line *l, enum sr_key_mode mode, char *buf, size_t cap)
@@ -111,9 +284,15 @@ size_t sr_key_text(const struct sr_line *l, enum sr_key_mode mode, char *buf, si
 	const struct sr_tag *live[SR_MAX_TAGS];
 	uint64_t kh[SR_MAX_TAGS];
 	struct text_out o = { .buf = buf, .cap = cap, .len = 0 };
+	bool influx = l->name_style == SR_NAME_DOT_IS_UNDERSCORE;
 	uint32_t i, n = 0;
 
-	put_escaped(&o, &l->name, l->name_dot_is_underscore);
+	if (l->name_style == SR_NAME_ETSY) {
+		etsy_text(l, mode, &o);
+		goto out;
+	}
+	/* Telegraf: influx notation name,k=v; DogStatsD: name|#tag,tag */
+	put_span(&o, &l->name, influx, influx);
 	if (mode == SR_KEY_NAME_TAGS) {
 		for (i = 0; i < l->n_tags; i++)
 			kh[i] = sr_hash64(l->tags[i].key.p, l->tags[i].key.len, SEED_TAGK);
@@ -122,12 +301,20 @@ size_t sr_key_text(const struct sr_line *l, enum sr_key_mode mode, char *buf, si
 				live[n++] = &l->tags[i];
 		qsort(live, n, sizeof(live[0]), tag_cmp);
 		for (i = 0; i < n; i++) {
-			put_char(&o, ',');
-			put_escaped(&o, &live[i]->key, 0);
-			put_char(&o, '=');
-			put_escaped(&o, &live[i]->value, 0);
+			if (influx) {
+				put_char(&o, ',');
+			} else {
+				put_char(&o, i ? ',' : '|');
+				if (!i)
+					put_char(&o, '#');
+			}
+			put_span(&o, &live[i]->key, influx, false);
+			if (!live[i]->bare)
+				put_char(&o, '=');
+			put_span(&o, &live[i]->value, influx, false);
 		}
 	}
+out:
 	if (cap)
 		buf[o.len < cap ? o.len : cap - 1] = '\0';
 	return o.len;

@@ -16,8 +16,27 @@
  * per-line work of canonicalising the tag set. */
 #define SR_MAX_TAGS 64
 
+/* The downstream whose rules decide what is accepted and what a series is. */
 enum sr_dialect {
-	SR_DIALECT_TELEGRAF, /* Telegraf inputs.statsd, datadog_extensions = true */
+	SR_DIALECT_TELEGRAF,  /* Telegraf inputs.statsd, datadog_extensions = true */
+	SR_DIALECT_DOGSTATSD, /* the Datadog Agent's DogStatsD server */
+	SR_DIALECT_ETSY,      /* Etsy statsd */
+	SR_DIALECT__COUNT
+};
+
+extern const char *const sr_dialect_names[SR_DIALECT__COUNT];
+
+enum sr_line_kind {
+	SR_LINE_METRIC,
+	SR_LINE_EVENT,	       /* sharded by its title */
+	SR_LINE_SERVICE_CHECK, /* sharded by its check name */
+};
+
+/* How the downstream turns the name (and tags) of the line into its key. */
+enum sr_name_style {
+	SR_NAME_RAW,		   /* as sent */
+	SR_NAME_DOT_IS_UNDERSCORE, /* Telegraf's default template: '.' -> '_' */
+	SR_NAME_ETSY,		   /* statsd's sanitizeKeyName over "name;tag;..." */
 };
 
 struct sr_span {
@@ -26,14 +45,16 @@ struct sr_span {
 };
 
 struct sr_tag {
-	struct sr_span key;
-	struct sr_span value;
-	uint8_t rank; /* on a repeated key the highest rank, then the last, wins */
+	struct sr_span key;   /* a bare tag: the whole tag */
+	struct sr_span value; /* a bare tag: what follows the key (often nothing) */
+	uint8_t rank;	      /* on a repeated key the highest rank, then the last, wins */
+	uint8_t bare;	      /* one string, not key=value (DogStatsD, Etsy) */
 };
 
 struct sr_line {
-	struct sr_span name;		 /* as the downstream names the series */
-	uint8_t name_dot_is_underscore; /* the downstream reads '.' in the name as '_' */
+	enum sr_line_kind kind;
+	enum sr_name_style name_style;
+	struct sr_span name; /* metric name, event title or check name */
 	uint32_t n_tags;
 	struct sr_tag tags[SR_MAX_TAGS];
 };

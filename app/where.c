@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * statsd-relay-where: "where does this line go?" For each line (arguments
+ * after the relay options, or stdin), print the verdict, the series key's
+ * canonical text and the shard, using the relay's own parser, key and map.
+ *
+ *   statsd-relay-where --config relay.ini -- 'api.req:1|c|#route:/a,code:200'
+ *   some-client | statsd-relay-where --shard 198.18.1.1,mac=... --dialect etsy
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sr_config.h"
+#include "sr_key.h"
+#include "sr_line.h"
+#include "sr_shard_map.h"
+
+static void explain(const struct sr_config *c, const struct sr_shard_map *map, const char *text)
+{
+	struct sr_parse_cfg pc = { .dialect = c->dialect,
+				   .max_line = c->max_line ? c->max_line : c->max_payload };
+	static struct sr_line line;
+	char key[4096];
+	size_t n = strlen(text);
+	int rc;
+
+	if (n && text[n - 1] == '\r')
+		n--;
+	rc = sr_line_parse(&pc, (const uint8_t *)text, (uint32_t)n, &line);
+	if (rc != SR_OK) {
+		printf("drop\t%s\t%s\n", sr_drop_names[rc], text);
+		return;
+	}
+	sr_key_text(&line, c->key_mode, key, sizeof(key));
+	uint32_t shard = sr_shard_lookup(map, sr_key_hash(&line, c->key_mode));
+	printf("shard %u\t%s\t%s\t%s\n", shard, c->shards[shard].id, key, text);
+}
+
+int main(int argc, char **argv)
+{
+	static struct sr_config cfg;
+	const char *ids[SR_MAX_SHARDS];
+	struct sr_shard_map *map;
+	char err[512], *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int sep = argc, i;
+	uint32_t s;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			sep = i;
+			break;
+		}
+	sr_config_defaults(&cfg);
+	cfg.listen.ip = 1; /* not needed to explain a line */
+	switch (sr_config_parse(&cfg, sep, argv, err, sizeof(err))) {
+	case SR_CONFIG_HELP:
+		printf("Usage: statsd-relay-where [relay options] [-- LINE...]\n"
+		       "Prints, for each LINE (or each line of stdin): shard index, shard address,\n"
+		       "series key (canonical text) and the line; or 'drop' and the reason.\n\n");
+		sr_config_usage(stdout);
+		return 0;
+	case SR_CONFIG_VERSION:
+		printf("statsd-relay-where %s\n", SR_VERSION);
+		return 0;
+	case SR_CONFIG_ERROR:
+		fprintf(stderr, "statsd-relay-where: %s\n", err);
+		return 2;
+	case SR_CONFIG_OK:
+		break;
+	}
+	for (s = 0; s < cfg.n_shards; s++)
+		ids[s] = cfg.shards[s].id;
+	map = sr_maglev_build(ids, cfg.n_shards, SR_MAGLEV_DEFAULT_SIZE);
+	if (!map) {
+		fprintf(stderr, "statsd-relay-where: cannot build the shard map\n");
+		return 1;
+	}
+	if (sep < argc) {
+		for (i = sep + 1; i < argc; i++)
+			explain(&cfg, map, argv[i]);
+	} else {
+		while ((len = getline(&buf, &cap, stdin)) >= 0) {
+			if (len && buf[len - 1] == '\n')
+				buf[--len] = '\0';
+			if (len)
+				explain(&cfg, map, buf);
+		}
+		free(buf);
+	}
+	sr_shard_map_free(map);
+	return 0;
+}

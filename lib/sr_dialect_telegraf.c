@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Telegraf's inputs.statsd with datadog_extensions = true
+ * (plugins/inputs/statsd: statsd.go parseStatsdLine/parseName, datadog.go),
+ * reproduced rule for rule, quirks included, without copying the line.
+ */
+#include <string.h>
+
+#include "sr_line_priv.h"
+#include "sr_number.h"
+
+/* Tag ranks: Telegraf applies DogStatsD tags after the name's influx tags. */
+enum { RANK_INFLUX = 0, RANK_DOGSTATSD = 1 };
+
+static const uint8_t tag_true[] = "true";
+
+/* Go's strings.TrimSpace. */
+static void trim_space(const uint8_t **p, uint32_t *n)
+{
+	uint32_t l;
+
+	while ((l = sr_space_len(*p, *n, 0)) != 0) {
+		*p += l;
+		*n -= l;
+	}
+	while ((l = sr_space_len(*p, *n, 1)) != 0)
+		*n -= l;
+}
+
+/*
+ * Telegraf's parseDataDogTags over one "|#..." segment (without the '#'),
+ * bug for bug: a tag without a value is "true", and a valueless tag followed
+ * by another valueless one takes that one's text as its value.
+ */
+static int telegraf_dd_tags(struct sr_line *l, const uint8_t *m, uint32_t n)
+{
+	uint32_t start = 0, i;
+	struct sr_span k = sr_span_of(NULL, 0);
+	int have_k = 0, in_val = 0, rc;
+
+	if (n == 0)
+		return SR_OK;
+	for (i = 0; i < n; i++) {
+		if (m[i] == ',') {
+			if (!have_k || k.len == 0) {
+				k = sr_span_of(m + start, i - start);
+				have_k = k.len != 0;
+				rc = sr_add_tag(l, k, sr_span_of(tag_true, 4), RANK_DOGSTATSD, 0);
+				if (rc != SR_OK)
+					return rc;
+				start = i + 1;
+				continue;
+			}
+			struct sr_span v = sr_span_of(m + start, i - start);
+			if (v.len == 0)
+				v = sr_span_of(tag_true, 4);
+			rc = sr_add_tag(l, k, v, RANK_DOGSTATSD, 0);
+			if (rc != SR_OK)
+				return rc;
+			start = i + 1;
+			have_k = 0;
+			in_val = 0;
+		} else if (m[i] == ':' && !in_val) {
+			k = sr_span_of(m + start, i - start);
+			have_k = k.len != 0;
+			start = i + 1;
+			in_val = 1;
+		}
+	}
+	if (!have_k && start < n)
+		return sr_add_tag(l, sr_span_of(m + start, n - start), sr_span_of(tag_true, 4),
+				  RANK_DOGSTATSD, 0);
+	if (have_k)
+		return sr_add_tag(l, k,
+				  start < n ? sr_span_of(m + start, n - start) : sr_span_of(tag_true, 4),
+				  RANK_DOGSTATSD, 0);
+	return SR_OK;
+}
+
+/* Go's strings.Fields(name)[0]: the name ends at its first white space. */
+static uint32_t first_field_len(const uint8_t *p, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if ((p[i] == ' ' || p[i] >= 0x80) && sr_space_len(p + i, n - i, 0))
+			return i;
+	return n;
+}
+
+/*
+ * Telegraf's parseName: "name,k=v,k2=v2"; a part without '=' or with an empty
+ * key is ignored, "k=v=w" is k = "v=w". Its default graphite template then
+ * keeps the name up to its first white space and turns '.' into '_'.
+ */
+static int telegraf_bucket(struct sr_line *l, const uint8_t *b, uint32_t n)
+{
+	const uint8_t *comma = memchr(b, ',', n);
+	const uint8_t *end = b + n;
+	int rc;
+
+	l->name = sr_span_of(b, first_field_len(b, comma ? (uint32_t)(comma - b) : n));
+	l->name_style = SR_NAME_DOT_IS_UNDERSCORE;
+	while (comma) {
+		const uint8_t *part = comma + 1;
+		comma = memchr(part, ',', (size_t)(end - part));
+		uint32_t plen = (uint32_t)((comma ? comma : end) - part);
+		const uint8_t *eq = memchr(part, '=', plen);
+		if (!eq || eq == part)
+			continue;
+		rc = sr_add_tag(l, sr_span_of(part, (uint32_t)(eq - part)),
+			     sr_span_of(eq + 1, plen - (uint32_t)(eq + 1 - part)), RANK_INFLUX, 0);
+		if (rc != SR_OK)
+			return rc;
+	}
+	return l->name.len ? SR_OK : SR_DROP_LINE_BAD_NAME;
+}
+
+/* One "value|type[|@rate...]" bit, as Telegraf's parseStatsdLine checks it. */
+struct bit {
+	struct sr_span value, type;
+	uint32_t fields; /* '|'-separated fields seen */
+};
+
+static int telegraf_check_bit(const struct bit *b)
+{
+	const uint8_t *t = b->type.p;
+	char type;
+
+	if (b->fields < 2)
+		return SR_DROP_LINE_BAD_FORMAT;
+	/* A malformed sample rate is only logged by Telegraf: not a reject. */
+	if (b->type.len == 1 && (t[0] == 'g' || t[0] == 'c' || t[0] == 's' || t[0] == 'd' ||
+				 t[0] == 'h'))
+		type = (char)t[0];
+	else if (b->type.len == 2 && t[0] == 'm' && t[1] == 's')
+		type = 'm';
+	else
+		return SR_DROP_LINE_UNKNOWN_TYPE;
+
+	if (b->value.len && (b->value.p[0] == '+' || b->value.p[0] == '-') && type != 'g' &&
+	    type != 'c')
+		return SR_DROP_LINE_BAD_VALUE;
+	if (type == 's')
+		return SR_OK;
+	/* Counters try ParseInt then ParseFloat: together, what ParseFloat takes. */
+	return sr_go_float_ok(b->value.p, b->value.len) ? SR_OK : SR_DROP_LINE_BAD_VALUE;
+}
+
+/* Give the text of one '|'-free stretch of the value part to the current bit. */
+static int telegraf_bits_text(struct bit *b, const uint8_t *p, uint32_t n)
+{
+	const uint8_t *colon;
+	int rc;
+
+	while ((colon = memchr(p, ':', n)) != NULL) {
+		uint32_t piece = (uint32_t)(colon - p);
+		if (b->fields == 1)
+			b->value = sr_span_of(p, piece);
+		else if (b->fields == 2)
+			b->type = sr_span_of(p, piece);
+		rc = telegraf_check_bit(b);
+		if (rc != SR_OK)
+			return rc;
+		*b = (struct bit){ .fields = 1 };
+		p = colon + 1;
+		n -= piece + 1;
+	}
+	if (b->fields == 1)
+		b->value = sr_span_of(p, n);
+	else if (b->fields == 2)
+		b->type = sr_span_of(p, n);
+	return SR_OK;
+}
+
+/*
+ * Telegraf first removes every '|'-segment that starts with '#' (DogStatsD
+ * tags) or "c:" (container id: so "a:1|c:2|ms" is one timing), then splits
+ * what is left on ':' (name, then one bit per value) and each bit on '|'. Walk the segments once, doing the same without a copy.
+ */
+static int telegraf_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
+{
+	struct bit b = { 0 };
+	const uint8_t *bucket = NULL;
+	uint32_t pos = 0, bucket_len = 0;
+	int in_bucket = 1, spliced = 0, rc = SR_OK;
+
+	for (;;) {
+		const uint8_t *seg = p + pos;
+		const uint8_t *bar = memchr(seg, '|', len - pos);
+		uint32_t n = bar ? (uint32_t)(bar - seg) : len - pos;
+
+		if (n > 0 && seg[0] == '#') {
+			rc = telegraf_dd_tags(l, seg + 1, n - 1);
+			if (rc != SR_OK)
+				return rc;
+			spliced |= in_bucket && bucket != NULL;
+		} else if (n >= 2 && seg[0] == 'c' && seg[1] == ':') {
+			/* DogStatsD 1.2 container id: removed, not part of the series. */
+			spliced |= in_bucket && bucket != NULL;
+		} else if (in_bucket) {
+			const uint8_t *colon = memchr(seg, ':', n);
+			if (bucket == NULL)
+				bucket = seg;
+			if (colon) {
+				/* A name cut by a removed tag segment cannot be sent as is. */
+				if (spliced)
+					return SR_DROP_LINE_BAD_NAME;
+				bucket_len = (uint32_t)(colon - bucket);
+				in_bucket = 0;
+				b.fields = 1;
+				rc = telegraf_bits_text(&b, colon + 1, n - (uint32_t)(colon + 1 - seg));
+			}
+		} else {
+			b.fields++;
+			rc = telegraf_bits_text(&b, seg, n);
+		}
+		if (rc != SR_OK)
+			return rc;
+		if (!bar)
+			break;
+		pos += n + 1;
+	}
+	if (in_bucket)
+		return SR_DROP_LINE_BAD_FORMAT;
+	rc = telegraf_check_bit(&b);
+	if (rc != SR_OK)
+		return rc;
+	/* Like Telegraf, the name is looked at once the values passed. */
+	return telegraf_bucket(l, bucket, bucket_len);
+}
+
+
+/*
+ * _e{title_len,text_len}:title|text[|d:..|p:..|h:..|t:..|k:..|s:..|#tags]
+ * (datadog.go parseEventMessage). Sharded by the title.
+ */
+static int telegraf_event(const uint8_t *p, uint32_t len, struct sr_line *l)
+{
+	const uint8_t *colon = memchr(p, ':', len);
+	const uint8_t *comma, *msg;
+	uint32_t hlen, mlen, rest_len;
+	int64_t title_len, text_len;
+
+	if (!colon)
+		return SR_DROP_LINE_BAD_EVENT;
+	hlen = (uint32_t)(colon - p);
+	msg = colon + 1;
+	mlen = len - hlen - 1;
+	if (hlen < 7 || mlen < 3)
+		return SR_DROP_LINE_BAD_EVENT;
+	/* header[3:] is "title_len,text_len" plus one last byte, not checked to be '}' */
+	comma = memchr(p + 3, ',', hlen - 3);
+	if (!comma || !sr_go_int(p + 3, (uint32_t)(comma - p - 3), &title_len))
+		return SR_DROP_LINE_BAD_EVENT;
+	if ((uint32_t)(colon - comma - 1) < 1 ||
+	    !sr_go_int(comma + 1, (uint32_t)(colon - comma - 2), &text_len))
+		return SR_DROP_LINE_BAD_EVENT;
+	if (title_len < 0 || text_len < 0 || title_len > mlen || text_len > mlen ||
+	    title_len + text_len + 1 > mlen)
+		return SR_DROP_LINE_BAD_EVENT;
+	if (title_len == 0 || text_len == 0)
+		return SR_DROP_LINE_BAD_EVENT;
+	l->name = sr_span_of(msg, (uint32_t)title_len);
+	l->kind = SR_LINE_EVENT;
+
+	rest_len = mlen - (uint32_t)(title_len + 1 + text_len);
+	if (rest_len < 2)
+		return SR_OK;
+	/* rest[0] is skipped unchecked, then '|'-separated metadata fields */
+	const uint8_t *f = msg + title_len + 1 + text_len + 1;
+	uint32_t left = rest_len - 1;
+	for (;;) {
+		uint32_t n = sr_field_len(f, left);
+		if (n < 2)
+			return SR_DROP_LINE_BAD_EVENT;
+		if (f[1] != ':' || !memchr("dphtks", f[0], 6)) {
+			if (f[0] != '#')
+				return SR_DROP_LINE_BAD_EVENT; /* "unknown metadata type" */
+		}
+		if (n == left)
+			break;
+		f += n + 1;
+		left -= n + 1;
+	}
+	return SR_OK;
+}
+
+/* _sc|name|status[|...] (datadog.go parseServiceCheckMessage). Sharded by the name. */
+static int telegraf_service_check(const uint8_t *p, uint32_t len, struct sr_line *l)
+{
+	const uint8_t *name = p + 4; /* after "_sc|" */
+	uint32_t left = len - 4, n = sr_field_len(name, left), s;
+	int64_t status;
+
+	if (n == left || n == 0) /* fewer than 3 parts, or an empty name */
+		return SR_DROP_LINE_BAD_SERVICE_CHECK;
+	s = sr_field_len(name + n + 1, left - n - 1);
+	if (!sr_go_int(name + n + 1, s, &status) || status < 0 || status > 3)
+		return SR_DROP_LINE_BAD_SERVICE_CHECK;
+	l->name = sr_span_of(name, n);
+	l->kind = SR_LINE_SERVICE_CHECK;
+	return SR_OK;
+}
+
+int sr_parse_telegraf(const uint8_t *p, uint32_t len, struct sr_line *l)
+{
+	trim_space(&p, &len);
+	if (len == 0)
+		return SR_DROP_LINE_BAD_FORMAT; /* only spaces: Telegraf skips it */
+	if (sr_has_prefix(p, len, "_e"))
+		return telegraf_event(p, len, l);
+	if (sr_has_prefix(p, len, "_sc|"))
+		return telegraf_service_check(p, len, l);
+	return telegraf_metric(p, len, l);
+}

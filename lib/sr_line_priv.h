@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Pieces shared by the dialect parsers; not part of the library's API. */
+#ifndef SR_LINE_PRIV_H
+#define SR_LINE_PRIV_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "sr_line.h"
+
+static inline struct sr_span sr_span_of(const uint8_t *p, uint32_t len)
+{
+	return (struct sr_span){ .p = p, .len = len };
+}
+
+static inline int sr_add_tag(struct sr_line *l, struct sr_span k, struct sr_span v, uint8_t rank,
+			     uint8_t bare)
+{
+	if (l->n_tags == SR_MAX_TAGS)
+		return SR_DROP_LINE_TOO_MANY_TAGS;
+	l->tags[l->n_tags++] = (struct sr_tag){ .key = k, .value = v, .rank = rank, .bare = bare };
+	return SR_OK;
+}
+
+static inline bool sr_has_prefix(const uint8_t *p, uint32_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+	return n >= k && memcmp(p, prefix, k) == 0;
+}
+
+/* Length of the '|'-field at p (up to the next '|' or n). */
+static inline uint32_t sr_field_len(const uint8_t *p, uint32_t n)
+{
+	const uint8_t *bar = memchr(p, '|', n);
+	return bar ? (uint32_t)(bar - p) : n;
+}
+
+/*
+ * Length of a Unicode White_Space character (Go's unicode.IsSpace, JS's \s
+ * less U+FEFF) starting at p, or ending at p + n when at_end; 0 if none.
+ * ASCII controls were rejected before: only ' ' and multi-byte ones remain.
+ */
+uint32_t sr_space_len(const uint8_t *p, uint32_t n, bool at_end);
+
+/* Go's strconv.ParseInt(s, 10, 64) succeeds; the value in *v. */
+bool sr_go_int(const uint8_t *s, uint32_t n, int64_t *v);
+
+int sr_parse_telegraf(const uint8_t *p, uint32_t len, struct sr_line *l);
+int sr_parse_dogstatsd(const uint8_t *p, uint32_t len, struct sr_line *l);
+int sr_parse_etsy(const uint8_t *p, uint32_t len, struct sr_line *l);
+
+#endif
