@@ -14,6 +14,7 @@
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 
+#include "sr_batch.h"
 #include "sr_config.h"
 #include "sr_counters.h"
 #include "sr_frame.h"
@@ -27,9 +28,8 @@
 /* A per-shard outgoing packet being filled with copied lines. */
 struct sr_pending {
 	struct rte_mbuf *m; /* NULL when none is open */
-	uint32_t len;	    /* payload bytes so far */
-	uint32_t lines;
-	uint64_t deadline; /* TSC by which it is sent even if not full */
+	struct sr_batch b;  /* its payload */
+	uint64_t deadline;  /* TSC by which it is sent even if not full */
 };
 
 struct sr_poller {

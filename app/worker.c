@@ -71,11 +71,10 @@ static void send_pending(struct sr_poller *p, uint32_t shard)
 	struct rte_mbuf *m = pd->m;
 	uint8_t *hdr = rte_pktmbuf_mtod(m, uint8_t *);
 
-	m->data_len = (uint16_t)(SR_HDR_V4_LEN + pd->len);
+	m->data_len = (uint16_t)(SR_HDR_V4_LEN + pd->b.len);
 	m->pkt_len = m->data_len;
-	sr_hdr_write_v4(hdr, &r->tmpl[shard], (uint16_t)pd->len,
-			sr_payload_sum(hdr + SR_HDR_V4_LEN, pd->len));
-	send_packet(p, m, shard, pd->lines, pd->len);
+	sr_hdr_write_v4(hdr, &r->tmpl[shard], (uint16_t)pd->b.len, sr_payload_sum(pd->b.buf, pd->b.len));
+	send_packet(p, m, shard, pd->b.lines, pd->b.len);
 	pd->m = NULL;
 	p->n_pending--;
 }
@@ -95,9 +94,8 @@ static void append_line(struct sr_poller *p, const uint8_t *payload, const struc
 {
 	const struct sr_relay *r = p->relay;
 	struct sr_pending *pd = &p->pending[ref->shard];
-	uint8_t *dst;
 
-	if (pd->m && pd->len + ref->len + 1 > r->cfg.max_payload)
+	if (pd->m && !sr_batch_fits(&pd->b, ref->len, r->cfg.max_payload))
 		send_pending(p, ref->shard);
 	if (!pd->m) {
 		pd->m = rte_pktmbuf_alloc(r->pool);
@@ -105,16 +103,13 @@ static void append_line(struct sr_poller *p, const uint8_t *payload, const struc
 			p->ctr.drops[SR_DROP_LINE_NO_MBUF]++;
 			return;
 		}
-		pd->len = 0;
-		pd->lines = 0;
+		pd->b = (struct sr_batch){
+			.buf = rte_pktmbuf_mtod_offset(pd->m, uint8_t *, SR_HDR_V4_LEN),
+		};
 		pd->deadline = now + r->flush_cycles;
 		p->n_pending++;
 	}
-	dst = rte_pktmbuf_mtod_offset(pd->m, uint8_t *, SR_HDR_V4_LEN + pd->len);
-	memcpy(dst, payload + ref->off, ref->len);
-	dst[ref->len] = '\n';
-	pd->len += ref->len + 1;
-	pd->lines++;
+	sr_batch_append(&pd->b, payload + ref->off, ref->len);
 }
 
 /* Every line valid, one shard, fits: rewrite the headers, keep the payload. */

@@ -50,11 +50,13 @@ static void etsy_end_component(struct etsy_sink *s)
 	}
 	s->component++;
 	s->h = FNV_OFFSET;
-	if (s->text && s->component < s->max_components) {
+	if (s->text) {
+		/* every component ends in a NUL; only the first max_components are listed */
 		if (s->len < s->cap)
 			s->text[s->len] = '\0';
 		s->len++;
-		s->starts[s->component] = (uint32_t)s->len;
+		if (s->component < s->max_components)
+			s->starts[s->component] = (uint32_t)s->len;
 	}
 }
 
@@ -246,26 +248,29 @@ static int str_cmp(const void *a, const void *b)
 
 static size_t etsy_text(const struct sr_line *l, enum sr_key_mode mode, struct text_out *o)
 {
-	uint32_t starts[SR_MAX_TAGS * 4 + 2];
-	const char *parts[SR_MAX_TAGS * 4 + 2];
+	struct etsy_sink s = { 0 };
 	size_t raw_cap = l->name.len + 16;
-	char *raw;
-	struct etsy_sink s = { .starts = starts, .max_components = SR_MAX_TAGS * 4 + 2 };
+	const char **parts = NULL;
+	char *raw = NULL;
 	uint32_t i, n;
 
-	/* Sanitising never lengthens: the input's size bounds the text. */
+	/* Sanitising never lengthens: the input's size bounds text and components. */
 	for (i = 0; i < l->n_tags; i++)
 		raw_cap += l->tags[i].key.len + 1;
 	raw = malloc(raw_cap);
-	if (!raw)
-		return 0;
+	s.starts = malloc(raw_cap * sizeof(*s.starts));
+	parts = malloc(raw_cap * sizeof(*parts));
+	if (!raw || !s.starts || !parts)
+		goto out;
+	raw[raw_cap - 1] = '\0';
 	s.text = raw;
 	s.cap = raw_cap;
-	starts[0] = 0;
+	s.max_components = (uint32_t)raw_cap;
+	s.starts[0] = 0;
 	etsy_run(l, mode, &s);
 	n = s.component < s.max_components ? s.component : s.max_components;
 	for (i = 0; i < n; i++)
-		parts[i] = raw + starts[i];
+		parts[i] = raw + s.starts[i];
 	if (n > 1)
 		qsort(parts + 1, n - 1, sizeof(parts[0]), str_cmp);
 	for (i = 0; i < n; i++) {
@@ -275,7 +280,10 @@ static size_t etsy_text(const struct sr_line *l, enum sr_key_mode mode, struct t
 		for (c = parts[i]; *c; c++)
 			put_char(o, *c);
 	}
+out:
 	free(raw);
+	free(s.starts);
+	free(parts);
 	return o->len;
 }
 
