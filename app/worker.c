@@ -117,7 +117,13 @@ static void forward_in_place(struct sr_poller *p, struct rte_mbuf *m, const stru
 			     uint32_t shard, uint32_t lines)
 {
 	const struct sr_relay *r = p->relay;
-	uint32_t sum = fi->udp_cksum ? sr_payload_sum_from_udp(fi)
+	uint32_t sum;
+
+	/* Lines of this shard waiting to be coalesced go first: order is kept
+	 * per shard (gauge deltas depend on it). */
+	if (p->pending[shard].m)
+		send_pending(p, shard);
+	sum = fi->udp_cksum ? sr_payload_sum_from_udp(fi)
 				     : sr_payload_sum(rte_pktmbuf_mtod_offset(m, uint8_t *,
 									fi->payload_off),
 						      fi->payload_len);

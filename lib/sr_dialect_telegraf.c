@@ -120,6 +120,7 @@ static int telegraf_bucket(struct sr_line *l, const uint8_t *b, uint32_t n)
 struct bit {
 	struct sr_span value, type;
 	uint32_t fields; /* '|'-separated fields seen */
+	bool no_name;	 /* the line's name is empty */
 };
 
 static int telegraf_check_bit(const struct bit *b)
@@ -129,6 +130,9 @@ static int telegraf_check_bit(const struct bit *b)
 
 	if (b->fields < 2)
 		return SR_DROP_LINE_BAD_FORMAT;
+	/* Telegraf would take it, but a metric without a name cannot be stored. */
+	if (b->no_name)
+		return SR_DROP_LINE_BAD_NAME;
 	/* A malformed sample rate is only logged by Telegraf: not a reject. */
 	if (b->type.len == 1 && (t[0] == 'g' || t[0] == 'c' || t[0] == 's' || t[0] == 'd' ||
 				 t[0] == 'h'))
@@ -162,7 +166,7 @@ static int telegraf_bits_text(struct bit *b, const uint8_t *p, uint32_t n)
 		rc = telegraf_check_bit(b);
 		if (rc != SR_OK)
 			return rc;
-		*b = (struct bit){ .fields = 1 };
+		*b = (struct bit){ .fields = 1, .no_name = b->no_name };
 		p = colon + 1;
 		n -= piece + 1;
 	}
@@ -209,6 +213,7 @@ static int telegraf_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 				bucket_len = (uint32_t)(colon - bucket);
 				in_bucket = 0;
 				b.fields = 1;
+				b.no_name = bucket_len == 0 || bucket[0] == ',';
 				rc = telegraf_bits_text(&b, colon + 1, n - (uint32_t)(colon + 1 - seg));
 			}
 		} else {

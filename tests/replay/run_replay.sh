@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Replay tests: runs every fixture of pcap/ through the relay (net_pcap vdev, no NIC, no
+# hugepages) and checks its output and counters with check_replay.py. Then spoils one good
+# output in several ways and requires the checker to catch each (the checker can fail).
+#
+#   tests/replay/run_replay.sh BUILD_DIR        e.g. tests/replay/run_replay.sh build
+#   RELAY=tests/replay/fake_relay.py tests/replay/run_replay.sh build   (the harness alone)
+#
+# Prints "PASS name" / "FAIL name" per case (a failure's details indented below it) and
+# ends with exactly one line "replay: N passed, N failed"; exits 1 on any failure.
+# KEEP=1 keeps the temporary directory (outputs, stats, logs) and prints its path.
+# Every series' lines must leave in input order (check_replay.py --strict-order): the relay
+# keeps order per shard, which gauge deltas need. STRICT_ORDER=0 turns that check off.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PY=/usr/bin/python3
+PCAP=$ROOT/pcap
+CFG=$HERE/configs
+
+BUILD=${1:?usage: run_replay.sh BUILD_DIR}
+[ -d "$BUILD" ] || BUILD=$ROOT/$BUILD
+RELAY=${RELAY:-$BUILD/app/statsd-relay}
+
+TMP=$(mktemp -d)
+cleanup() {
+	if [ "${KEEP:-0}" = 1 ]; then echo "replay: kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+
+PASSED=0
+FAILED=0
+pass() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
+fail() {
+	echo "FAIL $1"
+	shift
+	[ $# -gt 0 ] && sed 's/^/    /' "$@" | head -n 30
+	FAILED=$((FAILED + 1))
+}
+
+SHARDS2=(--shard "198.18.2.1:8125,mac=02:00:00:00:02:01" --shard "198.18.2.2:9125,mac=02:00:00:00:02:02")
+
+# name | fixture | expectations | config the relay reads | config the checker reads | relay flags | checker flags
+CASES=(
+	"foreign|foreign|foreign|main.ini|main.ini||"
+	"lines|lines|lines|main.ini|main.ini||"
+	"lines_mp512|lines|lines.mp512|main.ini|main.ini|--max-payload 512|--max-payload 512"
+	"demo|demo|demo|main.ini|main.ini||"
+	"demo_mp512|demo|demo|main.ini|main.ini|--max-payload 512|--max-payload 512"
+	"demo_cli_shards|demo|demo|main.ini|cli_shards.check.ini|SHARDS2|"
+	"demo_one_shard|demo|demo|one_shard.ini|one_shard.ini||"
+	"demo_flush0|demo|demo|main.ini|main.ini|--flush-us 0|"
+	"shuffled_tags|shuffled_tags|shuffled_tags|main.ini|main.ini||"
+	"coalesce|coalesce|coalesce|main.ini|main.ini||"
+	"coalesce_mp512|coalesce|coalesce|main.ini|main.ini|--max-payload 512|--max-payload 512"
+)
+
+# Spoiled copies of one case's output: name | base case | mutation | check that must fail
+SELFTESTS=(
+	"selftest_drop_line|shuffled_tags|drop-line|lines_missing"
+	"selftest_dup_line|shuffled_tags|dup-line|lines_extra"
+	"selftest_bad_udp_csum|shuffled_tags|bad-udp-csum|headers"
+	"selftest_bad_ip_csum|shuffled_tags|bad-ip-csum|headers"
+	"selftest_wrong_shard|shuffled_tags|wrong-shard|shard_consistency"
+	"selftest_oversize|coalesce|oversize|max_payload"
+	"selftest_stats_lines_out|shuffled_tags|stats-lines-out|invariant"
+)
+
+if [ ! -x "$RELAY" ]; then
+	echo "FAIL setup"
+	echo "    no relay binary at $RELAY (build it first)"
+	echo "replay: 0 passed, 1 failed"
+	exit 1
+fi
+
+declare -A CHECK_ARGS
+
+for row in "${CASES[@]}"; do
+	IFS='|' read -r name fixture expect cfg checkcfg flags checkflags <<<"$row"
+	d=$TMP/$name
+	mkdir -p "$d"
+	if [ "$flags" = SHARDS2 ]; then extra=("${SHARDS2[@]}"); else read -r -a extra <<<"$flags"; fi
+	read -r -a cflags <<<"$checkflags"
+	[ "${STRICT_ORDER:-1}" = 1 ] && cflags+=(--strict-order)
+	prefix=sr_replay_$$_$name
+	timeout 300 "$RELAY" --no-huge --no-pci -m 256 --file-prefix "$prefix" -l 0 --log-level=error \
+		--vdev "net_pcap0,rx_pcap=$PCAP/$fixture.pcap,tx_pcap=$d/out.pcap" -- \
+		--config "$CFG/$cfg" --stats-json "$d/stats.json" --exit-idle 300 "${extra[@]}" \
+		>"$d/relay.log" 2>&1
+	rc=$?
+	rm -rf "/var/run/dpdk/$prefix" "${XDG_RUNTIME_DIR:-/nonexistent}/dpdk/$prefix"
+	if [ $rc -ne 0 ]; then
+		echo "relay exited $rc" >>"$d/relay.log"
+		fail "$name" "$d/relay.log"
+		continue
+	fi
+	CHECK_ARGS[$name]="--expect $PCAP/$expect.expect.json --config $CFG/$checkcfg ${cflags[*]}"
+	# shellcheck disable=SC2086
+	if $PY "$HERE/check_replay.py" ${CHECK_ARGS[$name]} --stats "$d/stats.json" --out "$d/out.pcap" \
+		>"$d/check.log" 2>&1; then
+		pass "$name"
+	else
+		fail "$name" "$d/check.log"
+	fi
+done
+
+for row in "${SELFTESTS[@]}"; do
+	IFS='|' read -r name base mode check <<<"$row"
+	b=$TMP/$base
+	d=$TMP/$name
+	mkdir -p "$d"
+	if [ -z "${CHECK_ARGS[$base]:-}" ]; then
+		echo "base case $base did not run" >"$d/check.log"
+		fail "$name" "$d/check.log"
+		continue
+	fi
+	if ! $PY "$HERE/mutate_output.py" "$mode" "$b/out.pcap" "$b/stats.json" "$d/out.pcap" "$d/stats.json" \
+		>"$d/check.log" 2>&1; then
+		fail "$name" "$d/check.log"
+		continue
+	fi
+	# shellcheck disable=SC2086
+	$PY "$HERE/check_replay.py" ${CHECK_ARGS[$base]} --stats "$d/stats.json" --out "$d/out.pcap" \
+		>"$d/check.log" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "^FAIL $check:" "$d/check.log"; then
+		pass "$name"
+	else
+		echo "checker exited $rc on output spoiled by $mode; expected it to fail check $check" >>"$d/check.log"
+		fail "$name" "$d/check.log"
+	fi
+done
+
+echo "replay: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
