@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Every test: installs what is missing, builds (plain and ASan+UBSan), runs the
-# unit tests in both builds, the pcap replay tests and the rest, then prints
+# unit tests in both builds, the CLI and pcap replay tests, each fuzzer briefly
+# (FUZZ_SECONDS, default 30), then prints
 # one line "N passed, N failed" over all suites. Exits non-zero on a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +61,8 @@ if CC=clang bash scripts/build.sh build-asan -Dtests=true -Db_sanitize=address,u
 else
 	count build-asan 0 1
 fi
+
+script_suite fuzz bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 echo
 if [ ${#FAILED_SUITES[@]} -ne 0 ]; then echo "failed suites: ${FAILED_SUITES[*]}"; fi
