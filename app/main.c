@@ -43,19 +43,21 @@ static int find_separator(int argc, char **argv)
 
 static int setup_relay(struct sr_relay *r)
 {
-	const char *ids[SR_MAX_SHARDS];
-	uint32_t s;
+	char err[256];
 
 	r->port_id = r->cfg.port_id;
-	for (s = 0; s < r->cfg.n_shards; s++)
-		ids[s] = r->cfg.shards[s].id;
 	r->payload.parse.dialect = r->cfg.dialect;
 	r->payload.parse.max_line = r->cfg.max_line ? r->cfg.max_line : r->cfg.max_payload;
 	r->payload.key_mode = r->cfg.key_mode;
-	r->payload.map = sr_maglev_build(ids, r->cfg.n_shards, SR_MAGLEV_DEFAULT_SIZE);
+	/* Built off the hot path; a reload will build a new map and publish it
+	 * here (pollers load the pointer once per burst), then free the old one
+	 * once every poller has passed a quiescent point. */
+	r->payload.map = sr_config_shard_map(&r->cfg, err, sizeof(err));
 	r->tmpl = rte_zmalloc("tmpl", r->cfg.n_shards * sizeof(*r->tmpl), RTE_CACHE_LINE_SIZE);
-	if (!r->payload.map || !r->tmpl)
+	if (!r->payload.map || !r->tmpl) {
+		fprintf(stderr, "statsd-relay: %s\n", r->payload.map ? "out of memory" : err);
 		return -1;
+	}
 	r->frame.listen_ip = r->cfg.listen.ip;
 	r->frame.listen_port = rte_cpu_to_be_16(r->cfg.listen.port);
 	r->flush_cycles = rte_get_tsc_hz() / 1000000 * r->cfg.flush_us;

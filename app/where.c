@@ -14,6 +14,7 @@
 #include "sr_config.h"
 #include "sr_key.h"
 #include "sr_line.h"
+#include "sr_payload.h"
 #include "sr_shard_map.h"
 
 static void explain(const struct sr_config *c, const struct sr_shard_map *map, const char *text)
@@ -33,21 +34,21 @@ static void explain(const struct sr_config *c, const struct sr_shard_map *map, c
 		return;
 	}
 	sr_key_text(&line, c->key_mode, key, sizeof(key));
-	uint32_t shard = sr_shard_lookup(map, sr_key_hash(&line, c->key_mode));
+	struct sr_payload_cfg pay = { .parse = pc, .key_mode = c->key_mode, .map = map };
+	uint32_t shard = sr_payload_pick_shard(&pay, &line, (const uint8_t *)text, (uint32_t)n);
+	if (!sr_hash_uses_series_key(c->hash)) /* the compatibility key: text before ':' */
+		snprintf(key, sizeof(key), "%.*s", (int)strcspn(text, ":"), text);
 	printf("shard %u\t%s\t%s\t%s\n", shard, c->shards[shard].id, key, text);
 }
 
 int main(int argc, char **argv)
 {
 	static struct sr_config cfg;
-	const char *ids[SR_MAX_SHARDS];
 	struct sr_shard_map *map;
 	char err[512], *buf = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	int sep = argc, i;
-	uint32_t s;
-
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--")) {
 			sep = i;
@@ -55,6 +56,7 @@ int main(int argc, char **argv)
 		}
 	sr_config_defaults(&cfg);
 	cfg.listen.ip = 1; /* not needed to explain a line */
+	cfg.mac_optional = true;
 	switch (sr_config_parse(&cfg, sep, argv, err, sizeof(err))) {
 	case SR_CONFIG_HELP:
 		printf("Usage: statsd-relay-where [relay options] [-- LINE...]\n"
@@ -71,11 +73,9 @@ int main(int argc, char **argv)
 	case SR_CONFIG_OK:
 		break;
 	}
-	for (s = 0; s < cfg.n_shards; s++)
-		ids[s] = cfg.shards[s].id;
-	map = sr_maglev_build(ids, cfg.n_shards, SR_MAGLEV_DEFAULT_SIZE);
+	map = sr_config_shard_map(&cfg, err, sizeof(err));
 	if (!map) {
-		fprintf(stderr, "statsd-relay-where: cannot build the shard map\n");
+		fprintf(stderr, "statsd-relay-where: %s\n", err);
 		return 1;
 	}
 	if (sep < argc) {

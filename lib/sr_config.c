@@ -119,6 +119,7 @@ static struct sr_shard_cfg *new_shard(struct parse_state *s)
 	}
 	sh = &s->c->shards[s->c->n_shards++];
 	memset(sh, 0, sizeof(*sh));
+	sh->weight = 1;
 	return sh;
 }
 
@@ -136,7 +137,15 @@ static int shard_key(struct parse_state *s, struct sr_shard_cfg *sh, const char 
 		sh->has_mac = true;
 		return parse_mac(s, what, val, sh->mac);
 	}
-	return fail(s, "%s: unknown shard key '%s' (address, mac)", what, key);
+	if (!strcmp(key, "weight"))
+		return parse_u32(s, what, val, 1, 1000000, &sh->weight);
+	if (!strcmp(key, "name")) {
+		if (val[0] == '\0' || strlen(val) >= sizeof(sh->name))
+			return fail(s, "%s: name '%s' is empty or too long", what, val);
+		strcpy(sh->name, val);
+		return 0;
+	}
+	return fail(s, "%s: unknown shard key '%s' (address, mac, weight, name)", what, key);
 }
 
 /* --shard IP:PORT,mac=MAC */
@@ -234,6 +243,29 @@ static int opt_key(struct parse_state *s, const char *v)
 	return 0;
 }
 
+static int opt_hash(struct parse_state *s, const char *v)
+{
+	int m;
+
+	for (m = 0; m < SR_HASH__COUNT; m++)
+		if (!strcmp(v, sr_hash_names[m])) {
+			s->c->hash = (enum sr_hash_mode)m;
+			return 0;
+		}
+	return fail(s, "--hash: '%s' is not one of maglev, jump, statsd-proxy, statsrelay, "
+		       "carbon-jump",
+		    v);
+}
+
+static int opt_table_size(struct parse_state *s, const char *v)
+{
+	if (parse_u32(s, "--table-size", v, 3, SR_MAGLEV_MAX_SIZE, &s->c->table_size))
+		return -1;
+	if (!sr_is_prime(s->c->table_size))
+		return fail(s, "--table-size: %s is not a prime", v);
+	return 0;
+}
+
 static int opt_port(struct parse_state *s, const char *v)
 {
 	uint32_t p;
@@ -270,7 +302,7 @@ static const struct opt opts[] = {
 	{ "listen", "IP[:PORT]", "0.0.0.0:8125",
 	  "address and UDP port the relay answers on; also the source of what it sends",
 	  opt_listen, false },
-	{ "shard", "IP[:PORT],mac=MAC", "-",
+	{ "shard", "IP[:PORT],mac=MAC[,weight=W][,name=N]", "-",
 	  "a downstream StatsD server (repeat; order = shard index; replaces the file's)",
 	  opt_shard, true },
 	{ "max-payload", "BYTES", "1432", "largest UDP payload sent (1432: 1500-byte MTU)",
@@ -285,6 +317,12 @@ static const struct opt opts[] = {
 	{ "key", "MODE", "name+tags",
 	  "series key: name+tags, or name (every tag combination of a metric together)",
 	  opt_key, false },
+	{ "hash", "MODE", "maglev",
+	  "shard choice: maglev, jump, or as the relay you migrate from: statsd-proxy, "
+	  "statsrelay, carbon-jump",
+	  opt_hash, false },
+	{ "table-size", "N", "65537", "Maglev table entries: a prime > 100 x shards",
+	  opt_table_size, false },
 	{ "flush-us", "N", "1000", "longest a partly filled outgoing packet waits (us)",
 	  opt_flush_us, false },
 	{ "stats-json", "FILE", "-", "write the counters as JSON at exit", opt_stats_json,
@@ -333,6 +371,7 @@ void sr_config_defaults(struct sr_config *c)
 	c->listen.port = SR_DEFAULT_PORT;
 	c->max_payload = 1432;
 	c->flush_us = 1000;
+	c->table_size = SR_MAGLEV_DEFAULT_SIZE;
 }
 
 /* --- the INI file --- */
@@ -470,14 +509,23 @@ static enum sr_config_rc check(struct parse_state *s)
 		return fail(s, "no shard configured (--shard or [shard NAME] sections)"),
 		       SR_CONFIG_ERROR;
 	for (i = 0; i < c->n_shards; i++) {
-		if (!c->shards[i].has_mac)
-			return fail(s, "shard %s: mac= is required", c->shards[i].id),
-			       SR_CONFIG_ERROR;
-		for (j = 0; j < i; j++)
-			if (c->shards[j].addr.ip == c->shards[i].addr.ip &&
-			    c->shards[j].addr.port == c->shards[i].addr.port)
-				return fail(s, "shard %s is listed twice", c->shards[i].id),
-				       SR_CONFIG_ERROR;
+		struct sr_shard_cfg *sh = &c->shards[i];
+		if (!sh->has_mac && !c->mac_optional)
+			return fail(s, "shard %s: mac= is required", sh->id), SR_CONFIG_ERROR;
+		if (sh->name[0] == '\0')
+			strcpy(sh->name, sh->id);
+		/* statsrelay lists an address several times as virtual shards */
+		for (j = 0; j < i && c->hash != SR_HASH_STATSRELAY; j++)
+			if (c->shards[j].addr.ip == sh->addr.ip &&
+			    c->shards[j].addr.port == sh->addr.port)
+				return fail(s, "shard %s is listed twice", sh->id), SR_CONFIG_ERROR;
+	}
+	{
+		char why[256];
+		struct sr_shard_map *m = sr_config_shard_map(c, why, sizeof(why));
+		if (!m)
+			return fail(s, "%s", why), SR_CONFIG_ERROR;
+		sr_shard_map_free(m);
 	}
 	if (c->max_line > c->max_payload)
 		return fail(s, "--max-line %u exceeds --max-payload %u: such lines could not be sent",
@@ -539,4 +587,21 @@ enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, ch
 			return SR_CONFIG_ERROR;
 	}
 	return check(&s);
+}
+
+struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, size_t errlen)
+{
+	struct sr_shard_desc *d = calloc(c->n_shards ? c->n_shards : 1, sizeof(*d));
+	struct sr_shard_map *m;
+	uint32_t i;
+
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < c->n_shards; i++)
+		d[i] = (struct sr_shard_desc){ .id = c->shards[i].name, .weight = c->shards[i].weight };
+	m = sr_shard_map_build(c->hash, d, c->n_shards, c->table_size, err, errlen);
+	free(d);
+	return m;
 }

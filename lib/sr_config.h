@@ -17,6 +17,7 @@
 
 #include "sr_key.h"
 #include "sr_line.h"
+#include "sr_shard_map.h"
 
 #define SR_MAX_SHARDS 1024
 #define SR_DEFAULT_PORT 8125
@@ -31,7 +32,9 @@ struct sr_shard_cfg {
 	struct sr_endpoint addr;
 	uint8_t mac[6];
 	bool has_mac;
-	char id[32]; /* "IP:PORT": the shard's stable identity for hashing and stats */
+	uint32_t weight;  /* maglev, statsd-proxy */
+	char id[32];	  /* "IP:PORT", as the stats list it */
+	char name[128];	  /* its name on the ring: name=, else id */
 };
 
 struct sr_config {
@@ -42,12 +45,15 @@ struct sr_config {
 	uint32_t max_line; /* 0: max_payload */
 	enum sr_dialect dialect;
 	enum sr_key_mode key_mode;
+	enum sr_hash_mode hash;
+	uint32_t table_size;
 	uint32_t flush_us;
 	uint32_t exit_idle_ms; /* 0: run until a signal */
 	bool main_polls;
 	uint16_t port_id;
 	char stats_json[PATH_MAX];
 	char config_file[PATH_MAX];
+	bool mac_optional; /* tools that send nothing (statsd-relay-where) */
 };
 
 enum sr_config_rc {
@@ -62,6 +68,9 @@ void sr_config_defaults(struct sr_config *c);
 /* Parse the relay's arguments (what follows "--"); argv[0] is not an argument. */
 enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, char *err,
 				  size_t errlen);
+
+/* The shard map the configuration asks for (NULL with a reason in err). */
+struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, size_t errlen);
 
 /* "IP:PORT" of an endpoint. */
 void sr_endpoint_format(const struct sr_endpoint *e, char *buf, size_t len);

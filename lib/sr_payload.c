@@ -1,7 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <string.h>
 
+#include <rte_branch_prediction.h>
+
 #include "sr_payload.h"
+
+uint32_t sr_payload_pick_shard(const struct sr_payload_cfg *cfg, const struct sr_line *line,
+			       const uint8_t *text, uint32_t len)
+{
+	const uint8_t *colon;
+
+	if (likely(sr_hash_uses_series_key(cfg->map->mode)))
+		return sr_shard_of_hash(cfg->map, sr_key_hash(line, cfg->key_mode));
+	/* compatibility modes: their own key, the text before the first ':' */
+	colon = memchr(text, ':', len);
+	return sr_shard_of_text(cfg->map, text, colon ? (uint32_t)(colon - text) : len);
+}
 
 struct sr_scan_result sr_payload_scan(const struct sr_payload_cfg *cfg, const uint8_t *payload,
 				      uint32_t len, uint32_t *pos, struct sr_line_ref *refs,
@@ -29,7 +43,7 @@ struct sr_scan_result sr_payload_scan(const struct sr_payload_cfg *cfg, const ui
 			c->drops[rc]++;
 			continue;
 		}
-		uint32_t shard = sr_shard_lookup(cfg->map, sr_key_hash(&line, cfg->key_mode));
+		uint32_t shard = sr_payload_pick_shard(cfg, &line, start, n);
 		refs[r.valid] = (struct sr_line_ref){
 			.off = (uint32_t)(start - payload), .len = n, .shard = shard
 		};

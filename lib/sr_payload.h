@@ -34,6 +34,10 @@ struct sr_scan_result {
 	bool one_shard;	 /* every valid line goes to refs[0].shard */
 };
 
+/* The shard of one valid line: the mode's key rule, then its hash. */
+uint32_t sr_payload_pick_shard(const struct sr_payload_cfg *cfg, const struct sr_line *line,
+			       const uint8_t *text, uint32_t len);
+
 /*
  * Scan payload[*pos..len) until its end or until max valid lines were stored.
  * Counts lines_in and each rejected line's reason in *c. Advances *pos past
