@@ -268,7 +268,7 @@ static int opt_table_size(struct parse_state *s, const char *v)
 
 static int opt_port(struct parse_state *s, const char *v)
 {
-	uint32_t p;
+	uint32_t p = 0;
 
 	if (parse_u32(s, "--port", v, 0, 1023, &p))
 		return -1;
