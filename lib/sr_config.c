@@ -84,19 +84,38 @@ static int parse_endpoint(struct parse_state *s, const char *what, const char *v
 	return 0;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Exactly xx:xx:xx:xx:xx:xx, two hex digits each. */
 static int parse_mac(struct parse_state *s, const char *what, const char *v, uint8_t mac[6])
 {
-	unsigned int b[6];
-	char tail;
 	int i;
 
-	if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6 ||
-	    strlen(v) != 17)
-		return fail(s, "%s: '%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", what, v);
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
+	if (strlen(v) != 17)
+		goto bad;
+	for (i = 0; i < 6; i++) {
+		int hi = hex_digit(v[3 * i]), lo = hex_digit(v[3 * i + 1]);
+		if (hi < 0 || lo < 0 || (i < 5 && v[3 * i + 2] != ':'))
+			goto bad;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
 	return 0;
+bad:
+	return fail(s, "%s: '%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", what, v);
+}
+
+/* Not 0.0.0.0, broadcast, multicast (224/4) or reserved (240/4). */
+static bool unicast_v4(uint32_t ip_be)
+{
+	uint32_t ip = ntohl(ip_be);
+
+	return ip != 0 && (ip >> 28) < 0xe;
 }
 
 void sr_endpoint_format(const struct sr_endpoint *e, char *buf, size_t len)
@@ -130,6 +149,8 @@ static int shard_key(struct parse_state *s, struct sr_shard_cfg *sh, const char 
 	if (!strcmp(key, "address")) {
 		if (parse_endpoint(s, what, val, &sh->addr))
 			return -1;
+		if (!unicast_v4(sh->addr.ip))
+			return fail(s, "%s: '%s' is not a unicast address", what, val);
 		sr_endpoint_format(&sh->addr, sh->id, sizeof(sh->id));
 		return 0;
 	}
@@ -327,7 +348,7 @@ static const struct opt opts[] = {
 	  opt_flush_us, false },
 	{ "stats-json", "FILE", "-", "write the counters as JSON at exit", opt_stats_json,
 	  false },
-	{ "exit-idle", "MS", "0 (off)",
+	{ "exit-idle", "MS", "off",
 	  "exit once every RX queue was idle MS ms (from the last frame or from start)",
 	  opt_exit_idle, false },
 	{ "main-polls", NULL, "false", "the main lcore polls a queue too", opt_main_polls, false },
@@ -409,8 +430,8 @@ static struct rte_cfgfile *cfgfile_load(const char *file, char *why, size_t len)
 static int check_lines(struct parse_state *s, const char *file)
 {
 	FILE *f = fopen(file, "r");
-	char line[1024];
-	int lineno = 0, in_section = 0, rc = 0;
+	char line[1024], seen[SR_MAX_SHARDS + 1][CFG_NAME_LEN];
+	int lineno = 0, in_section = 0, rc = 0, n_seen = 0, i;
 
 	if (!f)
 		return fail(s, "--config: cannot read '%s': %s", file, strerror(errno));
@@ -422,8 +443,20 @@ static int check_lines(struct parse_state *s, const char *file)
 			p++;
 		if (*p == '\0')
 			continue;
-		if (*p == '[')
+		if (*p == '[') {
+			/* rte_cfgfile would only ever show the first of two like-named sections */
+			char *close = strchr(p, ']');
+			size_t len = close ? (size_t)(close - p - 1) : 0;
 			in_section = 1;
+			for (i = 0; close && i < n_seen && !rc; i++)
+				if (strlen(seen[i]) == len && !strncmp(seen[i], p + 1, len))
+					rc = fail(s, "--config: %s:%d: section [%.*s] given twice", file,
+						  lineno, (int)len, p + 1);
+			if (close && len < CFG_NAME_LEN && n_seen <= SR_MAX_SHARDS) {
+				memcpy(seen[n_seen], p + 1, len);
+				seen[n_seen++][len] = '\0';
+			}
+		}
 		else if (!strchr(p, '='))
 			rc = fail(s, "--config: %s:%d: '%s' is not 'key = value' or '[section]'", file,
 				  lineno, p);
@@ -515,10 +548,15 @@ static enum sr_config_rc check(struct parse_state *s)
 		if (sh->name[0] == '\0')
 			strcpy(sh->name, sh->id);
 		/* statsrelay lists an address several times as virtual shards */
-		for (j = 0; j < i && c->hash != SR_HASH_STATSRELAY; j++)
+		for (j = 0; j < i && c->hash != SR_HASH_STATSRELAY; j++) {
 			if (c->shards[j].addr.ip == sh->addr.ip &&
 			    c->shards[j].addr.port == sh->addr.port)
 				return fail(s, "shard %s is listed twice", sh->id), SR_CONFIG_ERROR;
+			/* two equal names would be one node on the ring */
+			if (!strcmp(c->shards[j].name, sh->name))
+				return fail(s, "shard name '%s' is used twice", sh->name),
+				       SR_CONFIG_ERROR;
+		}
 	}
 	{
 		char why[256];

@@ -14,6 +14,12 @@ enum { RANK_INFLUX = 0, RANK_DOGSTATSD = 1 };
 
 static const uint8_t tag_true[] = "true";
 
+/* One tag of the series, as Telegraf keeps it (see sr_is_metric_type). */
+static inline int tg_tag(struct sr_line *l, struct sr_span k, struct sr_span v, uint8_t rank)
+{
+	return sr_is_metric_type(k) ? SR_OK : sr_add_tag(l, k, v, rank, 0);
+}
+
 /* Go's strings.TrimSpace. */
 static void trim_space(const uint8_t **p, uint32_t *n)
 {
@@ -34,18 +40,24 @@ static void trim_space(const uint8_t **p, uint32_t *n)
  */
 static int telegraf_dd_tags(struct sr_line *l, const uint8_t *m, uint32_t n)
 {
-	uint32_t start = 0, i;
+	uint32_t start = 0, i, end;
 	struct sr_span k = sr_span_of(NULL, 0);
 	int have_k = 0, in_val = 0, rc;
 
 	if (n == 0)
 		return SR_OK;
+	/* Go's "for i = range message" leaves i at the last character's first
+	 * byte, and the last tag ends at i + 1: a multi-byte last character is
+	 * cut to its first byte. */
+	for (end = n - 1; end > 0 && (m[end] & 0xc0) == 0x80; end--)
+		;
+	end++;
 	for (i = 0; i < n; i++) {
 		if (m[i] == ',') {
 			if (!have_k || k.len == 0) {
 				k = sr_span_of(m + start, i - start);
 				have_k = k.len != 0;
-				rc = sr_add_tag(l, k, sr_span_of(tag_true, 4), RANK_DOGSTATSD, 0);
+				rc = tg_tag(l, k, sr_span_of(tag_true, 4), RANK_DOGSTATSD);
 				if (rc != SR_OK)
 					return rc;
 				start = i + 1;
@@ -54,7 +66,7 @@ static int telegraf_dd_tags(struct sr_line *l, const uint8_t *m, uint32_t n)
 			struct sr_span v = sr_span_of(m + start, i - start);
 			if (v.len == 0)
 				v = sr_span_of(tag_true, 4);
-			rc = sr_add_tag(l, k, v, RANK_DOGSTATSD, 0);
+			rc = tg_tag(l, k, v, RANK_DOGSTATSD);
 			if (rc != SR_OK)
 				return rc;
 			start = i + 1;
@@ -67,13 +79,13 @@ static int telegraf_dd_tags(struct sr_line *l, const uint8_t *m, uint32_t n)
 			in_val = 1;
 		}
 	}
-	if (!have_k && start < n)
-		return sr_add_tag(l, sr_span_of(m + start, n - start), sr_span_of(tag_true, 4),
-				  RANK_DOGSTATSD, 0);
+	if (!have_k && start < end)
+		return tg_tag(l, sr_span_of(m + start, end - start), sr_span_of(tag_true, 4),
+			      RANK_DOGSTATSD);
 	if (have_k)
-		return sr_add_tag(l, k,
-				  start < n ? sr_span_of(m + start, n - start) : sr_span_of(tag_true, 4),
-				  RANK_DOGSTATSD, 0);
+		return tg_tag(l, k,
+			      start < end ? sr_span_of(m + start, end - start) : sr_span_of(tag_true, 4),
+			      RANK_DOGSTATSD);
 	return SR_OK;
 }
 
@@ -96,10 +108,16 @@ static uint32_t first_field_len(const uint8_t *p, uint32_t n)
 static int telegraf_bucket(struct sr_line *l, const uint8_t *b, uint32_t n)
 {
 	const uint8_t *comma = memchr(b, ',', n);
-	const uint8_t *end = b + n;
+	const uint8_t *end = b + n, *name = b;
+	uint32_t name_len = comma ? (uint32_t)(comma - b) : n, sp;
 	int rc;
 
-	l->name = sr_span_of(b, first_field_len(b, comma ? (uint32_t)(comma - b) : n));
+	/* strings.Fields: leading white space (after a removed "#..|") goes too */
+	while ((sp = sr_space_len(name, name_len, false)) != 0) {
+		name += sp;
+		name_len -= sp;
+	}
+	l->name = sr_span_of(name, first_field_len(name, name_len));
 	l->name_style = SR_NAME_DOT_IS_UNDERSCORE;
 	while (comma) {
 		const uint8_t *part = comma + 1;
@@ -108,8 +126,8 @@ static int telegraf_bucket(struct sr_line *l, const uint8_t *b, uint32_t n)
 		const uint8_t *eq = memchr(part, '=', plen);
 		if (!eq || eq == part)
 			continue;
-		rc = sr_add_tag(l, sr_span_of(part, (uint32_t)(eq - part)),
-			     sr_span_of(eq + 1, plen - (uint32_t)(eq + 1 - part)), RANK_INFLUX, 0);
+		rc = tg_tag(l, sr_span_of(part, (uint32_t)(eq - part)),
+			     sr_span_of(eq + 1, plen - (uint32_t)(eq + 1 - part)), RANK_INFLUX);
 		if (rc != SR_OK)
 			return rc;
 	}

@@ -76,8 +76,10 @@ static inline uint64_t sr_hash64_subst(const void *data, size_t len, uint64_t se
 		uint32_t x, y;
 		memcpy(&x, p, 4);
 		memcpy(&y, p + len - 4, 4);
-		a = x;
-		b = y;
+		/* substitute the 4 bytes only, not the zero padding above them */
+		a = SR_LOAD((uint64_t)x) & 0xffffffffu;
+		b = SR_LOAD((uint64_t)y) & 0xffffffffu;
+		from = to;
 	} else if (len > 0) {
 		uint8_t c0 = p[0] == from ? to : p[0];
 		uint8_t c1 = p[len >> 1] == from ? to : p[len >> 1];
@@ -87,6 +89,7 @@ static inline uint64_t sr_hash64_subst(const void *data, size_t len, uint64_t se
 		from = to; /* already substituted */
 	} else {
 		a = b = 0;
+		from = to;
 	}
 	h = sr_mulfold(SR_LOAD(a) ^ SR_HASH_P2 ^ len, SR_LOAD(b) ^ h ^ SR_HASH_P3);
 #undef SR_LOAD

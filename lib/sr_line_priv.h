@@ -22,6 +22,13 @@ static inline int sr_add_tag(struct sr_line *l, struct sr_span k, struct sr_span
 	return SR_OK;
 }
 
+/* Telegraf's own tag for the metric's type: it overwrites a sent one, and the
+ * relay's key is type-free, so a sent "metric_type" is no part of the key. */
+static inline bool sr_is_metric_type(struct sr_span k)
+{
+	return k.len == 11 && memcmp(k.p, "metric_type", 11) == 0;
+}
+
 static inline bool sr_has_prefix(const uint8_t *p, uint32_t n, const char *prefix)
 {
 	size_t k = strlen(prefix);

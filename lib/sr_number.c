@@ -64,16 +64,14 @@ static bool underscores_ok(const uint8_t *s, uint32_t n)
 /* Would the (syntactically valid) number overflow a double? */
 static bool overflows(const uint8_t *s, uint32_t n)
 {
-	char buf[512];
+	char buf[SR_NUMBER_MAX_LEN + 1];
 	uint32_t i, j = 0;
 
-	for (i = 0; i < n; i++) {
-		if (s[i] == '_')
-			continue;
-		if (j == sizeof(buf) - 1)
-			return true; /* absurdly long: treat as out of range */
-		buf[j++] = (char)s[i];
-	}
+	if (n > SR_NUMBER_MAX_LEN)
+		return true; /* longer than any line the relay takes */
+	for (i = 0; i < n; i++)
+		if (s[i] != '_')
+			buf[j++] = (char)s[i];
 	buf[j] = '\0';
 	return isinf(strtod(buf, NULL));
 }

@@ -13,6 +13,8 @@
  * double (1e400) is an error. Syntax is checked in one pass; only numbers
  * that could overflow (exponent, hex, >300 digits) are converted.
  */
+#define SR_NUMBER_MAX_LEN 9000 /* > the longest line (8972 bytes) */
+
 bool sr_go_float_ok(const uint8_t *s, uint32_t n);
 
 #endif

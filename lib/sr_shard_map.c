@@ -247,19 +247,3 @@ uint32_t sr_shard_of_text(const struct sr_shard_map *m, const uint8_t *key, uint
 		return sr_shard_of_hash(m, sr_hash64(key, len, 0));
 	}
 }
-
-struct sr_shard_map *sr_maglev_build(const char *const *ids, uint32_t n, uint32_t size)
-{
-	struct sr_shard_desc *sh = calloc(n ? n : 1, sizeof(*sh));
-	struct sr_shard_map *m;
-	char err[128];
-	uint32_t i;
-
-	if (!sh)
-		return NULL;
-	for (i = 0; i < n; i++)
-		sh[i] = (struct sr_shard_desc){ .id = ids[i], .weight = 1 };
-	m = sr_shard_map_build(SR_HASH_MAGLEV, sh, n, size, err, sizeof(err));
-	free(sh);
-	return m;
-}

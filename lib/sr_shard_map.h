@@ -105,12 +105,4 @@ static inline uint32_t sr_shard_of_hash(const struct sr_shard_map *m, uint64_t h
 /* The shard of a compatibility key (the text before ':'). */
 uint32_t sr_shard_of_text(const struct sr_shard_map *m, const uint8_t *key, uint32_t len);
 
-/* Transitional helpers (unit weights, Maglev): kept until the tests move to
- * sr_shard_map_build(). */
-struct sr_shard_map *sr_maglev_build(const char *const *ids, uint32_t n, uint32_t size);
-static inline uint16_t sr_shard_lookup(const struct sr_shard_map *m, uint64_t h)
-{
-	return (uint16_t)sr_shard_of_hash(m, h);
-}
-
 #endif

@@ -35,12 +35,15 @@ static const uint16_t listen_port = RTE_BE16(8125);
 
 static void setup(void)
 {
-	static const char *ids[N_SHARDS] = { "198.18.1.1:8125", "198.18.1.2:8125",
-					     "198.18.1.3:8125", "198.18.1.4:8125" };
+	static const struct sr_shard_desc ids[N_SHARDS] = {
+		{ "198.18.1.1:8125", 1 }, { "198.18.1.2:8125", 1 },
+		{ "198.18.1.3:8125", 1 }, { "198.18.1.4:8125", 1 },
+	};
+	char err[128];
 	uint8_t mac[6] = { 2, 0, 0, 0, 1, 0 };
 	int s;
 
-	map = sr_maglev_build(ids, N_SHARDS, 1009);
+	map = sr_shard_map_build(SR_HASH_MAGLEV, ids, N_SHARDS, 1009, err, sizeof(err));
 	for (s = 0; s < N_SHARDS; s++) {
 		mac[5] = (uint8_t)(s + 1);
 		shard_ip[s] = rte_cpu_to_be_32(0xc6120101 + (uint32_t)s);

@@ -735,15 +735,14 @@ static void test_config_shard_map(void **state)
 	sr_shard_map_free(m);
 }
 
-#ifdef SR_KNOWN_BUGS
 /*
- * KNOWN BUG: parse_mac() uses sscanf("%2x:..."), and %x skips white space and
+ * Regression (fixed): parse_mac() uses sscanf("%2x:..."), and %x skips white space and
  * takes a sign and a "0x" prefix, so with the length check (17 bytes) these
  * malformed MACs are accepted: "-1:22:33:44:55:66" becomes ff:22:33:44:55:66,
  * " 1:22:33:44:55:66" and "+1:22:33:44:55:66" become 01:..., and
  * "0x:22:33:44:55:66" becomes 00:22:.... Expected: "not a MAC address".
  */
-static void test_bug_lenient_mac(void **state)
+static void test_regression_lenient_mac(void **state)
 {
 	(void)state;
 	ASSERT_ERROR("not a MAC address", "--listen", LISTEN, "--shard",
@@ -757,7 +756,7 @@ static void test_bug_lenient_mac(void **state)
 }
 
 /*
- * KNOWN BUG: a section given twice. rte_cfgfile keeps both sections, but
+ * Regression (fixed): a section given twice. rte_cfgfile keeps both sections, but
  * rte_cfgfile_section_entries() finds a section by name, i.e. always the
  * first one: load_file() applies the first [relay] twice and never sees the
  * second one's keys (silently lost), and two [shard a] sections both get the
@@ -765,7 +764,7 @@ static void test_bug_lenient_mac(void **state)
  * Expected: the second section's keys applied, or an error naming the
  * repeated section.
  */
-static void test_bug_repeated_section(void **state)
+static void test_regression_repeated_section(void **state)
 {
 	enum sr_config_rc rc;
 
@@ -786,19 +785,18 @@ static void test_bug_repeated_section(void **state)
 }
 
 /*
- * KNOWN BUG (missing check): two shards may share a name= (their identity on
+ * Regression (fixed) (missing check): two shards may share a name= (their identity on
  * the ring) although the same address twice is refused. With --hash
  * statsd-proxy both get the same md5 points; ties go to the lower index, so
  * the second shard never receives a key. With maglev both get the same
  * permutation. Expected: "... listed twice" (or a name-specific error).
  */
-static void test_bug_duplicate_ring_name(void **state)
+static void test_regression_duplicate_ring_name(void **state)
 {
 	(void)state;
 	ASSERT_ERROR("twice", "--listen", LISTEN, "--hash", "statsd-proxy", "--shard",
 		     SHARD1 ",name=same", "--shard", SHARD2 ",name=same");
 }
-#endif
 
 int main(void)
 {
@@ -825,17 +823,12 @@ int main(void)
 		cmocka_unit_test(test_small_error_buffer),
 		cmocka_unit_test(test_config_shard_map),
 	};
-#ifdef SR_KNOWN_BUGS
-	const struct CMUnitTest known_bugs[] = {
-		cmocka_unit_test(test_bug_lenient_mac),
-		cmocka_unit_test(test_bug_repeated_section),
-		cmocka_unit_test(test_bug_duplicate_ring_name),
+	const struct CMUnitTest regressions[] = {
+		cmocka_unit_test(test_regression_lenient_mac),
+		cmocka_unit_test(test_regression_repeated_section),
+		cmocka_unit_test(test_regression_duplicate_ring_name),
 	};
 
-	(void)tests;
-	return cmocka_run_group_tests_name("sr_config known bugs", known_bugs, make_tmpdir,
-					   remove_tmpdir);
-#else
-	return cmocka_run_group_tests_name("sr_config", tests, make_tmpdir, remove_tmpdir);
-#endif
+	return cmocka_run_group_tests_name("sr_config", tests, make_tmpdir, remove_tmpdir) |
+	       cmocka_run_group_tests_name("sr_config regressions", regressions, make_tmpdir, remove_tmpdir);
 }

@@ -266,16 +266,15 @@ static void test_subst_matches_copy(void **state)
 		assert_true(sr_hash64_subst(buf, len, 5, '.', '.') == sr_hash64(buf, len, 5));
 }
 
-#ifdef SR_KNOWN_BUGS
 /*
- * KNOWN BUG (latent: the relay only substitutes '.' -> '_'): with from = 0x00,
+ * Regression (was latent: the relay only substitutes '.' -> '_'): with from = 0x00,
  * sr_hash64_subst is not "the hash of the bytes as if each `from` were `to`"
  * for lengths 0 and 4..7: the tail words are zero-extended (a = x of 4 bytes,
  * or a = b = 0 for an empty input) and SR_LOAD then substitutes the padding
  * zeros too. E.g. the empty input with from 0, to 'x' hashes like 16 bytes of
  * "xxxxxxxx" words instead of like the empty input.
  */
-static void test_bug_subst_from_zero(void **state)
+static void test_regression_subst_from_zero(void **state)
 {
 	static const uint8_t four[4] = { 'a', 'b', 'c', 'd' };
 
@@ -283,7 +282,6 @@ static void test_bug_subst_from_zero(void **state)
 	check_subst(four, 0, 0x00, 'x', 0); /* empty input */
 	check_subst(four, 4, 0x00, 'x', 0); /* no zero byte in the data at all */
 }
-#endif
 
 int main(void)
 {
@@ -297,14 +295,10 @@ int main(void)
 		cmocka_unit_test(test_no_collisions),
 		cmocka_unit_test(test_subst_matches_copy),
 	};
-#ifdef SR_KNOWN_BUGS
-	const struct CMUnitTest known_bugs[] = {
-		cmocka_unit_test(test_bug_subst_from_zero),
+	const struct CMUnitTest regressions[] = {
+		cmocka_unit_test(test_regression_subst_from_zero),
 	};
 
-	(void)tests;
-	return cmocka_run_group_tests_name("sr_hash known bugs", known_bugs, NULL, NULL);
-#else
-	return cmocka_run_group_tests_name("sr_hash", tests, NULL, NULL);
-#endif
+	return cmocka_run_group_tests_name("sr_hash", tests, NULL, NULL) |
+	       cmocka_run_group_tests_name("sr_hash regressions", regressions, NULL, NULL);
 }

@@ -263,9 +263,12 @@ static void test_canonical_text(void **state)
 	assert_string_equal(text_of("a,k=v=w:1|c"), "a,k=v\\=w");
 	assert_string_equal(text_of("a=b:1|c"), "a\\=b");
 	assert_string_equal(text_of("a\\b:1|c"), "a\\\\b");
-	/* UTF-8 passes through. */
-	assert_string_equal(text_of("m\xc3\xa9t:1|c|#\xe6\x8c\x87:\xf0\x9f\x98\x80"),
+	/* UTF-8 passes through... */
+	assert_string_equal(text_of("m\xc3\xa9t,\xe6\x8c\x87=\xf0\x9f\x98\x80:1|c"),
 			    "m\xc3\xa9t,\xe6\x8c\x87=\xf0\x9f\x98\x80");
+	/* ...but Telegraf keeps only the first byte of a '#' segment's last character */
+	assert_string_equal(text_of("m\xc3\xa9t:1|c|#\xe6\x8c\x87:\xf0\x9f\x98\x80"),
+			    "m\xc3\xa9t,\xe6\x8c\x87=\xf0");
 }
 
 static void test_text_truncation(void **state)
@@ -516,34 +519,60 @@ static void test_position_independent(void **state)
 	}
 }
 
-#ifdef SR_KNOWN_BUGS
 /*
- * KNOWN BUG (see test_line.c): Telegraf truncates a '#' segment's last
+ * Regression (fixed) (see test_line.c): Telegraf truncates a '#' segment's last
  * multibyte character to its first byte ("for i = range message" in
  * parseDataDogTags), so "#k:é" and "#k:è" are both k = "\xc3": one series in
  * Telegraf, two keys (likely two shards) here.
  */
-static void test_bug_dd_last_rune_same_series(void **state)
+static void test_regression_dd_last_rune_same_series(void **state)
 {
 	(void)state;
 	assert_int_equal(hash_of("a:1|c|#k:\xc3\xa9"), hash_of("a:1|c|#k:\xc3\xa8"));
 }
 
 /*
- * KNOWN BUG: Telegraf sets the "metric_type" tag of every metric itself
+ * Regression (fixed): Telegraf sets the "metric_type" tag of every metric itself
  * (statsd.go: m.tags["metric_type"] = "counter" / "gauge" / ...) after the
  * name's influx tags were read, so an influx metric_type tag is overwritten:
  * "a,metric_type=x:1|c" is the same Telegraf series as "a:1|c" (tags
  * {metric_type=counter}); the relay keys them apart. (A DogStatsD
  * "#metric_type:counter" is applied after it, and then matches too.)
  */
-static void test_bug_influx_metric_type_tag_overwritten(void **state)
+static void test_regression_influx_metric_type_tag_overwritten(void **state)
 {
 	(void)state;
 	assert_int_equal(hash_of("a,metric_type=x:1|c"), hash_of("a:1|c"));
 	assert_int_equal(hash_of("a:1|c|#metric_type:counter"), hash_of("a:1|c"));
 }
-#endif
+
+/*
+ * Regression (fixed), found by fuzz_line (tests/fuzz/regressions/fuzz_line/
+ * etsy-text-many-components): an etsy key whose ';' make more components
+ * than the text builder listed left a component without its NUL, and the
+ * sort read past the buffer.
+ */
+static void test_regression_etsy_text_many_components(void **state)
+{
+	struct sr_parse_cfg cfg = { .dialect = SR_DIALECT_ETSY, .max_line = 8972 };
+	static struct sr_line l;
+	static char line[4096], text[8192];
+	size_t n = 0, len;
+	int i;
+
+	(void)state;
+	n += (size_t)snprintf(line, sizeof(line), "fc=,dr---=--");
+	for (i = 0; i < 1500; i++)
+		line[n++] = i % 7 ? ';' : 'x';
+	n += (size_t)snprintf(line + n, sizeof(line) - n, ":1|c|#a;b;c,d:e;f");
+	uint8_t *buf = malloc(n);
+	memcpy(buf, line, n);
+	assert_int_equal(sr_line_parse(&cfg, buf, (uint32_t)n, &l), SR_OK);
+	len = sr_key_text(&l, SR_KEY_NAME_TAGS, text, sizeof(text));
+	assert_int_equal(strlen(text), len);
+	assert_int_equal(strncmp(text, "fc=dr---=--x;", 13), 0);
+	free(buf);
+}
 
 int main(void)
 {
@@ -563,15 +592,12 @@ int main(void)
 		cmocka_unit_test(test_property_bit_balance),
 		cmocka_unit_test(test_position_independent),
 	};
-#ifdef SR_KNOWN_BUGS
-	const struct CMUnitTest known_bugs[] = {
-		cmocka_unit_test(test_bug_dd_last_rune_same_series),
-		cmocka_unit_test(test_bug_influx_metric_type_tag_overwritten),
+	const struct CMUnitTest regressions[] = {
+		cmocka_unit_test(test_regression_etsy_text_many_components),
+		cmocka_unit_test(test_regression_dd_last_rune_same_series),
+		cmocka_unit_test(test_regression_influx_metric_type_tag_overwritten),
 	};
 
-	(void)tests;
-	return cmocka_run_group_tests_name("sr_key known bugs", known_bugs, NULL, NULL);
-#else
-	return cmocka_run_group_tests_name("sr_key", tests, NULL, NULL);
-#endif
+	return cmocka_run_group_tests_name("sr_key", tests, NULL, NULL) |
+	       cmocka_run_group_tests_name("sr_key regressions", regressions, NULL, NULL);
 }

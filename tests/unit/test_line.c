@@ -683,9 +683,8 @@ static void test_random_lines(void **state)
 	}
 }
 
-#ifdef SR_KNOWN_BUGS
 /*
- * KNOWN BUG: Telegraf's parseDataDogTags loops "for i = range message", which
+ * Regression (fixed): Telegraf's parseDataDogTags loops "for i = range message", which
  * ranges over runes: after the loop i is the byte offset of the LAST RUNE'S
  * START, and the last tag is taken as message[start:i+1]. When a '#' segment
  * ends in a multibyte character, Telegraf keeps only that character's first
@@ -693,7 +692,7 @@ static void test_random_lines(void **state)
  * the whole character, so e.g. "#k:é" and "#k:è" are one series for Telegraf
  * (k = "\xc3") but two keys here (see test_key.c).
  */
-static void test_bug_dd_tags_last_multibyte_rune(void **state)
+static void test_regression_dd_tags_last_multibyte_rune(void **state)
 {
 	struct sr_line l;
 
@@ -707,13 +706,13 @@ static void test_bug_dd_tags_last_multibyte_rune(void **state)
 }
 
 /*
- * KNOWN BUG: after a leading '#' (or "c:") segment the name part may start
+ * Regression (fixed): after a leading '#' (or "c:") segment the name part may start
  * with a space: "#t:v| a:1|c" is " a:1|c" for Telegraf once the tags are
  * removed, and parseName's graphite template takes strings.Fields(" a")[0],
  * i.e. "a": a valid counter named "a". The relay cuts the name at its first
  * white space without skipping leading ones and drops it as line_bad_name.
  */
-static void test_bug_name_after_removed_segment_starts_with_space(void **state)
+static void test_regression_name_after_removed_segment_starts_with_space(void **state)
 {
 	struct sr_line l;
 
@@ -721,7 +720,6 @@ static void test_bug_name_after_removed_segment_starts_with_space(void **state)
 	assert_int_equal(parse("#t:v| a:1|c", &l), SR_OK); /* got line_bad_name */
 	assert_span(&l.name, "a");
 }
-#endif
 
 int main(void)
 {
@@ -744,16 +742,12 @@ int main(void)
 		cmocka_unit_test_teardown(test_events_and_service_checks, pool_free),
 		cmocka_unit_test_teardown(test_random_lines, pool_free),
 	};
-#ifdef SR_KNOWN_BUGS
-	const struct CMUnitTest known_bugs[] = {
-		cmocka_unit_test_teardown(test_bug_dd_tags_last_multibyte_rune, pool_free),
-		cmocka_unit_test_teardown(test_bug_name_after_removed_segment_starts_with_space,
+	const struct CMUnitTest regressions[] = {
+		cmocka_unit_test_teardown(test_regression_dd_tags_last_multibyte_rune, pool_free),
+		cmocka_unit_test_teardown(test_regression_name_after_removed_segment_starts_with_space,
 					  pool_free),
 	};
 
-	(void)tests;
-	return cmocka_run_group_tests_name("sr_line known bugs", known_bugs, NULL, NULL);
-#else
-	return cmocka_run_group_tests_name("sr_line", tests, NULL, NULL);
-#endif
+	return cmocka_run_group_tests_name("sr_line", tests, NULL, NULL) |
+	       cmocka_run_group_tests_name("sr_line regressions", regressions, NULL, NULL);
 }

@@ -533,14 +533,13 @@ static void test_random_against_go_rules(void **state)
 	}
 }
 
-#ifdef SR_KNOWN_BUGS
 /*
- * KNOWN BUG: a number longer than 511 bytes (underscores aside) is declared
+ * Regression (fixed): a number longer than 511 bytes (underscores aside) is declared
  * out of range without being looked at (sr_number.c overflows(): "absurdly
  * long: treat as out of range"). Go parses it: 600 zeros then "1" is 1, and
  * "0." then 600 zeros then "1" is 1e-601 (underflow, no error).
  */
-static void test_bug_long_number_in_range(void **state)
+static void test_regression_long_number_in_range(void **state)
 {
 	char buf[700];
 
@@ -558,7 +557,6 @@ static void test_bug_long_number_in_range(void **state)
 	memset(buf + 2, '9', 600);
 	assert_true(go_ok_n(buf, 602)); /* Go: 2, err == nil */
 }
-#endif
 
 int main(void)
 {
@@ -572,14 +570,10 @@ int main(void)
 		cmocka_unit_test(test_reference_agrees_with_tables),
 		cmocka_unit_test(test_random_against_go_rules),
 	};
-#ifdef SR_KNOWN_BUGS
-	const struct CMUnitTest known_bugs[] = {
-		cmocka_unit_test(test_bug_long_number_in_range),
+	const struct CMUnitTest regressions[] = {
+		cmocka_unit_test(test_regression_long_number_in_range),
 	};
 
-	(void)tests;
-	return cmocka_run_group_tests_name("sr_number known bugs", known_bugs, NULL, NULL);
-#else
-	return cmocka_run_group_tests_name("sr_number", tests, NULL, NULL);
-#endif
+	return cmocka_run_group_tests_name("sr_number", tests, NULL, NULL) |
+	       cmocka_run_group_tests_name("sr_number regressions", regressions, NULL, NULL);
 }

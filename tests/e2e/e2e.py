@@ -1,0 +1,375 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Helpers of the end-to-end suite (run_e2e.sh): real client senders and the checker.
+
+  e2e.py pystatsd HOST PORT PREFIX LOG [--ipv6]   send with Debian's python3-statsd
+  e2e.py big HOST PORT PREFIX LOG SIZE [--ipv6]   one UDP datagram of SIZE bytes of lines
+  e2e.py check --where BIN --config CFG --servers F0,F1,.. --stats STATS
+               [--expect NAME=FILE]... [--absent NAME=FILE]... [--ignore-prefix P]...
+               [--bad-lines FILE]
+
+Every sender appends the exact lines it put on the wire to LOG (one per line).
+The checker prints "PASS name" / "FAIL name" (details indented) per check.
+Only the standard library and python3-statsd; run with /usr/bin/python3.
+"""
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+
+def log_lines(path, data):
+    with open(path, "a") as f:
+        for line in data.split("\n"):
+            if line:
+                f.write(line + "\n")
+
+
+# ---------------------------------------------------------------- senders
+
+def cmd_pystatsd(argv):
+    import statsd  # Debian python3-statsd
+
+    host, port, prefix, log = argv[0], int(argv[1]), argv[2], argv[3]
+    ipv6 = "--ipv6" in argv[4:]
+    client = statsd.StatsClient(host, port, ipv6=ipv6)
+    real_send = client._send
+
+    def recording_send(data):
+        log_lines(log, data)
+        real_send(data)
+
+    client._send = recording_send
+    for i in range(40):
+        client.incr("%s.req.n%d" % (prefix, i % 20), i % 7 + 1)
+        if i % 10 == 9:
+            time.sleep(0.01)
+    client.decr("%s.req.n0" % prefix, 2)
+    client.gauge("%s.temp" % prefix, 17)
+    client.gauge("%s.temp" % prefix, 21)
+    client.gauge("%s.load" % prefix, 3.5)
+    for m in ("alice", "bob", "carol", "bob"):
+        client.set("%s.users" % prefix, m)
+    client.timing("%s.lat" % prefix, 12)
+    client.timing("%s.lat" % prefix, 30)
+    # a pipeline: several lines per datagram, split at the client's maxudpsize (512)
+    with client.pipeline() as pipe:
+        for i in range(60):
+            pipe.incr("%s.pipe.k%d" % (prefix, i % 30), 1 + i % 3)
+    time.sleep(0.05)
+    return 0
+
+
+def cmd_big(argv):
+    host, port, prefix, log, size = argv[0], int(argv[1]), argv[2], argv[3], int(argv[4])
+    ipv6 = "--ipv6" in argv[5:]
+    lines, total, i = [], 0, 0
+    while True:
+        line = "%s.k%d:%d|c" % (prefix, i % 97, i % 5 + 1)
+        if total + len(line) + 1 > size:
+            break
+        lines.append(line)
+        total += len(line) + 1
+        i += 1
+    payload = "\n".join(lines) + "\n"
+    s = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET, socket.SOCK_DGRAM)
+    # let the kernel fragment (no DF / path MTU discovery on this socket)
+    if not ipv6 and hasattr(socket, "IP_MTU_DISCOVER"):
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MTU_DISCOVER, 0)  # IP_PMTUDISC_DONT
+    log_lines(log, payload)
+    s.sendto(payload.encode(), (host, port))
+    s.close()
+    print(len(payload))
+    return 0
+
+
+# ---------------------------------------------------------------- etsy statsd model
+
+_SAN = [(re.compile(r"\s+"), "_"), (re.compile(r"/"), "-"), (re.compile(r"[^a-zA-Z_\-0-9\.;=]"), "")]
+
+
+def statsd_key(line):
+    """The key etsy statsd 0.9.0 stores a line under (stats.js handlePacket)."""
+    bits = line.split("|#")
+    tags = bits[1].split(",") if len(bits) > 1 and bits[1] else []
+    parts = bits[0].split(":")
+    key = parts[0]
+    if tags:
+        key += ";" + ";".join(t.replace(";", "_", 1).replace(":", "=", 1) for t in tags)
+    for rx, rep in _SAN:
+        key = rx.sub(rep, key)
+    return key, parts[1:] or ["1"]
+
+
+def apply_line(model, line):
+    """Fold one line into model {counters, gauges, sets, timers} as statsd would."""
+    key, parts = statsd_key(line)
+    for p in parts:
+        fields = p.split("|")
+        if len(fields) < 2:
+            continue
+        rate = 1.0
+        if len(fields) > 2 and fields[2].startswith("@"):
+            rate = float(fields[2][1:])
+        typ = fields[1].strip()
+        if typ == "ms":
+            model["timers"][key] = model["timers"].get(key, 0) + 1 / rate
+        elif typ == "g":
+            v = float(fields[0] or 0)
+            if key in model["gauges"] and re.match(r"^[-+]", fields[0]):
+                model["gauges"][key] += v
+            else:
+                model["gauges"][key] = v
+        elif typ == "s":
+            model["sets"].setdefault(key, set()).add(fields[0] or "0")
+        else:
+            model["counters"][key] = model["counters"].get(key, 0) + float(fields[0] or 1) / rate
+    return key
+
+
+def read_lines(path):
+    try:
+        with open(path) as f:
+            return [ln.rstrip("\n") for ln in f if ln.strip("\n")]
+    except FileNotFoundError:
+        return []
+
+
+def where(bin_, cfg, lines):
+    """shard index of every line per statsd-relay-where (None: the relay drops it)."""
+    if not lines:
+        return []
+    out = subprocess.run([bin_, "--config", cfg], input="\n".join(lines) + "\n",
+                         capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise RuntimeError("statsd-relay-where failed: %s" % out.stderr.strip())
+    res = []
+    for row in out.stdout.splitlines():
+        f = row.split("\t")
+        if f[0].startswith("shard "):
+            res.append(int(f[0].split()[1]))
+        else:
+            res.append(None)
+    if len(res) != len(lines):
+        raise RuntimeError("statsd-relay-where: %d answers for %d lines" % (len(res), len(lines)))
+    return res
+
+
+def close(a, b):
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+
+
+def cmd_check(argv):
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="e2e.py check")
+    ap.add_argument("--where", required=True)
+    ap.add_argument("--config", required=True)
+    ap.add_argument("--servers", required=True, help="comma list of server JSON files, shard order")
+    ap.add_argument("--expect", action="append", default=[], help="NAME=FILE: lines that must arrive")
+    ap.add_argument("--absent", action="append", default=[], help="NAME=FILE: lines that must not")
+    ap.add_argument("--ignore-prefix", action="append", default=[])
+    ap.add_argument("--own-prefix", default="e2e", help="keys of this test start with this")
+    a = ap.parse_args(argv)
+
+    servers = []
+    for path in a.servers.split(","):
+        try:
+            with open(path) as f:
+                servers.append(json.load(f))
+        except (OSError, ValueError) as e:
+            servers.append({"counters": {}, "gauges": {}, "sets": {}, "timers": {}, "error": str(e)})
+
+    results = []
+
+    def report(name, ok, details=()):
+        results.append(ok)
+        print(("PASS " if ok else "FAIL ") + name)
+        for d in list(details)[:25]:
+            print("    " + d)
+        sys.stdout.flush()
+
+    def on_server(s, key):
+        return any(key in s.get(kind, {}) for kind in ("counters", "gauges", "sets", "timers"))
+
+    expected_keys = {}  # key -> shard
+    for spec in a.expect:
+        name, path = spec.split("=", 1)
+        lines = read_lines(path)
+        if not lines:
+            report("arrive-" + name, False, ["no lines were logged as sent (%s)" % path])
+            continue
+        shards = where(a.where, a.config, lines)
+        per_shard = {}
+        details, dropped = [], 0
+        for line, sh in zip(lines, shards):
+            if sh is None:
+                dropped += 1
+                continue
+            m = per_shard.setdefault(sh, {"counters": {}, "gauges": {}, "sets": {}, "timers": {}})
+            key = apply_line(m, line)
+            if expected_keys.setdefault(key, sh) != sh:
+                details.append("key %s: where says shards %d and %d" % (key, expected_keys[key], sh))
+        if dropped:
+            details.append("%d of the lines are refused by the relay's parser (test bug)" % dropped)
+        n_keys = 0
+        for sh, m in sorted(per_shard.items()):
+            if sh >= len(servers):
+                details.append("shard %d has no server file" % sh)
+                continue
+            srv = servers[sh]
+            for kind in ("counters", "gauges", "timers"):
+                for key, want in sorted(m[kind].items()):
+                    n_keys += 1
+                    got = srv.get(kind, {}).get(key)
+                    if got is None or not close(got, want):
+                        others = [i for i, s in enumerate(servers) if i != sh and on_server(s, key)]
+                        details.append("shard %d %s %s: got %s, want %s%s" % (
+                            sh, kind[:-1], key, got, want,
+                            (" (found on shard %s)" % others) if others else ""))
+            for key, want in sorted(m["sets"].items()):
+                n_keys += 1
+                got = set(srv.get("sets", {}).get(key, []))
+                if got != want:
+                    details.append("shard %d set %s: got %s, want %s" % (sh, key, sorted(got), sorted(want)))
+        report("arrive-" + name, not details,
+               details or [])
+        if not details:
+            print("    %d lines, %d series on %d shard(s), all exact" % (len(lines), n_keys, len(per_shard)))
+
+    for spec in a.absent:
+        name, path = spec.split("=", 1)
+        lines = read_lines(path)
+        if not lines:
+            report("absent-" + name, False, ["no lines were logged as sent (%s)" % path])
+            continue
+        details = []
+        for line in lines:
+            key, _ = statsd_key(line)
+            hit = [i for i, s in enumerate(servers) if on_server(s, key)]
+            if hit:
+                details.append("%s reached shard(s) %s" % (line, hit))
+        report("absent-" + name, not details, details)
+
+    # every key of this test on exactly one server, and only keys that were sent
+    details = []
+    seen = {}
+    for i, s in enumerate(servers):
+        if "error" in s:
+            details.append("server %d: %s" % (i, s["error"]))
+        for kind in ("counters", "gauges", "sets", "timers"):
+            for key in s.get(kind, {}):
+                if not key.startswith(a.own_prefix):
+                    continue
+                seen.setdefault(key, set()).add(i)
+    for key, where_ in sorted(seen.items()):
+        if len(where_) != 1:
+            details.append("%s on servers %s" % (key, sorted(where_)))
+        elif key not in expected_keys and not any(key.startswith(p) for p in a.ignore_prefix):
+            details.append("%s on server %s was never sent as an accepted line" % (key, sorted(where_)))
+        elif key in expected_keys and expected_keys[key] not in where_:
+            details.append("%s on server %s, expected shard %d" % (key, sorted(where_), expected_keys[key]))
+    report("one-server-per-series", not details, details)
+
+    # the test reached every shard (else a shard's checks would be vacuous)
+    hit = sorted(set(expected_keys.values()))
+    report("every-shard-got-series", hit == list(range(len(servers))),
+           ["shards with expected series: %s of %d" % (hit, len(servers))])
+    return 0 if all(results) else 1
+
+
+def cmd_pick(argv):
+    """e2e.py pick WHERE CFG N PREFIX: one key 'PREFIX.K:1|c' per shard 0..N-1 (probe lines)."""
+    bin_, cfg, n, prefix = argv[0], argv[1], int(argv[2]), argv[3]
+    cand = ["%s.%d:1|c" % (prefix, i) for i in range(64 * n)]
+    shards = where(bin_, cfg, cand)
+    got = {}
+    for line, sh in zip(cand, shards):
+        if sh is not None and sh not in got:
+            got[sh] = line
+    if len(got) != n:
+        print("pick: only shards %s are reachable" % sorted(got), file=sys.stderr)
+        return 1
+    for sh in range(n):
+        print(got[sh])
+    return 0
+
+
+def cmd_has(argv):
+    """e2e.py has FILE KEY: exit 0 when the server file has counter KEY."""
+    try:
+        with open(argv[0]) as f:
+            d = json.load(f)
+    except (OSError, ValueError):
+        return 1
+    return 0 if argv[1] in d.get("counters", {}) else 1
+
+
+def cmd_flushes(argv):
+    """e2e.py flushes FILE: the number of flushes the server file has seen (0 if none)."""
+    try:
+        with open(argv[0]) as f:
+            print(json.load(f).get("flushes", 0))
+    except (OSError, ValueError):
+        print(0)
+    return 0
+
+
+def cmd_stats(argv):
+    """e2e.py stats STATS N_SHARDS [--not-allowed] [--bad-value]: the relay's counters."""
+    path, n = argv[0], int(argv[1])
+    flags = argv[2:]
+    ok_all = True
+
+    def report(name, ok, details=()):
+        nonlocal ok_all
+        ok_all &= ok
+        print(("PASS " if ok else "FAIL ") + name)
+        for d in details:
+            print("    " + d)
+
+    try:
+        with open(path) as f:
+            st = json.load(f)
+    except (OSError, ValueError) as e:
+        report("stats-json", False, ["cannot read %s: %s" % (path, e)])
+        return 1
+    drops = st.get("drops", {})
+    line_drops = sum(v for k, v in drops.items() if k.startswith("line_"))
+    shard_lines = [s.get("lines", 0) for s in st.get("shards", [])]
+    report("stats-lines-balance", st["lines_in"] == st["lines_out"] + line_drops,
+           ["lines_in %d, lines_out %d, line drops %d" % (st["lines_in"], st["lines_out"], line_drops)])
+    report("stats-shard-sum", st["lines_out"] == sum(shard_lines),
+           ["lines_out %d, shards %s" % (st["lines_out"], shard_lines)])
+    report("stats-every-shard-sent", len(shard_lines) == n and all(x > 0 for x in shard_lines),
+           ["shards[].lines %s (want %d shards, each > 0)" % (shard_lines, n)])
+    bad = {k: drops.get(k, 0) for k in ("frame_bad_udp_checksum", "frame_bad_ip_checksum", "line_no_neighbour",
+                                        "line_no_mbuf", "line_tx_dropped") if drops.get(k, 0)}
+    report("stats-no-unexpected-drops", not bad, ["%s" % bad] if bad else [])
+    if "--not-allowed" in flags:
+        v = drops.get("frame_not_allowed")
+        report("acl-counted", bool(v), ["frame_not_allowed = %s" % v])
+    if "--bad-value" in flags:
+        v = drops.get("line_bad_value", 0)
+        report("bad-line-counted", v >= 1, ["line_bad_value = %s" % v])
+    return 0 if ok_all else 1
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cmd, argv = sys.argv[1], sys.argv[2:]
+    fn = {"pystatsd": cmd_pystatsd, "big": cmd_big, "check": cmd_check, "pick": cmd_pick,
+          "has": cmd_has, "flushes": cmd_flushes, "stats": cmd_stats}.get(cmd)
+    if not fn:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return fn(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,518 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# End-to-end tests: the relay on DPDK's net_af_packet vdev in a network namespace,
+# real clients (nc, bash /dev/udp, Debian's python3-statsd, a python socket sending
+# datagrams bigger than the MTU) in client namespaces, and REAL etsy statsd 0.9.0
+# servers (tests/peers) in shard namespaces, all on one bridged L2 segment (plus a
+# router to a second subnet when the relay has --gateway). Each server writes what
+# it aggregated (json_backend.js); the checks compare that, exactly, with what the
+# clients sent for the series statsd-relay-where puts on it.
+#
+#   tests/e2e/run_e2e.sh BUILD_DIR            e.g. tests/e2e/run_e2e.sh build
+#
+# Prints "PASS name" / "FAIL name" per check (details indented) and ends with exactly
+# one line "e2e: N passed, N failed" (", N skipped" when some were skipped); exits 1
+# on a failure. Skips everything (exit 0) where namespaces or af_packet are forbidden.
+# Needs root. Uses only 198.18.0.0/15 and 2001:db8::/32.
+#
+# Environment:
+#   E2E_MODE=auto|static|dynamic   auto (default): dynamic when the relay's --help has
+#       --allow. static: the relay as it was before ARP/ND/ICMP: IPv4 only, shards with
+#       mac=, a static neighbour entry for the relay on the clients, no ping/ACL checks.
+#       dynamic: no mac= anywhere, ARP/ND resolve, IPv6 listen and shard, ping, --allow.
+#   E2E_GATEWAY=auto|0|1   the routed shard behind --gateway (auto: when --help has it)
+#   KEEP=1                 keep the temporary directory (configs, logs, server JSON)
+#   E2E_VERBOSE=1          print the relay's and servers' logs on failure (default on)
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PY=/usr/bin/python3
+BUILD=${1:?usage: run_e2e.sh BUILD_DIR}
+[ -d "$BUILD" ] || BUILD=$ROOT/$BUILD
+BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || { echo "e2e: no build directory $1"; exit 2; }
+RELAY=$BUILD/app/statsd-relay
+WHERE=$BUILD/app/statsd-relay-where
+STATSD=$ROOT/tests/peers/node_modules/statsd/stats.js
+BACKEND=$HERE/json_backend.js
+T_START=$SECONDS
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+pass() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
+skip() { echo "SKIP $1: $2"; SKIPPED=$((SKIPPED + 1)); }
+fail() {
+	echo "FAIL $1"
+	shift
+	local d
+	for d in "$@"; do echo "    $d"; done
+	FAILED=$((FAILED + 1))
+}
+# check NAME CMD...: PASS when CMD succeeds, else FAIL with CMD's output
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$(sed 's/^/  /' <<<"$out" | head -n 20)"; fi
+}
+# count the PASS/FAIL lines of a helper's output (already printed)
+tally() {
+	local p f
+	p=$(grep -c '^PASS ' <<<"$1") || p=0
+	f=$(grep -c '^FAIL ' <<<"$1") || f=0
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+}
+summary() {
+	local s="e2e: $PASSED passed, $FAILED failed"
+	[ "$SKIPPED" -gt 0 ] && s+=", $SKIPPED skipped"
+	echo "$s"
+}
+skip_all() {
+	echo "SKIP e2e: $1"
+	echo "e2e: 0 passed, 0 failed, ${2:-1} skipped"
+	exit 0
+}
+
+# ------------------------------------------------------------------ preconditions
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (network namespaces)"
+for tool in ip ethtool ping nc node timeout; do
+	command -v "$tool" >/dev/null || skip_all "'$tool' is not installed (scripts/setup.sh installs it)"
+done
+[ -x "$RELAY" ] && [ -x "$WHERE" ] || { echo "e2e: $RELAY or $WHERE missing (build first)"; echo "e2e: 0 passed, 1 failed"; exit 1; }
+if [ ! -f "$STATSD" ]; then
+	bash "$ROOT/tests/peers/install.sh" >/dev/null 2>&1 || true
+	[ -f "$STATSD" ] || skip_all "etsy statsd is not installed (bash tests/peers/install.sh needs npm and the registry)"
+fi
+
+RUN=$$
+NSP=sr-e2e-$RUN # namespace names: unique per run, so concurrent runs do not collide
+SW=$NSP-sw
+CLI=$NSP-cli
+OUT=$NSP-out
+RNS=$NSP-relay
+RT=$NSP-rt
+FILE_PREFIX=sr-e2e-$RUN
+TMP=$(mktemp -d /tmp/sr-e2e.XXXXXX)
+MADE_NS=()
+PIDS=()
+RELAY_PID=
+
+cleanup() {
+	local pid ns i
+	for pid in ${RELAY_PID:+"$RELAY_PID"} "${PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in ${RELAY_PID:+"$RELAY_PID"} "${PIDS[@]}"; do
+		for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	# deleting a namespace deletes its veth ends, and with them their peers
+	for ns in "${MADE_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	rm -rf "/var/run/dpdk/$FILE_PREFIX" 2>/dev/null
+	if [ "${KEEP:-0}" = 1 ]; then echo "e2e: kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if ! ip netns add "$SW" 2>"$TMP/netns.err"; then
+	skip_all "this machine forbids network namespaces (ip netns add: $(head -c 200 "$TMP/netns.err"))"
+fi
+MADE_NS+=("$SW")
+
+# ------------------------------------------------------------------ mode
+HELP=$("$RELAY" --help 2>&1)
+MODE=${E2E_MODE:-auto}
+if [ "$MODE" = auto ]; then
+	if grep -q -- '--allow' <<<"$HELP"; then MODE=dynamic; else MODE=static; fi
+fi
+GW=${E2E_GATEWAY:-auto}
+if [ "$GW" = auto ]; then
+	if [ "$MODE" = dynamic ] && grep -q -- '--gateway' <<<"$HELP"; then GW=1; else GW=0; fi
+fi
+echo "e2e: mode $MODE (static: mac= and static neighbours, IPv4 only; dynamic: ARP/ND, IPv6, ACL), gateway shard $GW"
+
+# ------------------------------------------------------------------ topology
+# One bridge in $SW. Every other namespace has one veth "eth0" (relay: "r0") to it.
+R_MAC=02:e2:e0:00:00:01 # the relay's port (r0); only static mode needs to know it
+R4=198.18.0.1
+R6=2001:db8::1
+PORT=8125
+SH_NAMES=(sh1 sh2 sh3)
+SH_ADDR=(198.18.0.101 198.18.0.102 198.18.0.103)
+SH_FAM=(4 4 4)
+if [ "$MODE" = dynamic ]; then
+	SH_NAMES+=(sh4)
+	SH_ADDR+=(2001:db8::104)
+	SH_FAM+=(6)
+	if [ "$GW" = 1 ]; then
+		SH_NAMES+=(sh5)
+		SH_ADDR+=(198.19.0.5)
+		SH_FAM+=(4)
+	fi
+fi
+N_SH=${#SH_NAMES[@]}
+
+# nsx NS CMD...: run in NS (a function: never background it, $! would be a subshell's PID;
+# background processes are started with "ip netns exec" itself, which execs: $! is theirs)
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# ns_new NAME: a namespace with lo up and IPv6 DAD off (addresses usable at once)
+ns_new() {
+	ip netns add "$1" || return 1
+	MADE_NS+=("$1")
+	ip -n "$1" link set lo up
+	nsx "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 >/dev/null 2>&1
+	return 0
+}
+# attach NS IFNAME PORTNAME: a veth pair from the bridge (PORTNAME) to NS (IFNAME)
+attach() {
+	ip -n "$SW" link add "$3" type veth peer name "$2" netns "$1" || return 1
+	ip -n "$SW" link set "$3" master br0 up || return 1
+	nsx "$1" sysctl -qw "net.ipv6.conf.$2.accept_dad=0" >/dev/null 2>&1
+	return 0
+}
+
+setup_topology() {
+	local i ns
+	ip -n "$SW" link set lo up
+	ip -n "$SW" link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0 || return 1
+	nsx "$SW" sysctl -qw net.ipv6.conf.br0.disable_ipv6=1 >/dev/null 2>&1
+	ip -n "$SW" link set br0 up || return 1
+
+	# the relay: r0 has no kernel address, so only the DPDK relay answers on it
+	ns_new "$RNS" && attach "$RNS" r0 p-relay || return 1
+	nsx "$RNS" sysctl -qw net.ipv6.conf.r0.disable_ipv6=1 net.ipv4.conf.r0.arp_ignore=8 >/dev/null
+	ip -n "$RNS" link set r0 address "$R_MAC" up || return 1
+
+	# clients: offloads off, so the packet socket sees finished UDP checksums
+	ns_new "$CLI" && attach "$CLI" eth0 p-cli || return 1
+	ip -n "$CLI" addr add 198.18.0.10/24 dev eth0
+	ip -n "$CLI" addr add 2001:db8::10/64 dev eth0 nodad
+	ip -n "$CLI" link set eth0 up
+	nsx "$CLI" ethtool -K eth0 tx off >/dev/null 2>&1
+	ns_new "$OUT" && attach "$OUT" eth0 p-out || return 1
+	ip -n "$OUT" addr add 198.18.0.200/24 dev eth0
+	ip -n "$OUT" link set eth0 up
+	nsx "$OUT" ethtool -K eth0 tx off >/dev/null 2>&1
+	# the ACL test must not depend on whether the relay answers ARP for an outsider
+	ip -n "$OUT" neigh replace "$R4" lladdr "$R_MAC" dev eth0 nud permanent
+
+	# the router to 198.19.0.0/24 (only for the --gateway shard)
+	if [ "$GW" = 1 ]; then
+		ns_new "$RT" && attach "$RT" eth0 p-rt || return 1
+		ip -n "$RT" addr add 198.18.0.254/24 dev eth0
+		ip -n "$RT" link set eth0 up
+		nsx "$RT" sysctl -qw net.ipv4.ip_forward=1 >/dev/null
+	fi
+
+	for i in "${!SH_NAMES[@]}"; do
+		ns=$NSP-${SH_NAMES[$i]}
+		ns_new "$ns" || return 1
+		if [ "${SH_ADDR[$i]}" = 198.19.0.5 ]; then
+			# behind the router: its own veth pair to $RT, not on the bridge
+			ip -n "$RT" link add eth1 type veth peer name eth0 netns "$ns" || return 1
+			ip -n "$RT" addr add 198.19.0.254/24 dev eth1
+			ip -n "$RT" link set eth1 up
+			ip -n "$ns" addr add 198.19.0.5/24 dev eth0
+			ip -n "$ns" link set eth0 up
+			ip -n "$ns" route add default via 198.19.0.254
+		else
+			attach "$ns" eth0 "p-${SH_NAMES[$i]}" || return 1
+			ip -n "$ns" link set eth0 address "02:e2:e0:00:01:0$((i + 1))"
+			if [ "${SH_FAM[$i]}" = 6 ]; then
+				ip -n "$ns" addr add "${SH_ADDR[$i]}/64" dev eth0 nodad
+			else
+				ip -n "$ns" addr add "${SH_ADDR[$i]}/24" dev eth0
+			fi
+			ip -n "$ns" link set eth0 up
+		fi
+	done
+
+	if [ "$MODE" = static ]; then
+		# >>> STATIC BLOCK (relay without ARP): the clients know the relay's MAC
+		ip -n "$CLI" neigh replace "$R4" lladdr "$R_MAC" dev eth0 nud permanent
+		# <<< STATIC BLOCK
+	fi
+	return 0
+}
+
+write_configs() {
+	local i
+	{
+		echo "; statsd-relay e2e ($MODE)"
+		echo "[relay]"
+		if [ "$MODE" = dynamic ]; then
+			echo "listen = $R4/24:$PORT, [$R6]/64:$PORT"
+			echo "allow = 198.18.0.0/25, 2001:db8::/64"
+			[ "$GW" = 1 ] && echo "gateway = 198.18.0.254"
+		else
+			echo "listen = $R4:$PORT"
+		fi
+		echo "dialect = etsy"
+		for i in "${!SH_NAMES[@]}"; do
+			echo
+			echo "[shard ${SH_NAMES[$i]}]"
+			if [ "${SH_FAM[$i]}" = 6 ]; then
+				echo "address = [${SH_ADDR[$i]}]:$PORT"
+			else
+				echo "address = ${SH_ADDR[$i]}:$PORT"
+			fi
+			# >>> STATIC BLOCK (relay without ARP): the shards' MACs
+			[ "$MODE" = static ] && echo "mac = 02:e2:e0:00:01:0$((i + 1))"
+			# <<< STATIC BLOCK
+		done
+	} >"$TMP/relay.ini"
+	for i in "${!SH_NAMES[@]}"; do
+		cat >"$TMP/${SH_NAMES[$i]}.js" <<EOF
+{
+  port: $PORT,
+  address: "${SH_ADDR[$i]}",
+  address_ipv6: $([ "${SH_FAM[$i]}" = 6 ] && echo true || echo false),
+  mgmt_address: "127.0.0.1",
+  mgmt_port: 8126,
+  flushInterval: 500,
+  backends: ["$BACKEND"],
+  jsonBackend: { file: "$TMP/${SH_NAMES[$i]}.json" }
+}
+EOF
+	done
+}
+
+start_servers() {
+	local i ns deadline
+	for i in "${!SH_NAMES[@]}"; do
+		ns=$NSP-${SH_NAMES[$i]}
+		ip netns exec "$ns" node "$STATSD" "$TMP/${SH_NAMES[$i]}.js" >"$TMP/${SH_NAMES[$i]}.log" 2>&1 &
+		PIDS+=($!)
+	done
+	deadline=$((SECONDS + 15))
+	for i in "${!SH_NAMES[@]}"; do
+		while [ ! -s "$TMP/${SH_NAMES[$i]}.json" ]; do
+			[ "$SECONDS" -lt "$deadline" ] || return 1
+			sleep 0.1
+		done
+	done
+	return 0
+}
+
+start_relay() {
+	ip netns exec "$RNS" "$RELAY" --no-huge --no-pci -m 256 --file-prefix "$FILE_PREFIX" -l 0 \
+		--log-level=error --vdev "net_af_packet0,iface=r0" -- \
+		--config "$TMP/relay.ini" --stats-json "$TMP/stats.json" >"$TMP/relay.log" 2>&1 &
+	RELAY_PID=$!
+	sleep 1.5
+	kill -0 "$RELAY_PID" 2>/dev/null
+}
+
+stop_relay() {
+	local i
+	[ -n "$RELAY_PID" ] || return 1
+	kill -TERM "$RELAY_PID" 2>/dev/null
+	for i in $(seq 1 100); do kill -0 "$RELAY_PID" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$RELAY_PID" 2>/dev/null; then
+		kill -KILL "$RELAY_PID" 2>/dev/null
+		wait "$RELAY_PID" 2>/dev/null
+		RELAY_PID=
+		return 1
+	fi
+	wait "$RELAY_PID"
+	RELAY_RC=$?
+	RELAY_PID=
+	[ "$RELAY_RC" -eq 0 ]
+}
+
+show_logs() {
+	[ "${E2E_VERBOSE:-1}" = 1 ] || return 0
+	local f
+	for f in "$TMP/relay.log" "$TMP"/sh*.log; do
+		[ -s "$f" ] || continue
+		echo "    --- $(basename "$f") (last lines)"
+		tail -n 15 "$f" | sed 's/^/    /'
+	done
+}
+
+# servers_flushed_twice: wait until every server flushed twice more (all it got is in its JSON)
+servers_flushed_twice() {
+	local i base=() n deadline=$((SECONDS + 10))
+	for i in "${!SH_NAMES[@]}"; do base[$i]=$($PY "$HERE/e2e.py" flushes "$TMP/${SH_NAMES[$i]}.json"); done
+	for i in "${!SH_NAMES[@]}"; do
+		while :; do
+			n=$($PY "$HERE/e2e.py" flushes "$TMP/${SH_NAMES[$i]}.json")
+			[ "$n" -ge $((base[i] + 2)) ] && break
+			[ "$SECONDS" -lt "$deadline" ] || return 1
+			sleep 0.1
+		done
+	done
+}
+
+if ! setup_topology 2>"$TMP/topology.err"; then
+	fail topology "$(head -n 5 "$TMP/topology.err")"
+	summary
+	exit 1
+fi
+pass topology
+write_configs
+
+if ! start_servers; then
+	fail statsd-servers-up "a server did not write its JSON within 15 s"
+	show_logs
+	summary
+	exit 1
+fi
+pass statsd-servers-up
+
+if ! start_relay; then
+	RELAY_PID=
+	if grep -qiE 'af_packet|packet socket|Operation not permitted|Permission denied' "$TMP/relay.log"; then
+		echo "    $(head -n 3 "$TMP/relay.log")"
+		SKIPPED=$((SKIPPED + 1))
+		echo "SKIP e2e: the relay cannot open an af_packet socket here"
+		summary
+		exit 0
+	fi
+	fail relay-start "the relay exited at start:" "$(head -n 10 "$TMP/relay.log")"
+	summary
+	exit 1
+fi
+pass relay-start
+
+# ------------------------------------------------------------------ readiness
+# One probe series per shard (statsd-relay-where picks them); resend until every server has
+# its probe: the relay is polling and (dynamic mode) has resolved every shard.
+if ! $PY "$HERE/e2e.py" pick "$WHERE" "$TMP/relay.ini" "$N_SH" e2e.ready >"$TMP/probes" 2>"$TMP/pick.err"; then
+	fail probe-pick "$(cat "$TMP/pick.err")"
+fi
+mapfile -t PROBES <"$TMP/probes"
+ready=0
+for attempt in $(seq 1 40); do # at most 40 x 0.3 s
+	for p in "${PROBES[@]}"; do
+		nsx "$CLI" bash -c 'exec 3>/dev/udp/'"$R4/$PORT"'; printf "%s\n" "$1" >&3' _ "$p" 2>/dev/null
+	done
+	sleep 0.3
+	ready=1
+	for i in "${!PROBES[@]}"; do
+		$PY "$HERE/e2e.py" has "$TMP/${SH_NAMES[$i]}.json" "${PROBES[$i]%%:*}" || { ready=0; break; }
+	done
+	[ "$ready" = 1 ] && break
+done
+if [ "$ready" = 1 ]; then
+	pass "relay-forwards-to-every-shard"
+else
+	fail "relay-forwards-to-every-shard" "probes ${PROBES[*]} did not all reach their servers in 12 s"
+	show_logs
+fi
+
+# ------------------------------------------------------------------ ping (dynamic mode)
+if [ "$MODE" = dynamic ]; then
+	check ping-ipv4 nsx "$CLI" ping -c 3 -i 0.2 -W 2 "$R4"
+	check ping-ipv6 nsx "$CLI" ping -6 -c 3 -i 0.2 -W 2 "$R6"
+	if [ "$GW" = 1 ]; then
+		: # the router's own reachability is the kernel's; the routed shard is checked by its series
+	fi
+else
+	skip ping-ipv4 "static mode: the relay does not answer ARP/ICMP yet"
+	skip ping-ipv6 "static mode: no IPv6 listen yet"
+fi
+
+# ------------------------------------------------------------------ traffic
+SENT=$TMP/sent
+mkdir -p "$SENT"
+
+# nc (netcat-openbsd): a few datagrams of several lines each
+send_nc() { # FAMILY ADDR PREFIX LOG
+	local fam=$1 addr=$2 pre=$3 log=$4 d i payload
+	for d in $(seq 0 9); do
+		payload=""
+		for i in $(seq 0 11); do payload+="$pre.c$(((d * 12 + i) % 37)):$((i % 4 + 1))|c"$'\n'; done
+		payload+="$pre.g$((d % 3)):$((d * 10))|g"$'\n'
+		payload+="$pre.s:member$((d % 4))|s"$'\n'
+		printf '%s' "$payload" >>"$log"
+		printf '%s' "$payload" | timeout 5 ip netns exec "$CLI" nc "-$fam" -u -w 1 -q 0 "$addr" "$PORT" 2>/dev/null
+	done
+}
+# bash /dev/udp: one write per line
+send_devudp() { # ADDR PREFIX LOG
+	local addr=$1 pre=$2 log=$3 lines=() i
+	for i in $(seq 0 59); do lines+=("$pre.x$((i % 23)):$((i % 3 + 1))|c"); done
+	lines+=("$pre.tag;env=prod;dc=a:5|c" "$pre.tag;dc=a;env=prod:2|c" "$pre.dd:3|c|#region:eu,tier:web"
+		"$pre.multi:1|c:2|c" "$pre.rate:1|c|@0.5" "$pre.t:25|ms" "$pre.t:35|ms")
+	printf '%s\n' "${lines[@]}" >>"$log"
+	timeout 10 ip netns exec "$CLI" bash -c 'exec 3>/dev/udp/'"$addr/$PORT"' || exit 1
+		for l in "$@"; do printf "%s\n" "$l" >&3; done' _ "${lines[@]}"
+}
+
+TRAFFIC_OK=1
+send_nc 4 "$R4" e2e.nc4 "$SENT/nc4" || TRAFFIC_OK=0
+send_devudp "$R4" e2e.dev4 "$SENT/dev4" || TRAFFIC_OK=0
+if /usr/bin/python3 -c 'import statsd' 2>/dev/null; then
+	timeout 20 ip netns exec "$CLI" $PY "$HERE/e2e.py" pystatsd "$R4" "$PORT" e2e.py4 "$SENT/py4" || TRAFFIC_OK=0
+	HAVE_PYSTATSD=1
+else
+	HAVE_PYSTATSD=0
+fi
+# bigger than the MTU: the kernel fragments it, the relay must take all its lines
+timeout 10 ip netns exec "$CLI" $PY "$HERE/e2e.py" big "$R4" "$PORT" e2e.big4 "$SENT/big4" 4000 >/dev/null || TRAFFIC_OK=0
+# lines the etsy dialect refuses: counted, never forwarded
+printf '%s\n' 'e2e.bad.v:x|c' 'e2e.bad.ms:-5|ms' >"$SENT/bad"
+printf '%s\n' 'e2e.bad.v:x|c' 'e2e.bad.ms:-5|ms' | timeout 5 ip netns exec "$CLI" nc -4 -u -w 1 -q 0 "$R4" "$PORT" 2>/dev/null
+
+if [ "$MODE" = dynamic ]; then
+	send_nc 6 "$R6" e2e.nc6 "$SENT/nc6" || TRAFFIC_OK=0
+	send_devudp "$R6" e2e.dev6 "$SENT/dev6" || TRAFFIC_OK=0
+	if [ "$HAVE_PYSTATSD" = 1 ]; then
+		timeout 20 ip netns exec "$CLI" $PY "$HERE/e2e.py" pystatsd "$R6" "$PORT" e2e.py6 "$SENT/py6" --ipv6 || TRAFFIC_OK=0
+	fi
+	timeout 10 ip netns exec "$CLI" $PY "$HERE/e2e.py" big "$R6" "$PORT" e2e.big6 "$SENT/big6" 4000 --ipv6 >/dev/null || TRAFFIC_OK=0
+	# a source outside --allow
+	for i in $(seq 0 19); do echo "e2e.outside.k$i:1|c"; done >"$SENT/outside"
+	for i in 1 2 3; do
+		timeout 5 ip netns exec "$OUT" nc -4 -u -w 1 -q 0 "$R4" "$PORT" <"$SENT/outside" 2>/dev/null
+	done
+fi
+if [ "$TRAFFIC_OK" = 1 ]; then pass clients-sent; else fail clients-sent "a client failed or timed out"; fi
+
+sleep 0.5 # the relay's flush-us is 1 ms; the veths are lossless
+if stop_relay; then pass relay-stops-cleanly; else fail relay-stops-cleanly "exit ${RELAY_RC:-timeout}" "$(tail -n 5 "$TMP/relay.log")"; fi
+if servers_flushed_twice; then pass servers-flushed; else fail servers-flushed "a server stopped flushing"; fi
+
+# ------------------------------------------------------------------ checks
+SERVERS=$(for n in "${SH_NAMES[@]}"; do printf '%s,' "$TMP/$n.json"; done)
+SERVERS=${SERVERS%,}
+ARGS=(check --where "$WHERE" --config "$TMP/relay.ini" --servers "$SERVERS" --ignore-prefix e2e.ready.
+	--expect "nc-ipv4=$SENT/nc4" --expect "devudp-ipv4=$SENT/dev4" --expect "fragmented-ipv4=$SENT/big4"
+	--absent "refused-lines=$SENT/bad")
+[ "$HAVE_PYSTATSD" = 1 ] && ARGS+=(--expect "python-statsd-ipv4=$SENT/py4")
+if [ "$MODE" = dynamic ]; then
+	ARGS+=(--expect "nc-ipv6=$SENT/nc6" --expect "devudp-ipv6=$SENT/dev6" --expect "fragmented-ipv6=$SENT/big6"
+		--absent "outside-acl=$SENT/outside")
+	[ "$HAVE_PYSTATSD" = 1 ] && ARGS+=(--expect "python-statsd-ipv6=$SENT/py6")
+fi
+out=$($PY "$HERE/e2e.py" "${ARGS[@]}" 2>&1)
+echo "$out"
+tally "$out"
+grep -q '^Traceback' <<<"$out" && fail checker "the checker crashed"
+[ "$HAVE_PYSTATSD" = 1 ] || skip python-statsd "Debian's python3-statsd is not installed (scripts/setup.sh installs it)"
+
+STATS_FLAGS=(--bad-value)
+[ "$MODE" = dynamic ] && STATS_FLAGS+=(--not-allowed)
+out=$($PY "$HERE/e2e.py" stats "$TMP/stats.json" "$N_SH" "${STATS_FLAGS[@]}" 2>&1)
+echo "$out"
+tally "$out"
+
+if [ "$MODE" = static ]; then
+	skip ipv6 "static mode: the relay has no IPv6 listen yet"
+	skip acl-outside "static mode: the relay has no --allow yet"
+	skip arp-nd "static mode: shards configured with mac="
+	[ "$GW" = 1 ] || skip gateway-shard "the relay has no --gateway yet"
+elif [ "$GW" != 1 ]; then
+	skip gateway-shard "the relay has no --gateway yet"
+fi
+
+ELAPSED=$((SECONDS - T_START))
+if [ "$ELAPSED" -lt 180 ]; then pass "runtime-under-3-min"; else fail "runtime-under-3-min" "${ELAPSED}s"; fi
+[ "$FAILED" -gt 0 ] && show_logs
+echo "e2e: relay stats $(tr -d ' \n' <"$TMP/stats.json" 2>/dev/null | head -c 600)"
+summary
+[ "$FAILED" -eq 0 ]
