@@ -58,8 +58,14 @@ static int setup_relay(struct sr_relay *r)
 		fprintf(stderr, "statsd-relay: %s\n", r->payload.map ? "out of memory" : err);
 		return -1;
 	}
-	r->frame.listen_ip = r->cfg.listen.ip;
-	r->frame.listen_port = rte_cpu_to_be_16(r->cfg.listen.port);
+	for (int f = 0; f < SR_FAMILIES; f++) {
+		if (!r->cfg.has_listen[f])
+			continue;
+		r->frame.listen[f] = r->cfg.listen[f].ip;
+		r->frame.listen_port[f] = rte_cpu_to_be_16(r->cfg.listen[f].port);
+	}
+	r->frame.allow = r->cfg.allow;
+	r->frame.n_allow = r->cfg.n_allow;
 	r->flush_cycles = rte_get_tsc_hz() / 1000000 * r->cfg.flush_us;
 	r->idle_cycles = rte_get_tsc_hz() / 1000 * r->cfg.exit_idle_ms;
 	return 0;
@@ -72,9 +78,16 @@ static void build_templates(struct sr_relay *r)
 
 	for (s = 0; s < r->cfg.n_shards; s++) {
 		const struct sr_shard_cfg *sh = &r->cfg.shards[s];
-		sr_hdr_tmpl_init_v4(&r->tmpl[s], r->frame.port_mac, sh->mac, r->cfg.listen.ip,
-				    rte_cpu_to_be_16(r->cfg.listen.port), sh->addr.ip,
-				    rte_cpu_to_be_16(sh->addr.port));
+		const struct sr_endpoint *src = &r->cfg.listen[sh->addr.ip.v6];
+		/* the destination MAC is the next hop's, written per packet */
+		if (sh->addr.ip.v6)
+			sr_hdr_tmpl_init_v6(&r->tmpl[s], r->frame.port_mac, sh->mac, src->ip.a,
+					    rte_cpu_to_be_16(src->port), sh->addr.ip.a,
+					    rte_cpu_to_be_16(sh->addr.port));
+		else
+			sr_hdr_tmpl_init_v4(&r->tmpl[s], r->frame.port_mac, sh->mac,
+					    sr_ip4(&src->ip), rte_cpu_to_be_16(src->port),
+					    sr_ip4(&sh->addr.ip), rte_cpu_to_be_16(sh->addr.port));
 	}
 }
 
@@ -131,6 +144,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	build_templates(r);
+	if (sr_control_init(r)) {
+		fprintf(stderr, "statsd-relay: out of memory for the neighbour table\n");
+		rc = 1;
+		goto out_port;
+	}
 
 	RTE_LCORE_FOREACH(lcore) {
 		bool is_main = lcore == rte_get_main_lcore();

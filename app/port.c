@@ -13,6 +13,7 @@
 #define RX_DESC 1024
 #define TX_DESC 1024
 #define POOL_CACHE 256
+#define SR_RX_FRAME_MAX 9216u /* largest frame received in one buffer */
 
 int sr_port_init(struct sr_relay *r, uint16_t n_queues)
 {
@@ -39,6 +40,14 @@ int sr_port_init(struct sr_relay *r, uint16_t n_queues)
 		return -1;
 	}
 	conf.rxmode.offloads = want_rx & info.rx_offload_capa;
+	if (r->cfg.mtu != RTE_ETHER_MTU) {
+		if (r->cfg.mtu > info.max_mtu || r->cfg.mtu < info.min_mtu) {
+			fprintf(stderr, "statsd-relay: port %u takes an MTU of %u-%u, not %u\n", port,
+				info.min_mtu, info.max_mtu, r->cfg.mtu);
+			return -1;
+		}
+		conf.rxmode.mtu = r->cfg.mtu;
+	}
 	r->rx_ip_cksum = conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	r->rx_udp_cksum = conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
 	if (n_queues > 1 && info.flow_type_rss_offloads) {
@@ -47,10 +56,14 @@ int sr_port_init(struct sr_relay *r, uint16_t n_queues)
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
 	}
 
-	/* Enough for every ring, every open per-shard packet and the caches. */
-	n_mbufs = n_queues * (rxd + txd + r->cfg.n_shards + 2 * SR_BURST + POOL_CACHE) + 1024;
-	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE,
-		       RTE_PKTMBUF_HEADROOM + SR_HDR_V4_LEN + r->cfg.max_payload);
+	/* Enough for every ring, every open or held per-shard packet, the
+	 * reassembly tables and the caches. */
+	n_mbufs = n_queues * (rxd + txd + r->cfg.n_shards * (1 + SR_HOLD) + 2 * SR_BURST +
+			      POOL_CACHE + SR_FRAG_ENTRIES) +
+		  1024;
+	/* One mbuf holds a jumbo frame: vdevs such as af_packet do not scatter,
+	 * and the kernel hands them whole reassembled datagrams. */
+	room = RTE_PKTMBUF_HEADROOM + RTE_MAX(SR_RX_FRAME_MAX, r->cfg.mtu + 32u);
 	r->pool = rte_pktmbuf_pool_create("sr_pool", n_mbufs, POOL_CACHE, 0, (uint16_t)room,
 					  rte_eth_dev_socket_id(port));
 	if (!r->pool) {

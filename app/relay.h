@@ -11,19 +11,26 @@
 #include <stdint.h>
 
 #include <rte_ethdev.h>
+#include <rte_ip_frag.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
+#include <rte_ring.h>
 
 #include "sr_batch.h"
 #include "sr_config.h"
 #include "sr_counters.h"
 #include "sr_frame.h"
+#include "sr_neigh.h"
 #include "sr_payload.h"
 #include "sr_rewrite.h"
 
 #define SR_BURST 32
 #define SR_REFS_MAX 256		 /* valid lines held per scan step */
 #define SR_SCRATCH_LEN 65536 /* linear copy of a multi-segment datagram */
+#define SR_HOLD 8		 /* packets held per shard while its neighbour resolves */
+#define SR_HOLD_MS 3000		 /* ... at most this long */
+#define SR_FRAG_ENTRIES 4096	 /* datagrams being reassembled per queue */
+#define SR_FRAG_MS 1000		 /* ... at most this long */
 
 /* A per-shard outgoing packet being filled with copied lines. */
 struct sr_pending {
@@ -32,16 +39,34 @@ struct sr_pending {
 	uint64_t deadline;  /* TSC by which it is sent even if not full */
 };
 
+/* Packets of a shard waiting for its next hop's MAC. */
+struct sr_held {
+	struct rte_mbuf *m[SR_HOLD];
+	uint64_t since; /* TSC of the oldest */
+	uint8_t n;
+};
+
+/* A neighbour seen by a poller, for the control side to learn. */
+struct sr_neigh_msg {
+	struct sr_ip ip;
+	uint8_t mac[6];
+	uint8_t pad; /* ring elements are multiples of 4 bytes */
+};
+
 struct sr_poller {
 	unsigned int lcore;
 	uint16_t rxq, txq;
 	bool is_main;
-	const struct sr_relay *relay;
+	struct sr_relay *relay; /* read only, but for the control side on poller 0 */
 	struct rte_eth_dev_tx_buffer *txb;
 	struct sr_counters ctr;
 	struct sr_shard_counters *shard_ctr; /* [n_shards] */
 	struct sr_pending *pending;	     /* [n_shards] */
 	uint32_t n_pending;
+	struct sr_held *held; /* [n_shards] */
+	uint32_t n_held;
+	struct rte_ip_frag_tbl *frags;
+	struct rte_ip_frag_death_row death_row;
 	uint64_t start_tsc;
 	uint64_t last_rx_tsc; /* read by the main lcore for --exit-idle */
 	uint64_t next_flush_tsc;
@@ -56,6 +81,13 @@ struct sr_relay {
 	struct sr_frame_ctx frame;
 	struct sr_payload_cfg payload; /* .map is where a reload will publish a new table */
 	struct sr_hdr_tmpl *tmpl;      /* [n_shards] */
+	/* Next-hop MAC per shard (sr_neigh_word): written by the control side,
+	 * read by every poller with one atomic load. */
+	uint64_t *nh_word;	/* [n_shards] */
+	struct rte_ring *learn; /* pollers -> control: neighbours seen (sr_neigh_msg) */
+	/* Control side, run by the first poller every millisecond: owned there. */
+	struct sr_neigh_table *neigh;
+	int *shard_neigh; /* [n_shards] -> neigh entry */
 	bool rx_ip_cksum, rx_udp_cksum; /* the port verifies these on RX */
 	uint64_t flush_cycles;
 	uint64_t idle_cycles;
@@ -66,9 +98,13 @@ struct sr_relay {
 /* Set by SIGINT/SIGTERM or --exit-idle; pollers stop at their next turn. */
 extern volatile bool sr_force_quit;
 
+/* control.c */
+int sr_control_init(struct sr_relay *r);
+void sr_control_run(struct sr_relay *r, struct sr_poller *p, uint64_t now_tsc);
+
 /* worker.c */
-int sr_poller_init(struct sr_poller *p, const struct sr_relay *r, unsigned int lcore,
-		   uint16_t queue, bool is_main);
+int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, uint16_t queue,
+		   bool is_main);
 int sr_poller_run(void *arg);
 void sr_control_loop(const struct sr_relay *r);
 

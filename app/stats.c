@@ -36,6 +36,9 @@ static int sum_up(const struct sr_relay *r, struct totals *t)
 		t->c.lines_out += p->ctr.lines_out;
 		t->c.packets_out += p->ctr.packets_out;
 		t->c.packets_in_place += p->ctr.packets_in_place;
+		t->c.frames_control += p->ctr.frames_control;
+		t->c.fragments_in += p->ctr.fragments_in;
+		t->c.datagrams_reassembled += p->ctr.datagrams_reassembled;
 		for (d = 0; d < SR_DROP__COUNT; d++)
 			t->c.drops[d] += p->ctr.drops[d];
 		for (s = 0; s < n; s++) {
@@ -77,8 +80,11 @@ void sr_stats_report(const struct sr_relay *r, FILE *out)
 		fprintf(out, "  %-4u %-24s %12" PRIu64 " %10" PRIu64 " %12" PRIu64 "\n", s,
 			r->cfg.shards[s].id, t.shards[s].lines, t.shards[s].packets,
 			t.shards[s].bytes);
-	fprintf(out, "\n  drops: %" PRIu64 " frames, %" PRIu64 " lines\n", frame_drops,
-		line_drops);
+	fprintf(out,
+		"\n  control frames (ARP, ICMP, ND): %" PRIu64 "; fragments: %" PRIu64
+		" in, %" PRIu64 " datagrams reassembled\n",
+		t.c.frames_control, t.c.fragments_in, t.c.datagrams_reassembled);
+	fprintf(out, "  drops: %" PRIu64 " frames, %" PRIu64 " lines\n", frame_drops, line_drops);
 	for (d = 0; d < SR_DROP__COUNT; d++)
 		if (t.c.drops[d])
 			fprintf(out, "    %-26s %12" PRIu64 "\n", sr_drop_names[d], t.c.drops[d]);
@@ -106,9 +112,11 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 	fprintf(f,
 		"{\n  \"frames_in\": %" PRIu64 ",\n  \"lines_in\": %" PRIu64
 		",\n  \"lines_out\": %" PRIu64 ",\n  \"packets_out\": %" PRIu64
-		",\n  \"packets_in_place\": %" PRIu64 ",\n  \"elapsed_s\": %.6f,\n  \"drops\": {",
+		",\n  \"packets_in_place\": %" PRIu64 ",\n  \"frames_control\": %" PRIu64
+		",\n  \"fragments_in\": %" PRIu64 ",\n  \"datagrams_reassembled\": %" PRIu64
+		",\n  \"elapsed_s\": %.6f,\n  \"drops\": {",
 		t.c.frames_in, t.c.lines_in, t.c.lines_out, t.c.packets_out, t.c.packets_in_place,
-		t.elapsed_s);
+		t.c.frames_control, t.c.fragments_in, t.c.datagrams_reassembled, t.elapsed_s);
 	for (d = 0; d < SR_DROP__COUNT; d++)
 		fprintf(f, "%s\n    \"%s\": %" PRIu64, d ? "," : "", sr_drop_names[d], t.c.drops[d]);
 	fprintf(f,

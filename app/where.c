@@ -55,8 +55,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	sr_config_defaults(&cfg);
-	cfg.listen.ip = 1; /* not needed to explain a line */
-	cfg.mac_optional = true;
+	cfg.sends_nothing = true;
 	switch (sr_config_parse(&cfg, sep, argv, err, sizeof(err))) {
 	case SR_CONFIG_HELP:
 		printf("Usage: statsd-relay-where [relay options] [-- LINE...]\n"

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -15,6 +14,9 @@
 struct parse_state {
 	struct sr_config *c;
 	bool shards_from_flags; /* the first --shard flag drops the file's list */
+	bool allow_from_flags;	/* same for --allow */
+	bool from_flags;	/* parsing the command line (else the file) */
+	uint8_t listen_seen[SR_FAMILIES], gateway_seen[SR_FAMILIES];
 	char *err;
 	size_t errlen;
 };
@@ -59,29 +61,108 @@ static int parse_bool(struct parse_state *s, const char *what, const char *v, bo
 	return 0;
 }
 
-/* "A.B.C.D[:PORT]" */
+/*
+ * Endpoint forms: A.B.C.D[/LEN][:PORT] and [IPv6][/LEN][:PORT] (also
+ * [IPv6/LEN][:PORT]); LEN only where with_prefix. The port defaults to 8125.
+ */
 static int parse_endpoint(struct parse_state *s, const char *what, const char *v,
-			  struct sr_endpoint *e)
+			  struct sr_endpoint *e, bool with_prefix)
 {
-	char ip[64];
-	const char *colon = strchr(v, ':');
-	size_t iplen = colon ? (size_t)(colon - v) : strlen(v);
-	uint32_t port = SR_DEFAULT_PORT;
-	struct in_addr a;
+	const char *ip = v, *rest, *slash;
+	size_t iplen;
+	uint32_t port = SR_DEFAULT_PORT, len;
 
-	if (v[0] == '[' || (colon && strchr(colon + 1, ':')))
-		return fail(s, "%s: '%s': IPv6 addresses are not supported yet", what, v);
-	if (iplen == 0 || iplen >= sizeof(ip))
-		return fail(s, "%s: '%s' is not IP:PORT", what, v);
-	memcpy(ip, v, iplen);
-	ip[iplen] = '\0';
-	if (inet_pton(AF_INET, ip, &a) != 1)
-		return fail(s, "%s: '%s' is not an IPv4 address", what, ip);
-	if (colon && parse_u32(s, what, colon + 1, 1, 65535, &port))
-		return -1;
-	e->ip = a.s_addr;
+	memset(e, 0, sizeof(*e));
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+		if (!close)
+			return fail(s, "%s: '%s': no closing ']'", what, v);
+		ip = v + 1;
+		iplen = (size_t)(close - ip);
+		rest = close + 1;
+		slash = memchr(ip, '/', iplen); /* [IPv6/LEN] */
+		if (slash) {
+			rest = slash;
+			iplen = (size_t)(slash - ip);
+		}
+	} else {
+		iplen = strcspn(v, "/:");
+		if (v[iplen] == ':' && strchr(v + iplen + 1, ':'))
+			return fail(s, "%s: '%s': write IPv6 addresses as [ADDR]:PORT", what, v);
+		rest = v + iplen;
+	}
+	if (!sr_ip_parse(ip, iplen, &e->ip))
+		return fail(s, "%s: '%.*s' is not an IP address", what, (int)iplen, ip);
+	e->prefix = e->ip.v6 ? 128 : 32;
+	if (*rest == '/') {
+		char num[8];
+		size_t n = strcspn(rest + 1, "]:");
+		if (!with_prefix)
+			return fail(s, "%s: '%s': no /prefix here", what, v);
+		if (n == 0 || n >= sizeof(num))
+			return fail(s, "%s: '%s': bad prefix length", what, v);
+		memcpy(num, rest + 1, n);
+		num[n] = '\0';
+		if (parse_u32(s, what, num, 1, e->ip.v6 ? 128 : 32, &len))
+			return -1;
+		e->prefix = (uint8_t)len;
+		rest += 1 + n;
+		if (*rest == ']')
+			rest++;
+	}
+	if (*rest == ':') {
+		if (parse_u32(s, what, rest + 1, 1, 65535, &port))
+			return -1;
+	} else if (*rest != '\0') {
+		return fail(s, "%s: '%s' is not IP[:PORT]", what, v);
+	}
 	e->port = (uint16_t)port;
 	return 0;
+}
+
+/* A.B.C.D[/LEN] or IPv6[/LEN] (brackets allowed), no port. */
+static int parse_prefix(struct parse_state *s, const char *what, const char *v,
+			struct sr_prefix *p)
+{
+	const char *slash = strchr(v, '/');
+	size_t iplen = slash ? (size_t)(slash - v) : strlen(v);
+	const char *ip = v;
+	uint32_t len;
+
+	if (iplen >= 2 && v[0] == '[' && v[iplen - 1] == ']') {
+		ip++;
+		iplen -= 2;
+	}
+	if (!sr_ip_parse(ip, iplen, &p->ip))
+		return fail(s, "%s: '%s' is not an IP address or prefix", what, v);
+	p->len = p->ip.v6 ? 128 : 32;
+	if (slash) {
+		if (parse_u32(s, what, slash + 1, 0, p->ip.v6 ? 128 : 32, &len))
+			return -1;
+		p->len = (uint8_t)len;
+	}
+	return 0;
+}
+
+/* Apply fn to each element of a comma-separated list (INI values). */
+static int each_item(struct parse_state *s, const char *v,
+		     int (*fn)(struct parse_state *, const char *))
+{
+	char buf[512], *save = NULL, *tok;
+	int n = 0;
+
+	if (strlen(v) >= sizeof(buf))
+		return fail(s, "'%s' is too long", v);
+	strcpy(buf, v);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		tok[strcspn(tok, " ")] = '\0';
+		if (fn(s, tok))
+			return -1;
+		n++;
+	}
+	return n ? 0 : fn(s, ""); /* an empty value: let the item say what is wrong */
 }
 
 static int hex_digit(char c)
@@ -110,22 +191,6 @@ bad:
 	return fail(s, "%s: '%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", what, v);
 }
 
-/* Not 0.0.0.0, broadcast, multicast (224/4) or reserved (240/4). */
-static bool unicast_v4(uint32_t ip_be)
-{
-	uint32_t ip = ntohl(ip_be);
-
-	return ip != 0 && (ip >> 28) < 0xe;
-}
-
-void sr_endpoint_format(const struct sr_endpoint *e, char *buf, size_t len)
-{
-	char ip[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &e->ip, ip, sizeof(ip));
-	snprintf(buf, len, "%s:%u", ip, e->port);
-}
-
 /* --- shards --- */
 
 static struct sr_shard_cfg *new_shard(struct parse_state *s)
@@ -147,9 +212,9 @@ static int shard_key(struct parse_state *s, struct sr_shard_cfg *sh, const char 
 		     const char *key, const char *val)
 {
 	if (!strcmp(key, "address")) {
-		if (parse_endpoint(s, what, val, &sh->addr))
+		if (parse_endpoint(s, what, val, &sh->addr, false))
 			return -1;
-		if (!unicast_v4(sh->addr.ip))
+		if (!sr_ip_unicast(&sh->addr.ip))
 			return fail(s, "%s: '%s' is not a unicast address", what, val);
 		sr_endpoint_format(&sh->addr, sh->id, sizeof(sh->id));
 		return 0;
@@ -216,9 +281,68 @@ struct opt {
 	bool cli_only; /* not an INI key */
 };
 
+/* One address per family; from the command line it replaces the file's. */
+static int listen_one(struct parse_state *s, const char *v)
+{
+	struct sr_endpoint e;
+
+	if (parse_endpoint(s, "--listen", v, &e, true))
+		return -1;
+	if (!sr_ip_unicast(&e.ip))
+		return fail(s, "--listen: '%s' is not a unicast address", v);
+	if (s->listen_seen[e.ip.v6] == s->from_flags + 1)
+		return fail(s, "--listen: two IPv%c addresses (one per family)", e.ip.v6 ? '6' : '4');
+	s->listen_seen[e.ip.v6] = (uint8_t)(s->from_flags + 1);
+	s->c->listen[e.ip.v6] = e;
+	s->c->has_listen[e.ip.v6] = true;
+	return 0;
+}
+
 static int opt_listen(struct parse_state *s, const char *v)
 {
-	return parse_endpoint(s, "--listen", v, &s->c->listen);
+	return each_item(s, v, listen_one);
+}
+
+static int gateway_one(struct parse_state *s, const char *v)
+{
+	struct sr_prefix p;
+
+	if (parse_prefix(s, "--gateway", v, &p))
+		return -1;
+	if (p.len != (p.ip.v6 ? 128 : 32) || !sr_ip_unicast(&p.ip))
+		return fail(s, "--gateway: '%s' is not a unicast address", v);
+	if (s->gateway_seen[p.ip.v6] == s->from_flags + 1)
+		return fail(s, "--gateway: two IPv%c gateways (one per family)", p.ip.v6 ? '6' : '4');
+	s->gateway_seen[p.ip.v6] = (uint8_t)(s->from_flags + 1);
+	s->c->gateway[p.ip.v6] = p.ip;
+	s->c->has_gateway[p.ip.v6] = true;
+	return 0;
+}
+
+static int opt_gateway(struct parse_state *s, const char *v)
+{
+	return each_item(s, v, gateway_one);
+}
+
+static int allow_one(struct parse_state *s, const char *v)
+{
+	if (!s->allow_from_flags && s->from_flags) {
+		s->c->n_allow = 0; /* flags replace the file's list */
+		s->allow_from_flags = true;
+	}
+	if (s->c->n_allow == SR_MAX_ALLOW)
+		return fail(s, "--allow: at most %d prefixes", SR_MAX_ALLOW);
+	return parse_prefix(s, "--allow", v, &s->c->allow[s->c->n_allow++]);
+}
+
+static int opt_allow(struct parse_state *s, const char *v)
+{
+	return each_item(s, v, allow_one);
+}
+
+static int opt_mtu(struct parse_state *s, const char *v)
+{
+	return parse_u32(s, "--mtu", v, 576, 9216, &s->c->mtu);
 }
 
 static int opt_max_payload(struct parse_state *s, const char *v)
@@ -320,10 +444,17 @@ static int opt_config(struct parse_state *s, const char *v)
 static const struct opt opts[] = {
 	{ "config", "FILE", "-", "INI file: [relay] keys as below, [shard NAME] sections",
 	  opt_config, true },
-	{ "listen", "IP[:PORT]", "0.0.0.0:8125",
-	  "address and UDP port the relay answers on; also the source of what it sends",
+	{ "listen", "IP[/LEN][:PORT]", "port 8125",
+	  "address (and subnet) and UDP port the relay answers on, once per family "
+	  "(IPv6: [ADDR]/LEN:PORT); also the source of what it sends",
 	  opt_listen, false },
-	{ "shard", "IP[:PORT],mac=MAC[,weight=W][,name=N]", "-",
+	{ "gateway", "IP", "-",
+	  "next hop for shards outside the listen subnet, once per family", opt_gateway, false },
+	{ "allow", "PREFIX", "all",
+	  "only clients in these prefixes (repeat; IPv4 and IPv6); others: frame_not_allowed",
+	  opt_allow, false },
+	{ "mtu", "BYTES", "1500", "MTU of the port: no packet sent is larger", opt_mtu, false },
+	{ "shard", "IP[:PORT][,mac=MAC][,weight=W][,name=N]", "-",
 	  "a downstream StatsD server (repeat; order = shard index; replaces the file's)",
 	  opt_shard, true },
 	{ "max-payload", "BYTES", "1432", "largest UDP payload sent (1432: 1500-byte MTU)",
@@ -389,10 +520,10 @@ void sr_config_usage(FILE *out)
 void sr_config_defaults(struct sr_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->listen.port = SR_DEFAULT_PORT;
 	c->max_payload = 1432;
 	c->flush_us = 1000;
 	c->table_size = SR_MAGLEV_DEFAULT_SIZE;
+	c->mtu = 1500;
 }
 
 /* --- the INI file --- */
@@ -543,13 +674,11 @@ static enum sr_config_rc check(struct parse_state *s)
 		       SR_CONFIG_ERROR;
 	for (i = 0; i < c->n_shards; i++) {
 		struct sr_shard_cfg *sh = &c->shards[i];
-		if (!sh->has_mac && !c->mac_optional)
-			return fail(s, "shard %s: mac= is required", sh->id), SR_CONFIG_ERROR;
 		if (sh->name[0] == '\0')
 			strcpy(sh->name, sh->id);
 		/* statsrelay lists an address several times as virtual shards */
 		for (j = 0; j < i && c->hash != SR_HASH_STATSRELAY; j++) {
-			if (c->shards[j].addr.ip == sh->addr.ip &&
+			if (sr_ip_equal(&c->shards[j].addr.ip, &sh->addr.ip) &&
 			    c->shards[j].addr.port == sh->addr.port)
 				return fail(s, "shard %s is listed twice", sh->id), SR_CONFIG_ERROR;
 			/* two equal names would be one node on the ring */
@@ -569,8 +698,22 @@ static enum sr_config_rc check(struct parse_state *s)
 		return fail(s, "--max-line %u exceeds --max-payload %u: such lines could not be sent",
 			    c->max_line, c->max_payload),
 		       SR_CONFIG_ERROR;
-	if (c->listen.ip == 0)
+	if (c->sends_nothing)
+		return SR_CONFIG_OK;
+	if (!c->has_listen[SR_V4] && !c->has_listen[SR_V6])
 		return fail(s, "--listen IP[:PORT] is required"), SR_CONFIG_ERROR;
+	for (i = 0; i < c->n_shards; i++) {
+		uint8_t fam = c->shards[i].addr.ip.v6;
+		if (!c->has_listen[fam])
+			return fail(s, "shard %s is IPv%c but there is no IPv%c --listen address",
+				    c->shards[i].id, fam ? '6' : '4', fam ? '6' : '4'),
+			       SR_CONFIG_ERROR;
+		/* what is sent must fit the MTU: IP + UDP headers, 20 or 40 + 8 */
+		if (c->max_payload + (fam ? 48u : 28u) > c->mtu)
+			return fail(s, "--max-payload %u does not fit --mtu %u over IPv%c (at most %u)",
+				    c->max_payload, c->mtu, fam ? '6' : '4', c->mtu - (fam ? 48 : 28)),
+			       SR_CONFIG_ERROR;
+	}
 	return SR_CONFIG_OK;
 }
 
@@ -604,6 +747,7 @@ enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, ch
 				return SR_CONFIG_ERROR;
 		}
 	}
+	s.from_flags = true;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = NULL, *eq;
 		const struct opt *o;

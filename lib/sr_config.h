@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sr_addr.h"
 #include "sr_key.h"
 #include "sr_line.h"
 #include "sr_shard_map.h"
@@ -22,23 +23,25 @@
 #define SR_MAX_SHARDS 1024
 #define SR_DEFAULT_PORT 8125
 #define SR_MAX_PAYLOAD_LIMIT 8972 /* 9000-byte jumbo MTU less IPv4 and UDP headers */
-
-struct sr_endpoint {
-	uint32_t ip;   /* network order */
-	uint16_t port; /* host order */
-};
+#define SR_MAX_ALLOW 64
 
 struct sr_shard_cfg {
 	struct sr_endpoint addr;
 	uint8_t mac[6];
 	bool has_mac;
 	uint32_t weight;  /* maglev, statsd-proxy */
-	char id[32];	  /* "IP:PORT", as the stats list it */
+	char id[64];	  /* "IP:PORT" ("[IPv6]:PORT"), as the stats list it */
 	char name[128];	  /* its name on the ring: name=, else id */
 };
 
 struct sr_config {
-	struct sr_endpoint listen;
+	struct sr_endpoint listen[SR_FAMILIES]; /* [SR_V4], [SR_V6] */
+	bool has_listen[SR_FAMILIES];
+	struct sr_ip gateway[SR_FAMILIES];
+	bool has_gateway[SR_FAMILIES];
+	struct sr_prefix allow[SR_MAX_ALLOW]; /* none: every client */
+	uint32_t n_allow;
+	uint32_t mtu;
 	struct sr_shard_cfg shards[SR_MAX_SHARDS];
 	uint32_t n_shards;
 	uint32_t max_payload;
@@ -53,7 +56,7 @@ struct sr_config {
 	uint16_t port_id;
 	char stats_json[PATH_MAX];
 	char config_file[PATH_MAX];
-	bool mac_optional; /* tools that send nothing (statsd-relay-where) */
+	bool sends_nothing; /* a tool (statsd-relay-where): no listen address or MACs needed */
 };
 
 enum sr_config_rc {
@@ -71,9 +74,6 @@ enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, ch
 
 /* The shard map the configuration asks for (NULL with a reason in err). */
 struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, size_t errlen);
-
-/* "IP:PORT" of an endpoint. */
-void sr_endpoint_format(const struct sr_endpoint *e, char *buf, size_t len);
 
 /* Print the relay's usage (flags, INI keys, defaults). */
 void sr_config_usage(FILE *out);

@@ -20,7 +20,10 @@
 	X(FRAME_OTHER_ADDRESS, "frame_other_address")                          \
 	X(FRAME_OTHER_PORT, "frame_other_port")                                \
 	X(FRAME_BAD_UDP_LENGTH, "frame_bad_udp_length")                        \
-	X(FRAME_BAD_UDP_CHECKSUM, "frame_bad_udp_checksum")
+	X(FRAME_BAD_UDP_CHECKSUM, "frame_bad_udp_checksum")                    \
+	X(FRAME_NOT_ALLOWED, "frame_not_allowed")                              \
+	X(FRAME_ARP_OTHER, "frame_arp_other")                                  \
+	X(FRAME_BAD_ICMP, "frame_bad_icmp")
 
 #define SR_LINE_DROPS(X)                                                       \
 	X(LINE_TOO_LONG, "line_too_long")                                      \
@@ -37,7 +40,8 @@
 	X(LINE_TX_DROPPED, "line_tx_dropped")                                  \
 	X(LINE_BAD_TIMESTAMP, "line_bad_timestamp")                            \
 	X(LINE_BAD_EVENT, "line_bad_event")                                    \
-	X(LINE_BAD_SERVICE_CHECK, "line_bad_service_check")
+	X(LINE_BAD_SERVICE_CHECK, "line_bad_service_check")                    \
+	X(LINE_NO_NEIGHBOUR, "line_no_neighbour")
 
 #define SR_ENUM_ENTRY(sym, name) SR_DROP_##sym,
 enum sr_drop {
@@ -64,6 +68,9 @@ struct sr_counters {
 	uint64_t lines_out;
 	uint64_t packets_out;
 	uint64_t packets_in_place; /* forwarded zero-copy, headers rewritten */
+	uint64_t frames_control;   /* ARP, ICMP echo, Neighbor Discovery handled */
+	uint64_t fragments_in;	   /* IP fragments taken for reassembly */
+	uint64_t datagrams_reassembled;
 	uint64_t drops[SR_DROP__COUNT];
 };
 

@@ -37,8 +37,8 @@ script_suite() {
 	out=$(mktemp)
 	"$@" 2>&1 | tee "$out"
 	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
-	p=$(sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/' <<<"$line")
-	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+	f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
 	if [ -z "$line" ]; then p=0; f=1; fi
 	rm -f "$out"
 	count "$name" "$p" "$f"
@@ -51,6 +51,7 @@ if bash scripts/build.sh build -Dtests=true; then
 	script_suite cli bash tests/cli/test_cli.sh build
 	script_suite replay bash tests/replay/run_replay.sh build
 	script_suite compat bash tests/compat/run_compat.sh build
+	script_suite e2e bash tests/e2e/run_e2e.sh build
 else
 	count build 0 1
 fi

@@ -76,12 +76,15 @@ expect_bad payload-range "out of range" -- "${OK_SHARD[@]}" --max-payload 9000
 expect_bad payload-small "out of range" -- "${OK_SHARD[@]}" --max-payload=8
 expect_bad flush-negative "not a number" -- "${OK_SHARD[@]}" --flush-us -5
 expect_bad exit-idle-zero "out of range" -- "${OK_SHARD[@]}" --exit-idle 0
-expect_bad bad-listen "not an IPv4 address" -- --listen 300.1.1.1:8125 --shard 198.18.1.1,mac=02:00:00:00:01:01
+expect_bad bad-listen "not an IP address" -- --listen 300.1.1.1:8125 --shard 198.18.1.1,mac=02:00:00:00:01:01
 expect_bad bad-port "out of range" -- --listen 198.18.0.1:70000 --shard 198.18.1.1,mac=02:00:00:00:01:01
 expect_bad no-listen "listen" -- --shard 198.18.1.1,mac=02:00:00:00:01:01
 expect_bad no-shard "no shard" -- --listen 198.18.0.1
 expect_bad bad-mac "not a MAC address" -- --listen 198.18.0.1 --shard 198.18.1.1,mac=02:00:00:00:01
-expect_bad no-mac "mac= is required" -- --listen 198.18.0.1 --shard 198.18.1.1
+expect_bad ipv6-shard-no-ipv6-listen "no IPv6 --listen" -- --listen 198.18.0.1 --shard "[2001:db8::104]:8125"
+expect_bad mtu-too-small-for-payload "does not fit --mtu 1400" -- "${OK_SHARD[@]}" --mtu 1400
+expect_bad bad-allow "--allow: .x. is not a number" -- "${OK_SHARD[@]}" --allow 198.18.0.0/x
+expect_bad bad-gateway "not a unicast address" -- "${OK_SHARD[@]}" --gateway 224.0.0.1
 expect_bad bad-shard-key "unknown shard key 'colour'" -- --listen 198.18.0.1 --shard 198.18.1.1,mac=02:00:00:00:01:01,colour=red
 expect_bad duplicate-shard "listed twice" -- --listen 198.18.0.1 --shard 198.18.1.1:8125,mac=02:00:00:00:01:01 --shard 198.18.1.1,mac=02:00:00:00:01:02
 expect_bad bad-bool "not a boolean" -- "${OK_SHARD[@]}" --main-polls=maybe
@@ -94,7 +97,7 @@ expect_bad unknown-ini-key "\[relay\] bogus: unknown key" -- --config "$TMP/badk
 expect_bad unknown-section "unknown section \[shards x\]" -- --config "$TMP/badsection.ini"
 expect_bad bad-ini-value "max-payload: 'lots' is not a number" -- --config "$TMP/badvalue.ini"
 expect_bad shard-no-address "address = IP:PORT is required" -- --config "$TMP/noaddr.ini"
-expect_bad ipv6-not-yet "IPv6" -- --listen "[2001:db8::1]:8125" --shard 198.18.1.1,mac=02:00:00:00:01:01
+expect_bad ipv6-bare "write IPv6 addresses as \\[ADDR\\]:PORT" -- --listen 2001:db8::1:8125 --shard 198.18.1.1
 
 # Run-time failures exit 1: EAL refuses its arguments; the port does not exist.
 expect eal-failure 1 'EAL' -- --no-huge --no-pci --bogus-eal-flag -- "${OK_SHARD[@]}"

@@ -111,8 +111,10 @@ static void test_defaults(void **state)
 	(void)state;
 	memset(&cfg, 0xa5, sizeof(cfg));
 	sr_config_defaults(&cfg);
-	assert_int_equal(cfg.listen.ip, 0);
-	assert_int_equal(cfg.listen.port, 8125);
+	assert_false(cfg.has_listen[SR_V4]);
+	assert_false(cfg.has_listen[SR_V6]);
+	assert_int_equal(cfg.mtu, 1500);
+	assert_int_equal(cfg.n_allow, 0);
 	assert_int_equal(cfg.n_shards, 0);
 	assert_int_equal(cfg.max_payload, 1432);
 	assert_int_equal(cfg.max_line, 0);
@@ -132,10 +134,10 @@ static void test_minimal(void **state)
 {
 	(void)state;
 	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1);
-	assert_int_equal(cfg.listen.ip, ip4(LISTEN));
-	assert_int_equal(cfg.listen.port, 8125);
+	assert_int_equal(sr_ip4(&cfg.listen[SR_V4].ip), ip4(LISTEN));
+	assert_int_equal(cfg.listen[SR_V4].port, 8125);
 	assert_int_equal(cfg.n_shards, 1);
-	assert_int_equal(cfg.shards[0].addr.ip, ip4("198.18.1.1"));
+	assert_int_equal(sr_ip4(&cfg.shards[0].addr.ip), ip4("198.18.1.1"));
 	assert_int_equal(cfg.shards[0].addr.port, 8125);
 	assert_true(cfg.shards[0].has_mac);
 	assert_memory_equal(cfg.shards[0].mac, ((const uint8_t[]){ 2, 0, 0, 0, 1, 1 }), 6);
@@ -150,7 +152,7 @@ static void test_minimal(void **state)
 	/* A shard without a port gets 8125; the order of the flags is the shard order. */
 	ASSERT_OK("--shard", SHARD2, "--listen=" LISTEN ":9999", "--shard",
 		  "198.18.1.3,mac=0a:0B:0c:0D:0e:0F");
-	assert_int_equal(cfg.listen.port, 9999);
+	assert_int_equal(cfg.listen[SR_V4].port, 9999);
 	assert_int_equal(cfg.n_shards, 2);
 	assert_string_equal(cfg.shards[0].id, "198.18.1.2:9125");
 	assert_string_equal(cfg.shards[1].id, "198.18.1.3:8125");
@@ -178,11 +180,11 @@ static void test_flags_both_forms(void **state)
 	assert_true(cfg.main_polls);
 	assert_int_equal(cfg.port_id, 3);
 
-	ASSERT_OK("--listen=" LISTEN ":1", "--shard=" SHARD1, "--max-payload=8972",
+	ASSERT_OK("--listen=" LISTEN ":1", "--shard=" SHARD1, "--mtu=9000", "--max-payload=8972",
 		  "--max-line=8972", "--dialect=etsy", "--key=name+tags", "--hash=statsrelay",
 		  "--table-size=65521", "--flush-us=0", "--stats-json=s.json", "--exit-idle=86400000",
 		  "--main-polls=true", "--port=1023");
-	assert_int_equal(cfg.listen.port, 1);
+	assert_int_equal(cfg.listen[SR_V4].port, 1);
 	assert_int_equal(cfg.max_payload, 8972);
 	assert_int_equal(cfg.max_line, 8972);
 	assert_int_equal(cfg.dialect, SR_DIALECT_ETSY);
@@ -308,16 +310,18 @@ static void test_bad_endpoints(void **state)
 	static const struct {
 		const char *v, *needle;
 	} bad[] = {
-		{ "1.2.3", "not an IPv4 address" },
-		{ "256.1.1.1", "not an IPv4 address" },
-		{ "300.1.1.1:8125", "not an IPv4 address" },
-		{ "a.b.c.d", "not an IPv4 address" },
-		{ "localhost", "not an IPv4 address" },
-		{ "01.2.3.4", "not an IPv4 address" },
-		{ "1.2.3.4.5", "not an IPv4 address" },
-		{ " 1.2.3.4", "not an IPv4 address" },
-		{ "", "not IP:PORT" },
-		{ ":8125", "not IP:PORT" },
+		{ "1.2.3", "not an IP address" },
+		{ "256.1.1.1", "not an IP address" },
+		{ "300.1.1.1:8125", "not an IP address" },
+		{ "a.b.c.d", "not an IP address" },
+		{ "localhost", "not an IP address" },
+		{ "01.2.3.4", "not an IP address" },
+		{ "1.2.3.4.5", "not an IP address" },
+		{ "", "not an IP address" },
+		{ ":8125", "not an IP address" },
+		{ "1.2.3.4/33:8125", "out of range" },
+		{ "[2001:db8::1", "no closing" },
+		{ "[2001:db8::1]x", "not IP[:PORT]" },
 		{ "1.2.3.4:", "not a number" },
 		{ "1.2.3.4:0", "out of range" },
 		{ "1.2.3.4:65536", "out of range" },
@@ -325,7 +329,8 @@ static void test_bad_endpoints(void **state)
 		{ "1.2.3.4:-1", "not a number" },
 		{ "1.2.3.4:http", "not a number" },
 		{ "::1", "IPv6" },
-		{ "[::1]:8125", "IPv6" },
+		{ "[::]:8125", "not a unicast address" },
+		{ "[ff02::1]:8125", "not a unicast address" },
 		{ "2001:db8::1", "IPv6" },
 		{ "1.2.3.4:80:90", "IPv6" },
 	};
@@ -338,18 +343,21 @@ static void test_bad_endpoints(void **state)
 			fail_msg("--listen '%s': rc %d, \"%s\"", bad[i].v, rc, err);
 	}
 	/* The same checks for a shard address. */
-	ASSERT_ERROR("not an IPv4 address", "--listen", LISTEN, "--shard",
+	ASSERT_ERROR("not an IP address", "--listen", LISTEN, "--shard",
 		     "198.18.1.256,mac=02:00:00:00:01:01");
 	ASSERT_ERROR("out of range", "--listen", LISTEN, "--shard",
 		     "198.18.1.1:0,mac=02:00:00:00:01:01");
-	ASSERT_ERROR("IPv6", "--listen", LISTEN, "--shard", "[2001:db8::1]:8125,mac=02:00:00:00:01:01");
+	ASSERT_ERROR("no IPv6 --listen", "--listen", LISTEN, "--shard",
+		     "[2001:db8::1]:8125,mac=02:00:00:00:01:01");
 	/* The listen address is required: 0.0.0.0 is not one to answer on. */
 	ASSERT_ERROR("--listen", "--shard", SHARD1);
 	ASSERT_ERROR("--listen", "--shard", SHARD1, "--listen", "0.0.0.0:8125");
 	/* Extremes that are fine. */
-	ASSERT_OK("--shard", SHARD1, "--listen", "255.255.255.254:65535");
-	assert_int_equal(cfg.listen.ip, ip4("255.255.255.254"));
-	assert_int_equal(cfg.listen.port, 65535);
+	ASSERT_OK("--shard", SHARD1, "--listen", "223.255.255.254:65535");
+	assert_int_equal(sr_ip4(&cfg.listen[SR_V4].ip), ip4("223.255.255.254"));
+	assert_int_equal(cfg.listen[SR_V4].port, 65535);
+	/* 240/4 is reserved, not an address to answer on */
+	ASSERT_ERROR("not a unicast address", "--shard", SHARD1, "--listen", "255.255.255.254");
 }
 
 static void test_bad_macs(void **state)
@@ -381,9 +389,32 @@ static void test_bad_macs(void **state)
 static void test_shard_flag(void **state)
 {
 	(void)state;
-	ASSERT_ERROR("mac= is required", "--listen", LISTEN, "--shard", "198.18.1.1");
-	ASSERT_ERROR("mac= is required", "--listen", LISTEN, "--shard", SHARD1, "--shard",
-		     "198.18.1.9:1");
+	/* without mac= the shard's MAC is resolved (ARP / ND) */
+	ASSERT_OK("--listen", LISTEN, "--shard", "198.18.1.1");
+	assert_false(cfg.shards[0].has_mac);
+	/* IPv6 shards and listen addresses, with a subnet */
+	ASSERT_OK("--listen", LISTEN, "--listen", "[2001:db8::1]/64:9125", "--shard",
+		  "[2001:db8::104]:8125", "--shard", SHARD1);
+	assert_true(cfg.has_listen[SR_V6]);
+	assert_int_equal(cfg.listen[SR_V6].prefix, 64);
+	assert_int_equal(cfg.listen[SR_V6].port, 9125);
+	assert_int_equal(cfg.shards[0].addr.ip.v6, SR_V6);
+	assert_string_equal(cfg.shards[0].id, "[2001:db8::104]:8125");
+	ASSERT_ERROR("no IPv6 --listen", "--listen", LISTEN, "--shard", "[2001:db8::104]:8125");
+	ASSERT_ERROR("two IPv4 addresses", "--listen", LISTEN, "--listen", "198.18.0.2",
+		     "--shard", SHARD1);
+	ASSERT_OK("--listen", "198.18.0.1/24:8125", "--gateway", "198.18.0.254", "--gateway",
+		  "2001:db8::fe", "--allow", "198.18.0.0/25", "--allow", "[2001:db8::]/64", "--shard",
+		  SHARD1);
+	assert_int_equal(cfg.listen[SR_V4].prefix, 24);
+	assert_true(cfg.has_gateway[SR_V4] && cfg.has_gateway[SR_V6]);
+	assert_int_equal(cfg.n_allow, 2);
+	assert_int_equal(cfg.allow[1].len, 64);
+	ASSERT_ERROR("not a unicast address", "--listen", LISTEN, "--gateway", "198.18.0.0/24",
+		     "--shard", SHARD1);
+	ASSERT_ERROR("does not fit --mtu 1500 over IPv6", "--listen", LISTEN, "--listen",
+		     "[2001:db8::1]:8125", "--shard", "[2001:db8::104]", "--max-payload", "1460");
+	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--max-payload", "1472");
 	ASSERT_ERROR("unknown shard key 'colour'", "--listen", LISTEN, "--shard",
 		     SHARD1 ",colour=red");
 	ASSERT_ERROR("not key=value", "--listen", LISTEN, "--shard", SHARD1 ",weight");
@@ -535,8 +566,8 @@ static void test_ini_file(void **state)
 	(void)state;
 	ASSERT_OK("--config", f);
 	assert_string_equal(cfg.config_file, f);
-	assert_int_equal(cfg.listen.ip, ip4(LISTEN));
-	assert_int_equal(cfg.listen.port, 8126);
+	assert_int_equal(sr_ip4(&cfg.listen[SR_V4].ip), ip4(LISTEN));
+	assert_int_equal(cfg.listen[SR_V4].port, 8126);
 	assert_int_equal(cfg.max_payload, 1400);
 	assert_int_equal(cfg.max_line, 1000);
 	assert_int_equal(cfg.dialect, SR_DIALECT_DOGSTATSD);
@@ -594,7 +625,7 @@ static void test_flags_override_file(void **state)
 	assert_int_equal(cfg.n_shards, 1);
 	/* The flag's listen beats the file's. */
 	ASSERT_OK("--config", f, "--listen", "198.18.0.77:1");
-	assert_int_equal(cfg.listen.ip, ip4("198.18.0.77"));
+	assert_int_equal(sr_ip4(&cfg.listen[SR_V4].ip), ip4("198.18.0.77"));
 }
 
 static void test_two_config_files(void **state)
@@ -650,8 +681,15 @@ static void test_ini_errors(void **state)
 	ASSERT_ERROR("not a MAC address", "--config",
 		     ini("h3.ini", "[relay]\nlisten = 198.18.0.1\n[shard a]\naddress = 198.18.1.1\n"
 				   "mac = 02:00:00:00:01\n"));
-	ASSERT_ERROR("mac= is required", "--config",
-		     ini("h4.ini", "[relay]\nlisten = 198.18.0.1\n[shard a]\naddress = 198.18.1.1\n"));
+	ASSERT_OK("--config",
+		  ini("h4.ini", "[relay]\nlisten = 198.18.0.1\n[shard a]\naddress = 198.18.1.1\n"));
+	ASSERT_OK("--config", ini("h4b.ini", "[relay]\nlisten = 198.18.0.1/24:8125, [2001:db8::1]/64:8125\n"
+					     "allow = 198.18.0.0/25, 2001:db8::/64\n"
+					     "gateway = 198.18.0.254\nmtu = 9000\n[shard a]\n"
+					     "address = [2001:db8::9]:8125\n"));
+	assert_int_equal(cfg.n_allow, 2);
+	assert_int_equal(cfg.mtu, 9000);
+	assert_true(cfg.has_listen[SR_V4] && cfg.has_listen[SR_V6]);
 	ASSERT_ERROR("listed twice", "--config",
 		     ini("h5.ini", "[relay]\nlisten = 198.18.0.1\n"
 				   "[shard a]\naddress = 198.18.1.1\nmac = 02:00:00:00:01:01\n"
@@ -666,13 +704,20 @@ static void test_ini_errors(void **state)
 
 static void test_endpoint_format(void **state)
 {
-	struct sr_endpoint e = { .ip = ip4("198.18.0.1"), .port = 8125 };
-	char buf[32];
+	struct sr_endpoint e = { .port = 8125 };
+	uint32_t a = ip4("198.18.0.1");
+	char buf[64];
 
 	(void)state;
+	memcpy(e.ip.a, &a, 4);
 	sr_endpoint_format(&e, buf, sizeof(buf));
 	assert_string_equal(buf, "198.18.0.1:8125");
-	e = (struct sr_endpoint){ .ip = ip4("255.255.255.255"), .port = 65535 };
+	e.ip.v6 = SR_V6;
+	assert_true(inet_pton(AF_INET6, "2001:db8::1", e.ip.a) == 1);
+	sr_endpoint_format(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "[2001:db8::1]:8125");
+	e = (struct sr_endpoint){ .port = 65535 };
+	memset(e.ip.a, 0xff, 4);
 	sr_endpoint_format(&e, buf, sizeof(buf));
 	assert_string_equal(buf, "255.255.255.255:65535");
 	sr_endpoint_format(&e, buf, 8); /* truncated, terminated */
@@ -780,7 +825,7 @@ static void test_regression_repeated_section(void **state)
 				 "[shard a]\naddress = 198.18.1.1\nmac = 02:00:00:00:01:01\n"
 				 "[shard a]\naddress = 198.18.1.2\nmac = 02:00:00:00:01:02\n"));
 	/* got "shard 198.18.1.1:8125 is listed twice" */
-	assert_true(rc == SR_CONFIG_OK ? cfg.shards[1].addr.ip == ip4("198.18.1.2")
+	assert_true(rc == SR_CONFIG_OK ? sr_ip4(&cfg.shards[1].addr.ip) == ip4("198.18.1.2")
 				       : strstr(err, "shard a") != NULL);
 }
 

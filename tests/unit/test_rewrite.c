@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Outgoing headers (sr_hdr_tmpl_init_v4 / sr_hdr_write_v4) checked field by
+ * Outgoing headers (sr_hdr_tmpl_init_v4 / sr_hdr_write) checked field by
  * field and with an independent RFC 1071 checksum; payload sums, including
  * the one recovered from a received checksum (RFC 1624).
  */
@@ -110,7 +110,7 @@ static uint8_t *packet(const struct sr_hdr_tmpl *t, const uint8_t *payload, uint
 	assert_non_null(p);
 	memset(p, 0xcc, SR_HDR_V4_LEN);
 	memcpy(p + SR_HDR_V4_LEN, payload, len);
-	sr_hdr_write_v4(p, t, len, sr_payload_sum(p + SR_HDR_V4_LEN, len));
+	sr_hdr_write(p, t, len, sr_payload_sum(p + SR_HDR_V4_LEN, len));
 	return p;
 }
 
@@ -225,7 +225,7 @@ static void test_other_endpoints(void **state)
 		sr_hdr_tmpl_init_v4(&t, SRC_MAC, DST_MAC, htonl(e[k].sip), htons(e[k].sp),
 				    htonl(e[k].dip), htons(e[k].dp));
 		memcpy(p + SR_HDR_V4_LEN, payload, sizeof(payload));
-		sr_hdr_write_v4(p, &t, sizeof(payload), sr_payload_sum(payload, sizeof(payload)));
+		sr_hdr_write(p, &t, sizeof(payload), sr_payload_sum(payload, sizeof(payload)));
 		assert_int_equal(get32(p + 14 + 12), e[k].sip);
 		assert_int_equal(get32(p + 14 + 16), e[k].dip);
 		assert_int_equal(get16(p + 34), e[k].sp);
@@ -250,7 +250,7 @@ static void test_zero_checksum_sent_as_ffff(void **state)
 	for (w = 0; w < 65536; w++) {
 		p[SR_HDR_V4_LEN] = (uint8_t)(w >> 8);
 		p[SR_HDR_V4_LEN + 1] = (uint8_t)w;
-		sr_hdr_write_v4(p, &t, 2, sr_payload_sum(p + SR_HDR_V4_LEN, 2));
+		sr_hdr_write(p, &t, 2, sr_payload_sum(p + SR_HDR_V4_LEN, 2));
 		if (get16(p + 40) != udp_cksum_ref(p + 14, p + 34, 10) || get16(p + 40) == 0)
 			break;
 		ffff += get16(p + 40) == 0xffff;
@@ -325,7 +325,10 @@ static uint8_t *received(const uint8_t *payload, uint32_t len, uint32_t *frame_l
 
 static void recovered_vs_computed(const uint8_t *payload, uint32_t len, int exact)
 {
-	struct sr_frame_ctx ctx = { .listen_ip = htonl(SRC_IP), .listen_port = htons(SRC_PORT) };
+	struct sr_frame_ctx ctx = { .listen_port = { htons(SRC_PORT) } };
+	uint32_t listen = htonl(SRC_IP);
+
+	memcpy(ctx.listen[SR_V4].a, &listen, 4);
 	struct sr_frame_info fi;
 	struct sr_hdr_tmpl t;
 	uint32_t n, got, want;
@@ -341,8 +344,8 @@ static void recovered_vs_computed(const uint8_t *payload, uint32_t len, int exac
 		fail_msg("length %u: recovered %04x, computed %04x", len, got, want);
 	/* Either sum gives the same outgoing checksum. */
 	tmpl(&t);
-	sr_hdr_write_v4(a, &t, (uint16_t)len, got);
-	sr_hdr_write_v4(b, &t, (uint16_t)len, want);
+	sr_hdr_write(a, &t, (uint16_t)len, got);
+	sr_hdr_write(b, &t, (uint16_t)len, want);
 	assert_memory_equal(a, b, SR_HDR_V4_LEN);
 	free(f);
 }
@@ -381,7 +384,10 @@ static void test_payload_sum_from_udp(void **state)
 /* Forwarding in place: the recovered sum makes the new header as a full recompute would. */
 static void test_forward_in_place(void **state)
 {
-	struct sr_frame_ctx ctx = { .listen_ip = htonl(SRC_IP), .listen_port = htons(SRC_PORT) };
+	struct sr_frame_ctx ctx = { .listen_port = { htons(SRC_PORT) } };
+	uint32_t listen = htonl(SRC_IP);
+
+	memcpy(ctx.listen[SR_V4].a, &listen, 4);
 	uint8_t payload[300];
 	uint32_t iter, i;
 
@@ -399,7 +405,7 @@ static void test_forward_in_place(void **state)
 		assert_int_equal(sr_frame_parse(&ctx, f, n, 0, 0, &fi), SR_OK);
 		tmpl(&t);
 		/* rewrite the headers of the received frame in place */
-		sr_hdr_write_v4(f, &t, (uint16_t)fi.payload_len, sr_payload_sum_from_udp(&fi));
+		sr_hdr_write(f, &t, (uint16_t)fi.payload_len, sr_payload_sum_from_udp(&fi));
 		check_packet(f, payload, (uint16_t)len);
 		free(f);
 	}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control side: each shard's next hop (the shard itself, or --gateway
+ * when it is off the listen subnet), resolved by ARP or Neighbor Discovery,
+ * refreshed before it expires, and published to the pollers as one atomic
+ * word per shard. It runs every millisecond on the first poller (its own TX
+ * queue sends the requests), so no queue or lcore is spent on it; its state
+ * is written by that poller only.
+ */
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "relay.h"
+#include "sr_ctl.h"
+
+#define MAX_PROBES_PER_TICK 32
+
+static struct sr_ip next_hop(const struct sr_relay *r, const struct sr_shard_cfg *sh)
+{
+	uint8_t fam = sh->addr.ip.v6;
+	const struct sr_endpoint *l = &r->cfg.listen[fam];
+
+	/* off the listen subnet and a gateway given: through it; else on the link */
+	if (r->cfg.has_gateway[fam] && !sr_ip_in_prefix(&sh->addr.ip, &l->ip, l->prefix))
+		return r->cfg.gateway[fam];
+	return sh->addr.ip;
+}
+
+static void publish(struct sr_relay *r)
+{
+	uint32_t s;
+
+	for (s = 0; s < r->cfg.n_shards; s++)
+		__atomic_store_n(&r->nh_word[s], sr_neigh_word(&r->neigh->e[r->shard_neigh[s]]),
+				 __ATOMIC_RELEASE);
+}
+
+int sr_control_init(struct sr_relay *r)
+{
+	uint32_t n = r->cfg.n_shards, s;
+
+	r->neigh = rte_zmalloc("neigh", sizeof(*r->neigh), RTE_CACHE_LINE_SIZE);
+	r->shard_neigh = rte_zmalloc("shard_neigh", n * sizeof(*r->shard_neigh), 0);
+	r->nh_word = rte_zmalloc("nh_word", n * sizeof(*r->nh_word), RTE_CACHE_LINE_SIZE);
+	r->learn = rte_ring_create_elem("sr_learn", sizeof(struct sr_neigh_msg), 1024,
+					(int)rte_socket_id(), RING_F_SC_DEQ);
+	if (!r->neigh || !r->shard_neigh || !r->nh_word || !r->learn)
+		return -1;
+	for (s = 0; s < n; s++) {
+		const struct sr_shard_cfg *sh = &r->cfg.shards[s];
+		struct sr_ip hop = next_hop(r, sh);
+		/* a static mac= is the shard's own (or the gateway's) MAC: no resolution */
+		r->shard_neigh[s] = sr_neigh_add(r->neigh, &hop, sh->has_mac ? sh->mac : NULL, 0);
+		if (r->shard_neigh[s] < 0)
+			return -1;
+	}
+	publish(r);
+	return 0;
+}
+
+/* Ask for one neighbour on the poller's TX queue. */
+static void probe(struct sr_relay *r, struct sr_poller *p, const struct sr_neigh *e, bool unicast)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(r->pool);
+	uint8_t *f;
+	uint32_t len;
+
+	if (!m)
+		return;
+	f = rte_pktmbuf_mtod(m, uint8_t *);
+	len = e->ip.v6 ? sr_nd_solicit(f, r->frame.port_mac, &r->frame.listen[SR_V6], &e->ip,
+				       unicast ? e->mac : NULL)
+		       : sr_arp_request(f, r->frame.port_mac, &r->frame.listen[SR_V4], &e->ip,
+					unicast ? e->mac : NULL);
+	m->data_len = m->pkt_len = RTE_MAX(len, (uint32_t)RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
+	if (len < m->data_len)
+		memset(f + len, 0, m->data_len - len); /* pad to the Ethernet minimum */
+	m->hash.fdir.lo = 0;
+	m->hash.fdir.hi = UINT32_MAX; /* not a StatsD packet (see tx_unsent) */
+	rte_eth_tx_buffer(r->port_id, p->txq, p->txb, m);
+}
+
+void sr_control_run(struct sr_relay *r, struct sr_poller *p, uint64_t now_tsc)
+{
+	uint64_t now_ms = now_tsc / (rte_get_tsc_hz() / 1000);
+	struct sr_neigh_msg msg;
+	uint32_t due[MAX_PROBES_PER_TICK], n, i;
+	bool unicast[MAX_PROBES_PER_TICK], changed = false;
+
+	while (rte_ring_sc_dequeue_elem(r->learn, &msg, sizeof(msg)) == 0)
+		changed |= sr_neigh_learn(r->neigh, &msg.ip, msg.mac, now_ms);
+	n = sr_neigh_tick(r->neigh, now_ms, due, unicast, MAX_PROBES_PER_TICK, &changed);
+	for (i = 0; i < n; i++)
+		probe(r, p, &r->neigh->e[due[i]], unicast[i]);
+	if (n)
+		rte_eth_tx_buffer_flush(r->port_id, p->txq, p->txb);
+	if (changed)
+		publish(r);
+}
