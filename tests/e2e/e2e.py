@@ -3,7 +3,8 @@
 """Helpers of the end-to-end suite (run_e2e.sh): real client senders and the checker.
 
   e2e.py pystatsd HOST PORT PREFIX LOG [--ipv6]   send with Debian's python3-statsd
-  e2e.py big HOST PORT PREFIX LOG SIZE [--ipv6]   one UDP datagram of SIZE bytes of lines
+  e2e.py gen-big PREFIX SIZE [WHERE CFG SHARD]   lines for one big datagram
+  e2e.py big HOST PORT LINES LOG [--ipv6]        send LINES as one UDP datagram
   e2e.py check --where BIN --config CFG --servers F0,F1,.. --stats STATS
                [--expect NAME=FILE]... [--absent NAME=FILE]... [--ignore-prefix P]...
                [--bad-lines FILE]
@@ -63,26 +64,44 @@ def cmd_pystatsd(argv):
     return 0
 
 
-def cmd_big(argv):
-    host, port, prefix, log, size = argv[0], int(argv[1]), argv[2], argv[3], int(argv[4])
-    ipv6 = "--ipv6" in argv[5:]
-    lines, total, i = [], 0, 0
-    while True:
-        line = "%s.k%d:%d|c" % (prefix, i % 97, i % 5 + 1)
+def cmd_gen_big(argv):
+    """e2e.py gen-big PREFIX SIZE [WHERE CFG SHARD]: counter lines totalling at most SIZE
+    bytes (newlines included); with WHERE CFG SHARD only lines statsd-relay-where puts
+    on shard SHARD (a datagram the relay could forward whole, were it not too big)."""
+    prefix, size = argv[0], int(argv[1])
+    only = None
+    if len(argv) >= 5:
+        only = (argv[2], argv[3], int(argv[4]))
+    cand = ["%s.k%d:%d|c" % (prefix, i % 97 if only is None else i, i % 5 + 1) for i in range(4 * size)]
+    if only:
+        shards = where(only[0], only[1], cand)
+        cand = [c for c, sh in zip(cand, shards) if sh == only[2]]
+    out, total = [], 0
+    for line in cand:
         if total + len(line) + 1 > size:
             break
-        lines.append(line)
+        out.append(line)
         total += len(line) + 1
-        i += 1
-    payload = "\n".join(lines) + "\n"
+    sys.stdout.write("".join(l + "\n" for l in out))
+    return 0
+
+
+def cmd_big(argv):
+    """e2e.py big HOST PORT LINES_FILE LOG [--ipv6]: send LINES_FILE as ONE datagram."""
+    host, port, src, log = argv[0], int(argv[1]), argv[2], argv[3]
+    ipv6 = "--ipv6" in argv[4:]
+    with open(src) as f:
+        payload = f.read()
     s = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET, socket.SOCK_DGRAM)
-    # let the kernel fragment (no DF / path MTU discovery on this socket)
-    if not ipv6 and hasattr(socket, "IP_MTU_DISCOVER"):
-        s.setsockopt(socket.IPPROTO_IP, socket.IP_MTU_DISCOVER, 0)  # IP_PMTUDISC_DONT
-    log_lines(log, payload)
-    s.sendto(payload.encode(), (host, port))
+    if not ipv6:
+        # let the kernel fragment it (IP_MTU_DISCOVER = 10, IP_PMTUDISC_DONT = 0)
+        s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_MTU_DISCOVER", 10), 0)
+    n = s.sendto(payload.encode(), (host, port))
     s.close()
-    print(len(payload))
+    if n != len(payload.encode()):
+        print("big: sent %d of %d bytes" % (n, len(payload)), file=sys.stderr)
+        return 1
+    log_lines(log, payload)
     return 0
 
 
@@ -346,8 +365,17 @@ def cmd_stats(argv):
            ["lines_out %d, shards %s" % (st["lines_out"], shard_lines)])
     report("stats-every-shard-sent", len(shard_lines) == n and all(x > 0 for x in shard_lines),
            ["shards[].lines %s (want %d shards, each > 0)" % (shard_lines, n)])
-    bad = {k: drops.get(k, 0) for k in ("frame_bad_udp_checksum", "frame_bad_ip_checksum", "line_no_neighbour",
+    bad = {k: drops.get(k, 0) for k in ("frame_bad_udp_checksum", "frame_bad_ip_checksum", "frame_bad_ip_header",
+                                        "frame_truncated", "frame_bad_udp_length", "line_too_long",
                                         "line_no_mbuf", "line_tx_dropped") if drops.get(k, 0)}
+    # only probe lines (sent before every shard was resolved) may wait for ARP/ND and be lost
+    max_nn = int(flags[flags.index("--max-no-neighbour") + 1]) if "--max-no-neighbour" in flags else 0
+    if drops.get("line_no_neighbour", 0) > max_nn:
+        bad["line_no_neighbour"] = "%d (> %d probe lines)" % (drops["line_no_neighbour"], max_nn)
+    port = st.get("port", {})
+    for k in ("imissed", "ierrors", "rx_nombuf", "oerrors"):
+        if port.get(k, 0):
+            bad["port." + k] = port[k]
     report("stats-no-unexpected-drops", not bad, ["%s" % bad] if bad else [])
     if "--not-allowed" in flags:
         v = drops.get("frame_not_allowed")
@@ -363,7 +391,7 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     cmd, argv = sys.argv[1], sys.argv[2:]
-    fn = {"pystatsd": cmd_pystatsd, "big": cmd_big, "check": cmd_check, "pick": cmd_pick,
+    fn = {"pystatsd": cmd_pystatsd, "big": cmd_big, "gen-big": cmd_gen_big, "check": cmd_check, "pick": cmd_pick,
           "has": cmd_has, "flushes": cmd_flushes, "stats": cmd_stats}.get(cmd)
     if not fn:
         print(__doc__, file=sys.stderr)
