@@ -17,6 +17,7 @@
 #include <rte_ip.h>
 
 #include "sr_batch.h"
+#include "sr_ctl.h"
 #include "sr_frame.h"
 #include "sr_payload.h"
 #include "sr_rewrite.h"
@@ -61,7 +62,7 @@ static uint32_t wrap(uint8_t *f, const uint8_t *payload, uint32_t n, int no_cksu
 	sr_hdr_tmpl_init_v4(&t, src_mac, port_mac, RTE_BE32(0xc612000a), RTE_BE16(40000),
 			    listen_ip, listen_port);
 	memcpy(f + SR_HDR_V4_LEN, payload, n);
-	sr_hdr_write_v4(f, &t, (uint16_t)n, sr_payload_sum(payload, n));
+	sr_hdr_write(f, &t, (uint16_t)n, sr_payload_sum(payload, n));
 	if (no_cksum)
 		f[40] = f[41] = 0;
 	return SR_HDR_V4_LEN + n;
@@ -76,9 +77,10 @@ static int same_sum(uint32_t a, uint32_t b)
 /* A finished outgoing packet must pass our own checks as the shard would see it. */
 static void check_sent(const uint8_t *hdr, const struct sr_batch *b, int shard)
 {
-	struct sr_frame_ctx ctx = { .listen_ip = shard_ip[shard], .listen_port = listen_port };
+	struct sr_frame_ctx ctx = { .listen_port = { listen_port } };
 	struct sr_frame_info fi;
 
+	memcpy(ctx.listen[SR_V4].a, &shard_ip[shard], 4);
 	memcpy(ctx.port_mac, hdr, 6);
 	assert(b->len <= MAX_PAYLOAD);
 	assert(sr_frame_parse(&ctx, hdr, SR_HDR_V4_LEN + b->len, SR_CKSUM_UNKNOWN,
@@ -96,8 +98,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sr_line_ref refs[8];
 	struct sr_payload_cfg cfg;
 	struct sr_counters c = { 0 };
-	struct sr_frame_ctx ctx = { .listen_ip = listen_ip, .listen_port = listen_port };
+	struct sr_frame_ctx ctx = { .listen_port = { listen_port, listen_port } };
 	struct sr_frame_info fi;
+	static uint8_t answer[FRAME_MAX];
 	uint64_t copied = 0, dropped = 0;
 	const uint8_t *payload;
 	uint32_t len, pos = 0, i;
@@ -108,6 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > FRAME_MAX - SR_HDR_V4_LEN)
 		return 0;
 	memcpy(ctx.port_mac, port_mac, 6);
+	memcpy(ctx.listen[SR_V4].a, &listen_ip, 4);
+	ctx.listen[SR_V6].v6 = SR_V6; /* 2001:db8::1 */
+	memcpy(ctx.listen[SR_V6].a, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
 	if (data[0] & 1) {
 		len = (uint32_t)size - 1;
 		memcpy(frame, data + 1, len);
@@ -121,8 +127,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.map = map,
 	};
 	rc = sr_frame_parse(&ctx, frame, len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi);
+	if (rc == SR_FRAME_CONTROL) {
+		/* answers are built in place, within the request's bytes */
+		memcpy(answer, frame, len);
+		uint32_t out_len = sr_ctl_answer(answer, len, &fi, port_mac, &ctx.listen[fi.v6]);
+		assert(out_len <= len);
+		return 0;
+	}
+	if (rc == SR_FRAME_FRAGMENT) {
+		assert(fi.l2_len + fi.l3_len <= len);
+		return 0;
+	}
 	if (rc != SR_OK) {
-		assert(!sr_drop_is_line((enum sr_drop)rc));
+		assert(rc >= 0 && rc < SR_DROP__COUNT && !sr_drop_is_line((enum sr_drop)rc));
 		return 0;
 	}
 	assert(fi.payload_off + fi.payload_len <= len);
@@ -143,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(refs[i].shard < N_SHARDS);
 			assert(refs[i].off + refs[i].len <= fi.payload_len);
 			if (!sr_batch_fits(b, refs[i].len, MAX_PAYLOAD)) {
-				sr_hdr_write_v4(out[refs[i].shard], &tmpl[refs[i].shard],
+				sr_hdr_write(out[refs[i].shard], &tmpl[refs[i].shard],
 						(uint16_t)b->len, sr_payload_sum(b->buf, b->len));
 				check_sent(out[refs[i].shard], b, (int)refs[i].shard);
 				b->len = 0;
@@ -157,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (s = 0; s < N_SHARDS; s++)
 		if (batch[s].len) {
-			sr_hdr_write_v4(out[s], &tmpl[s], (uint16_t)batch[s].len,
+			sr_hdr_write(out[s], &tmpl[s], (uint16_t)batch[s].len,
 					sr_payload_sum(batch[s].buf, batch[s].len));
 			check_sent(out[s], &batch[s], s);
 		}
