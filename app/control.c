@@ -79,7 +79,7 @@ static void probe(struct sr_relay *r, struct sr_poller *p, const struct sr_neigh
 		memset(f + len, 0, m->data_len - len); /* pad to the Ethernet minimum */
 	m->hash.fdir.lo = 0;
 	m->hash.fdir.hi = UINT32_MAX; /* not a StatsD packet (see tx_unsent) */
-	rte_eth_tx_buffer(r->port_id, p->txq, p->txb, m);
+	rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m);
 }
 
 void sr_control_run(struct sr_relay *r, struct sr_poller *p, uint64_t now_tsc)
@@ -95,7 +95,7 @@ void sr_control_run(struct sr_relay *r, struct sr_poller *p, uint64_t now_tsc)
 	for (i = 0; i < n; i++)
 		probe(r, p, &r->neigh->e[due[i]], unicast[i]);
 	if (n)
-		rte_eth_tx_buffer_flush(r->port_id, p->txq, p->txb);
+		rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
 	if (changed)
 		publish(r);
 }

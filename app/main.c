@@ -46,6 +46,7 @@ static int setup_relay(struct sr_relay *r)
 	char err[256];
 
 	r->port_id = r->cfg.port_id;
+	r->tx_port = r->cfg.egress_port >= 0 ? (uint16_t)r->cfg.egress_port : r->port_id;
 	r->payload.parse.dialect = r->cfg.dialect;
 	r->payload.parse.max_line = r->cfg.max_line ? r->cfg.max_line : r->cfg.max_payload;
 	r->payload.key_mode = r->cfg.key_mode;
@@ -81,11 +82,11 @@ static void build_templates(struct sr_relay *r)
 		const struct sr_endpoint *src = &r->cfg.listen[sh->addr.ip.v6];
 		/* the destination MAC is the next hop's, written per packet */
 		if (sh->addr.ip.v6)
-			sr_hdr_tmpl_init_v6(&r->tmpl[s], r->frame.port_mac, sh->mac, src->ip.a,
+			sr_hdr_tmpl_init_v6(&r->tmpl[s], r->tx_mac, sh->mac, src->ip.a,
 					    rte_cpu_to_be_16(src->port), sh->addr.ip.a,
 					    rte_cpu_to_be_16(sh->addr.port));
 		else
-			sr_hdr_tmpl_init_v4(&r->tmpl[s], r->frame.port_mac, sh->mac,
+			sr_hdr_tmpl_init_v4(&r->tmpl[s], r->tx_mac, sh->mac,
 					    sr_ip4(&src->ip), rte_cpu_to_be_16(src->port),
 					    sr_ip4(&sh->addr.ip), rte_cpu_to_be_16(sh->addr.port));
 	}
@@ -139,9 +140,16 @@ int main(int argc, char **argv)
 	/* One lcore polls itself; with more, workers poll and main controls. */
 	main_polls = rte_lcore_count() == 1 || r->cfg.main_polls;
 	n_pollers = rte_lcore_count() - (main_polls ? 0 : 1);
-	if (setup_relay(r) || sr_port_init(r, (uint16_t)n_pollers)) {
+	if (setup_relay(r) || sr_pool_create(r, (uint16_t)n_pollers) ||
+	    sr_port_init(r, r->port_id, (uint16_t)n_pollers, true, r->frame.port_mac)) {
 		rc = 1;
 		goto out;
+	}
+	memcpy(r->tx_mac, r->frame.port_mac, 6);
+	if (r->tx_port != r->port_id &&
+	    sr_port_init(r, r->tx_port, (uint16_t)n_pollers, false, r->tx_mac)) {
+		rc = 1;
+		goto out_port;
 	}
 	build_templates(r);
 	if (sr_control_init(r)) {
@@ -185,7 +193,9 @@ int main(int argc, char **argv)
 		rc = 1;
 	}
 out_port:
-	sr_port_close(r);
+	sr_port_close(r->port_id);
+	if (r->tx_port != r->port_id)
+		sr_port_close(r->tx_port);
 out:
 	rte_eal_cleanup();
 	return rc;

@@ -2,7 +2,8 @@
 /*
  * Port set-up: one RX and one TX queue per poller, RX checksum offloads when
  * the port has them (else the worker verifies in software), nothing assumed
- * that the PMD does not offer.
+ * that the PMD does not offer. A two-armed relay sets up its egress port the
+ * same way, with a single (unpolled) RX queue.
  */
 #include <rte_ethdev.h>
 #include <rte_log.h>
@@ -15,14 +16,34 @@
 #define POOL_CACHE 256
 #define SR_RX_FRAME_MAX 9216u /* largest frame received in one buffer */
 
-int sr_port_init(struct sr_relay *r, uint16_t n_queues)
+int sr_pool_create(struct sr_relay *r, uint16_t n_queues)
+{
+	/* Enough for every ring, every open or held per-shard packet, the
+	 * reassembly tables and the caches. */
+	uint32_t n_mbufs = n_queues * (RX_DESC + 2 * TX_DESC + r->cfg.n_shards * (1 + SR_HOLD) +
+				       2 * SR_BURST + POOL_CACHE + SR_FRAG_ENTRIES) +
+			   1024;
+	/* One mbuf holds a jumbo frame: vdevs such as af_packet do not scatter,
+	 * and the kernel hands them whole reassembled datagrams. */
+	uint32_t room = RTE_PKTMBUF_HEADROOM + RTE_MAX(SR_RX_FRAME_MAX, r->cfg.mtu + 32u);
+
+	r->pool = rte_pktmbuf_pool_create("sr_pool", n_mbufs, POOL_CACHE, 0, (uint16_t)room,
+					  (int)rte_socket_id());
+	if (!r->pool) {
+		fprintf(stderr, "statsd-relay: cannot create a pool of %u mbufs: %s\n", n_mbufs,
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
+int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives, uint8_t mac[6])
 {
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
-	struct rte_ether_addr mac;
-	uint16_t port = r->port_id, rxd = RX_DESC, txd = TX_DESC, q;
+	struct rte_ether_addr addr;
+	uint16_t rxd = RX_DESC, txd = TX_DESC, q, n_rx = receives ? n_queues : 1;
 	uint64_t want_rx = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
-	uint32_t n_mbufs, room;
 	int rc;
 
 	if (!rte_eth_dev_is_valid_port(port)) {
@@ -33,13 +54,22 @@ int sr_port_init(struct sr_relay *r, uint16_t n_queues)
 	rc = rte_eth_dev_info_get(port, &info);
 	if (rc)
 		return rc;
-	if (info.max_rx_queues < n_queues || info.max_tx_queues < n_queues) {
+	if (info.max_rx_queues < n_rx || info.max_tx_queues < n_queues) {
 		fprintf(stderr,
 			"statsd-relay: port %u has %u RX / %u TX queues, %u pollers need one each\n",
 			port, info.max_rx_queues, info.max_tx_queues, n_queues);
 		return -1;
 	}
-	conf.rxmode.offloads = want_rx & info.rx_offload_capa;
+	if (receives) {
+		conf.rxmode.offloads = want_rx & info.rx_offload_capa;
+		r->rx_ip_cksum = conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+		r->rx_udp_cksum = conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+		if (n_queues > 1 && info.flow_type_rss_offloads) {
+			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+			conf.rx_adv_conf.rss_conf.rss_hf =
+				(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
+		}
+	}
 	if (r->cfg.mtu != RTE_ETHER_MTU) {
 		if (r->cfg.mtu > info.max_mtu || r->cfg.mtu < info.min_mtu) {
 			fprintf(stderr, "statsd-relay: port %u takes an MTU of %u-%u, not %u\n", port,
@@ -48,56 +78,34 @@ int sr_port_init(struct sr_relay *r, uint16_t n_queues)
 		}
 		conf.rxmode.mtu = r->cfg.mtu;
 	}
-	r->rx_ip_cksum = conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
-	r->rx_udp_cksum = conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
-	if (n_queues > 1 && info.flow_type_rss_offloads) {
-		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_hf =
-			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
-	}
 
-	/* Enough for every ring, every open or held per-shard packet, the
-	 * reassembly tables and the caches. */
-	n_mbufs = n_queues * (rxd + txd + r->cfg.n_shards * (1 + SR_HOLD) + 2 * SR_BURST +
-			      POOL_CACHE + SR_FRAG_ENTRIES) +
-		  1024;
-	/* One mbuf holds a jumbo frame: vdevs such as af_packet do not scatter,
-	 * and the kernel hands them whole reassembled datagrams. */
-	room = RTE_PKTMBUF_HEADROOM + RTE_MAX(SR_RX_FRAME_MAX, r->cfg.mtu + 32u);
-	r->pool = rte_pktmbuf_pool_create("sr_pool", n_mbufs, POOL_CACHE, 0, (uint16_t)room,
-					  rte_eth_dev_socket_id(port));
-	if (!r->pool) {
-		fprintf(stderr, "statsd-relay: cannot create a pool of %u mbufs: %s\n", n_mbufs,
-			rte_strerror(rte_errno));
-		return -1;
-	}
-
-	rc = rte_eth_dev_configure(port, n_queues, n_queues, &conf);
+	rc = rte_eth_dev_configure(port, n_rx, n_queues, &conf);
 	if (rc == 0)
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &rxd, &txd);
 	for (q = 0; rc == 0 && q < n_queues; q++) {
 		struct rte_eth_rxconf rxq = info.default_rxconf;
 		struct rte_eth_txconf txq = info.default_txconf;
 		rxq.offloads = conf.rxmode.offloads;
-		rc = rte_eth_rx_queue_setup(port, q, rxd, rte_eth_dev_socket_id(port), &rxq,
-					    r->pool);
+		if (q < n_rx)
+			rc = rte_eth_rx_queue_setup(port, q, rxd, rte_eth_dev_socket_id(port), &rxq,
+						    r->pool);
 		if (rc == 0)
 			rc = rte_eth_tx_queue_setup(port, q, txd, rte_eth_dev_socket_id(port), &txq);
 	}
 	if (rc == 0)
 		rc = rte_eth_dev_start(port);
 	if (rc == 0)
-		rc = rte_eth_macaddr_get(port, &mac);
+		rc = rte_eth_macaddr_get(port, &addr);
 	if (rc) {
 		fprintf(stderr, "statsd-relay: port %u set-up failed: %s\n", port, rte_strerror(-rc));
 		return -1;
 	}
-	memcpy(r->frame.port_mac, mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	memcpy(mac, addr.addr_bytes, RTE_ETHER_ADDR_LEN);
 	return 0;
 }
 
-void sr_port_close(struct sr_relay *r)
+void sr_port_close(uint16_t port)
 {
-	rte_eth_dev_stop(r->port_id);
-	rte_eth_dev_close(r->port_id);
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
 }

@@ -67,6 +67,7 @@ struct sr_poller {
 	uint32_t n_held;
 	struct rte_ip_frag_tbl *frags;
 	struct rte_ip_frag_death_row death_row;
+	uint64_t busy_cycles; /* --record-cycles: TSC spent on bursts that carried frames */
 	uint64_t start_tsc;
 	uint64_t last_rx_tsc; /* read by the main lcore for --exit-idle */
 	uint64_t next_flush_tsc;
@@ -76,7 +77,9 @@ struct sr_poller {
 
 struct sr_relay {
 	struct sr_config cfg;
-	uint16_t port_id;
+	uint16_t port_id; /* receives; answers ARP, ND, ICMP */
+	uint16_t tx_port; /* sends StatsD: port_id, or --egress-port */
+	uint8_t tx_mac[6]; /* its MAC: the source of what is sent */
 	struct rte_mempool *pool;
 	struct sr_frame_ctx frame;
 	struct sr_payload_cfg payload; /* .map is where a reload will publish a new table */
@@ -109,8 +112,9 @@ int sr_poller_run(void *arg);
 void sr_control_loop(const struct sr_relay *r);
 
 /* port.c */
-int sr_port_init(struct sr_relay *r, uint16_t n_queues);
-void sr_port_close(struct sr_relay *r);
+int sr_pool_create(struct sr_relay *r, uint16_t n_queues);
+int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives, uint8_t mac[6]);
+void sr_port_close(uint16_t port);
 
 /* stats.c */
 void sr_stats_report(const struct sr_relay *r, FILE *out);

@@ -92,6 +92,18 @@ void sr_stats_report(const struct sr_relay *r, FILE *out)
 		"  port: imissed %" PRIu64 ", ierrors %" PRIu64 ", rx_nombuf %" PRIu64
 		", oerrors %" PRIu64 "\n",
 		t.port.imissed, t.port.ierrors, t.port.rx_nombuf, t.port.oerrors);
+	if (r->cfg.record_cycles) {
+		unsigned int i;
+		for (i = 0; i < r->n_pollers; i++) {
+			const struct sr_poller *p = r->pollers[i];
+			fprintf(out,
+				"  poller lcore %u: %" PRIu64 " frames, %" PRIu64
+				" lines, %" PRIu64 " busy cycles: %.1f cycles/frame, %.1f cycles/line\n",
+				p->lcore, p->ctr.frames_in, p->ctr.lines_in, p->busy_cycles,
+				p->ctr.frames_in ? (double)p->busy_cycles / (double)p->ctr.frames_in : 0.0,
+				p->ctr.lines_in ? (double)p->busy_cycles / (double)p->ctr.lines_in : 0.0);
+		}
+	}
 	free(t.shards);
 }
 
@@ -129,6 +141,14 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 			", \"bytes\": %" PRIu64 "}",
 			s ? "," : "", r->cfg.shards[s].id, t.shards[s].lines, t.shards[s].packets,
 			t.shards[s].bytes);
+	fprintf(f, "\n  ],\n  \"tsc_hz\": %" PRIu64 ",\n  \"pollers\": [", rte_get_tsc_hz());
+	for (d = 0; d < (int)r->n_pollers; d++) {
+		const struct sr_poller *p = r->pollers[d];
+		fprintf(f,
+			"%s\n    {\"lcore\": %u, \"frames\": %" PRIu64 ", \"lines\": %" PRIu64
+			", \"busy_cycles\": %" PRIu64 "}",
+			d ? "," : "", p->lcore, p->ctr.frames_in, p->ctr.lines_in, p->busy_cycles);
+	}
 	fprintf(f, "\n  ]\n}\n");
 	rc = fclose(f);
 	free(t.shards);

@@ -44,7 +44,7 @@ static void tx_unsent(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
 	int tries;
 
 	for (tries = 0; tries < TX_RETRIES && sent < unsent; tries++)
-		sent += rte_eth_tx_burst(r->port_id, p->txq, pkts + sent, unsent - sent);
+		sent += rte_eth_tx_burst(r->tx_port, p->txq, pkts + sent, unsent - sent);
 	for (i = sent; i < unsent; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint32_t lines = m->hash.fdir.lo;
@@ -77,7 +77,7 @@ static inline void transmit(struct sr_poller *p, struct rte_mbuf *m, uint64_t nh
 	sc->lines += m->hash.fdir.lo;
 	sc->packets++;
 	sc->bytes += m->pkt_len - r->tmpl[shard].len;
-	rte_eth_tx_buffer(r->port_id, p->txq, p->txb, m);
+	rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m);
 }
 
 /* Send, or hold while the shard's next hop is unresolved (line_no_neighbour on overflow). */
@@ -236,7 +236,11 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - out));
 	m->ol_flags = 0;
 	tag_mbuf(m, 0, UINT32_MAX);
-	rte_eth_tx_buffer(r->port_id, p->txq, p->txb, m);
+	if (r->tx_port == r->port_id) {
+		rte_eth_tx_buffer(r->port_id, p->txq, p->txb, m);
+	} else if (rte_eth_tx_burst(r->port_id, p->txq, &m, 1) == 0) {
+		rte_pktmbuf_free(m); /* an answer lost: the asker asks again */
+	}
 }
 
 static void handle_statsd(struct sr_poller *p, struct rte_mbuf *m, const uint8_t *frame,
@@ -379,6 +383,17 @@ static void free_death_row(struct sr_poller *p)
 	rte_ip_frag_free_death_row(&p->death_row, 0);
 }
 
+/* --mode io: frames leave as they came, the I/O path's own limit. */
+static void io_forward(struct sr_poller *p, struct rte_mbuf **pkts, uint16_t nb)
+{
+	uint16_t sent = rte_eth_tx_burst(p->relay->tx_port, p->txq, pkts, nb);
+
+	p->ctr.frames_in += nb;
+	p->ctr.packets_out += sent;
+	if (sent < nb)
+		rte_pktmbuf_free_bulk(pkts + sent, nb - sent);
+}
+
 int sr_poller_run(void *arg)
 {
 	struct sr_poller *p = arg;
@@ -399,7 +414,12 @@ int sr_poller_run(void *arg)
 		uint64_t now = rte_rdtsc();
 
 		nb = rte_eth_rx_burst(r->port_id, p->rxq, pkts, SR_BURST);
-		if (nb) {
+		if (nb && r->cfg.io_mode) {
+			__atomic_store_n(&p->last_rx_tsc, now, __ATOMIC_RELAXED);
+			io_forward(p, pkts, nb);
+			if (r->cfg.record_cycles)
+				p->busy_cycles += rte_rdtsc() - now;
+		} else if (nb) {
 			__atomic_store_n(&p->last_rx_tsc, now, __ATOMIC_RELAXED);
 			for (i = 0; i < nb && i < PREFETCH_AHEAD; i++)
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -412,12 +432,14 @@ int sr_poller_run(void *arg)
 				flush_pending(p, now, true);
 			if (p->death_row.cnt)
 				free_death_row(p);
-			rte_eth_tx_buffer_flush(r->port_id, p->txq, p->txb);
+			rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
+			if (r->cfg.record_cycles)
+				p->busy_cycles += rte_rdtsc() - now;
 		}
 		if ((p->n_pending || p->n_held) && now >= p->next_flush_tsc) {
 			flush_pending(p, now, false);
 			release_held(p, now, false);
-			rte_eth_tx_buffer_flush(r->port_id, p->txq, p->txb);
+			rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
 			p->next_flush_tsc = now + flush_step;
 		}
 		if (now >= next_control) {
@@ -438,7 +460,7 @@ int sr_poller_run(void *arg)
 			break;
 		free_death_row(p);
 	}
-	rte_eth_tx_buffer_flush(r->port_id, p->txq, p->txb);
+	rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
 	return 0;
 }
 

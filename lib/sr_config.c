@@ -421,6 +421,30 @@ static int opt_port(struct parse_state *s, const char *v)
 	return 0;
 }
 
+static int opt_egress_port(struct parse_state *s, const char *v)
+{
+	uint32_t p = 0;
+
+	if (parse_u32(s, "--egress-port", v, 0, 1023, &p))
+		return -1;
+	s->c->egress_port = (int32_t)p;
+	return 0;
+}
+
+static int opt_mode(struct parse_state *s, const char *v)
+{
+	if (!strcmp(v, "relay") || !strcmp(v, "io")) {
+		s->c->io_mode = !strcmp(v, "io");
+		return 0;
+	}
+	return fail(s, "--mode: '%s' is not relay or io", v);
+}
+
+static int opt_record_cycles(struct parse_state *s, const char *v)
+{
+	return parse_bool(s, "--record-cycles", v ? v : "true", &s->c->record_cycles);
+}
+
 static int opt_main_polls(struct parse_state *s, const char *v)
 {
 	return parse_bool(s, "--main-polls", v ? v : "true", &s->c->main_polls);
@@ -483,7 +507,16 @@ static const struct opt opts[] = {
 	  "exit once every RX queue was idle MS ms (from the last frame or from start)",
 	  opt_exit_idle, false },
 	{ "main-polls", NULL, "false", "the main lcore polls a queue too", opt_main_polls, false },
-	{ "port", "N", "0", "DPDK port to receive and send on", opt_port, false },
+	{ "port", "N", "0", "DPDK port to receive (and, one-armed, send) on", opt_port, false },
+	{ "egress-port", "N", "the port",
+	  "DPDK port to send StatsD on (two-armed; shards need mac=)", opt_egress_port, false },
+	{ "mode", "MODE", "relay",
+	  "relay, or io: forward every frame untouched to the egress port (the I/O ceiling, "
+	  "like testpmd's io engine)",
+	  opt_mode, false },
+	{ "record-cycles", NULL, "false",
+	  "count TSC cycles spent on received bursts, per poller (printed with the stats)",
+	  opt_record_cycles, false },
 };
 
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -524,6 +557,7 @@ void sr_config_defaults(struct sr_config *c)
 	c->flush_us = 1000;
 	c->table_size = SR_MAGLEV_DEFAULT_SIZE;
 	c->mtu = 1500;
+	c->egress_port = -1;
 }
 
 /* --- the INI file --- */
@@ -700,6 +734,14 @@ static enum sr_config_rc check(struct parse_state *s)
 		       SR_CONFIG_ERROR;
 	if (c->sends_nothing)
 		return SR_CONFIG_OK;
+	if (c->egress_port == c->port_id)
+		c->egress_port = -1;
+	for (i = 0; i < c->n_shards && c->egress_port >= 0; i++)
+		if (!c->shards[i].has_mac)
+			return fail(s, "--egress-port: shard %s needs mac= (neighbours are only "
+				       "resolved on the receiving port)",
+				    c->shards[i].id),
+			       SR_CONFIG_ERROR;
 	if (!c->has_listen[SR_V4] && !c->has_listen[SR_V6])
 		return fail(s, "--listen IP[:PORT] is required"), SR_CONFIG_ERROR;
 	for (i = 0; i < c->n_shards; i++) {

@@ -54,6 +54,9 @@ struct sr_config {
 	uint32_t exit_idle_ms; /* 0: run until a signal */
 	bool main_polls;
 	uint16_t port_id;
+	int32_t egress_port; /* -1: send on port_id (one-armed) */
+	bool io_mode;	     /* --mode io: forward frames untouched (the I/O ceiling) */
+	bool record_cycles;
 	char stats_json[PATH_MAX];
 	char config_file[PATH_MAX];
 	bool sends_nothing; /* a tool (statsd-relay-where): no listen address or MACs needed */

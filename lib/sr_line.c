@@ -10,7 +10,7 @@ const char *const sr_dialect_names[SR_DIALECT__COUNT] = {
 	[SR_DIALECT_ETSY] = "etsy",
 };
 
-uint32_t sr_space_len(const uint8_t *p, uint32_t n, bool at_end)
+uint32_t sr_space_len_slow(const uint8_t *p, uint32_t n, bool at_end)
 {
 	static const uint8_t spaces[][3] = {
 		{ 0xc2, 0x85 },	      { 0xc2, 0xa0 },	    { 0xe1, 0x9a, 0x80 }, { 0xe2, 0x80, 0xa8 },
@@ -19,10 +19,6 @@ uint32_t sr_space_len(const uint8_t *p, uint32_t n, bool at_end)
 	const uint8_t *q;
 	unsigned i;
 
-	if (n == 0)
-		return 0;
-	if ((at_end ? p[n - 1] : p[0]) == ' ')
-		return 1;
 	for (i = 0; i < sizeof(spaces) / sizeof(spaces[0]); i++) {
 		uint32_t l = spaces[i][2] ? 3 : 2;
 		if (n >= l && memcmp(at_end ? p + n - l : p, spaces[i], l) == 0)

@@ -29,10 +29,11 @@ static inline bool sr_is_metric_type(struct sr_span k)
 	return k.len == 11 && memcmp(k.p, "metric_type", 11) == 0;
 }
 
-static inline bool sr_has_prefix(const uint8_t *p, uint32_t n, const char *prefix)
+static inline __attribute__((always_inline)) bool sr_has_prefix(const uint8_t *p, uint32_t n,
+								const char *prefix)
 {
-	size_t k = strlen(prefix);
-	return n >= k && memcmp(p, prefix, k) == 0;
+	size_t k = __builtin_strlen(prefix); /* a constant: the compare unrolls */
+	return n >= k && p[0] == (uint8_t)prefix[0] && memcmp(p, prefix, k) == 0;
 }
 
 /* Length of the '|'-field at p (up to the next '|' or n). */
@@ -42,12 +43,27 @@ static inline uint32_t sr_field_len(const uint8_t *p, uint32_t n)
 	return bar ? (uint32_t)(bar - p) : n;
 }
 
+uint32_t sr_space_len_slow(const uint8_t *p, uint32_t n, bool at_end);
+
 /*
  * Length of a Unicode White_Space character (Go's unicode.IsSpace, JS's \s
  * less U+FEFF) starting at p, or ending at p + n when at_end; 0 if none.
- * ASCII controls were rejected before: only ' ' and multi-byte ones remain.
+ * ASCII controls were rejected before: only ' ' and multi-byte ones remain,
+ * and those start with 0xc2/0xe1..0xe3 and end with 0x80..0xaf.
  */
-uint32_t sr_space_len(const uint8_t *p, uint32_t n, bool at_end);
+static inline uint32_t sr_space_len(const uint8_t *p, uint32_t n, bool at_end)
+{
+	uint8_t c;
+
+	if (n == 0)
+		return 0;
+	c = at_end ? p[n - 1] : p[0];
+	if (c == ' ')
+		return 1;
+	if (at_end ? (c < 0x80 || c > 0xaf) : (c != 0xc2 && (c < 0xe1 || c > 0xe3)))
+		return 0;
+	return sr_space_len_slow(p, n, at_end);
+}
 
 /* Go's strconv.ParseInt(s, 10, 64) succeeds; the value in *v. */
 bool sr_go_int(const uint8_t *s, uint32_t n, int64_t *v);

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Throughput benchmark: builds with release flags and prints one table, every
+# row measured in this run on this machine. Traffic comes from net_pcap with
+# infinite_rx=1 (payload preloaded, no disk I/O) and leaves to net_null
+# (--egress-port 1); each row runs SECONDS (default 4) and is stopped by
+# SIGTERM. Cycles are the relay's own --record-cycles counts (TSC cycles spent
+# on bursts that carried frames), since perf has no hardware counters here.
+#   scripts/bench.sh [SECONDS] [--no-rss]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-4}
+RSS=1
+[ "${2:-}" = "--no-rss" ] && RSS=0
+bash scripts/setup.sh >/dev/null
+bash scripts/build.sh build-release -Dbuildtype=release -Dtests=false >/dev/null
+BIN=build-release/app/statsd-relay
+OUT=build-release/bench
+mkdir -p "$OUT"
+/usr/bin/python3 scripts/gen_bench_pcaps.py "$OUT" 2>/dev/null
+
+cat >"$OUT/bench.ini" <<'INI'
+[relay]
+listen = 198.18.0.1:8125
+[shard a]
+address = 198.18.1.1:8125
+mac = 02:00:00:00:01:01
+[shard b]
+address = 198.18.1.2:8125
+mac = 02:00:00:00:01:02
+[shard c]
+address = 198.18.1.3:8125
+mac = 02:00:00:00:01:03
+[shard d]
+address = 198.18.1.4:8125
+mac = 02:00:00:00:01:04
+INI
+
+# run NAME PCAP POLLERS MODE [SECONDS]: one measured run, stats in $OUT/NAME.json
+run() {
+	local name=$1 pcap=$2 pollers=$3 mode=$4 secs=${5:-$SECS} lcores=0 rx="rx_pcap=$2" extra=()
+	if [ "$pollers" -eq 2 ]; then
+		lcores=0,1
+		rx="rx_pcap=$pcap,rx_pcap=$pcap"
+		extra=(--main-polls)
+	fi
+	"$BIN" --no-huge --no-pci -m 1024 --file-prefix "sr_bench_$$" -l "$lcores" --log-level=error \
+		--vdev "net_pcap0,$rx,infinite_rx=1" --vdev net_null0 -- \
+		--config "$OUT/bench.ini" --egress-port 1 --mode "$mode" --record-cycles \
+		--stats-json "$OUT/$name.json" "${extra[@]}" >"$OUT/$name.log" 2>&1 &
+	local pid=$!
+	if [ "$name" = rss ]; then
+		sleep 10
+		grep VmRSS /proc/$pid/status | awk '{print $2}' >"$OUT/rss10"
+		sleep $((secs - 10))
+		grep VmRSS /proc/$pid/status | awk '{print $2}' >"$OUT/rss60"
+	else
+		sleep "$secs"
+	fi
+	kill -TERM "$pid"
+	wait "$pid" || { echo "bench: $name failed:"; cat "$OUT/$name.log"; exit 1; }
+}
+
+# row NAME CEILING_JSON RELAY_JSON
+row() {
+	/usr/bin/python3 - "$@" <<'PY'
+import json, sys
+name, ceil, relay = sys.argv[1], sys.argv[2], sys.argv[3]
+r = json.load(open(relay))
+t = r['elapsed_s']
+busy = sum(p['busy_cycles'] for p in r['pollers'])
+lines_ok = r['lines_out'] + sum(v for k, v in r['drops'].items()
+                                if k.startswith('line_') and k not in
+                                ('line_tx_dropped', 'line_no_mbuf', 'line_no_neighbour'))
+lost = r['lines_in'] - lines_ok + r['port']['imissed']
+mpps = r['frames_in'] / t / 1e6
+ratio = '-'
+if ceil != '-':
+    c = json.load(open(ceil))
+    ratio = '%.2f' % (mpps / (c['frames_in'] / c['elapsed_s'] / 1e6))
+cpl = '%.1f' % (busy / r['lines_in']) if r['lines_in'] else '-'
+mls = '%.2f' % (r['lines_in'] / t / 1e6) if r['lines_in'] else '-'
+print('| %-38s | %7.2f | %8s | %9.1f | %9s | %5s | %6d |' % (
+    name, mpps, mls, busy / max(r['frames_in'], 1), cpl, ratio, lost))
+PY
+}
+
+for shape in single mixed20 tags5 demo; do
+	pcap=$OUT/$shape.pcap
+	[ "$shape" = demo ] && pcap=pcap/demo.pcap
+	run "ceiling_$shape" "$pcap" 1 io
+	run "relay_$shape" "$pcap" 1 relay
+done
+run relay_demo_2 pcap/demo.pcap 2 relay
+run ceiling_demo_2 pcap/demo.pcap 2 io
+[ "$RSS" = 1 ] && run rss pcap/demo.pcap 1 relay 60
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+echo
+echo "statsd-relay benchmark: $(nproc) cores ($cpu), $(date -u +%Y-%m-%d), ${SECS} s per row,"
+echo "net_pcap infinite_rx -> relay -> net_null, 4 shards, --no-huge."
+echo
+echo "| row                                    | Mpps in | M lines/s | cycles/pkt | cycles/line | ratio | lost |"
+echo "|----------------------------------------|---------|-----------|------------|-------------|-------|------|"
+row "ceiling (io), single-line packets" - "$OUT/ceiling_single.json"
+row "relay, single-line (~60 B)" "$OUT/ceiling_single.json" "$OUT/relay_single.json"
+row "ceiling (io), 20-line packets" - "$OUT/ceiling_mixed20.json"
+row "relay, 20 lines mixed shards (~1.2 KB)" "$OUT/ceiling_mixed20.json" "$OUT/relay_mixed20.json"
+row "ceiling (io), DogStatsD 6 tags" - "$OUT/ceiling_tags5.json"
+row "relay, DogStatsD 6 tags x 12 lines" "$OUT/ceiling_tags5.json" "$OUT/relay_tags5.json"
+row "ceiling (io), realistic mix (demo)" - "$OUT/ceiling_demo.json"
+row "relay, realistic mix (demo.pcap)" "$OUT/ceiling_demo.json" "$OUT/relay_demo.json"
+row "ceiling (io), demo, 2 pollers" - "$OUT/ceiling_demo_2.json"
+row "relay, demo, 2 pollers" "$OUT/ceiling_demo_2.json" "$OUT/relay_demo_2.json"
+/usr/bin/python3 - "$OUT" <<'PY'
+import json, sys
+o = sys.argv[1]
+one = json.load(open(o + '/relay_demo.json')); two = json.load(open(o + '/relay_demo_2.json'))
+s = (two['lines_in'] / two['elapsed_s']) / (one['lines_in'] / one['elapsed_s'])
+print('\nScaling: 2 pollers / 1 poller on the realistic mix = %.2fx lines/s' % s)
+PY
+if [ "$RSS" = 1 ]; then
+	echo "Memory: RSS $(cat "$OUT/rss10") kB after 10 s, $(cat "$OUT/rss60") kB after 60 s (relay, demo)"
+fi
