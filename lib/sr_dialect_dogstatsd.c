@@ -30,7 +30,7 @@ static int dogstatsd_tags(struct sr_line *l, const uint8_t *t, uint32_t n)
 	if (n == 0)
 		return SR_OK;
 	for (;;) {
-		const uint8_t *comma = memchr(t, ',', (size_t)(end - t));
+		const uint8_t *comma = sr_find(t, ',', (size_t)(end - t));
 		uint32_t tl = (uint32_t)((comma ? comma : end) - t);
 		if (sr_has_prefix(t, tl, (const char *)host_prefix))
 			/* key "host:" so the last host tag overrides the others */
@@ -50,7 +50,7 @@ static bool packed_values_ok(const uint8_t *v, uint32_t n)
 	uint32_t seen = 0;
 
 	while (v <= end) {
-		const uint8_t *colon = memchr(v, ':', (size_t)(end - v));
+		const uint8_t *colon = sr_find(v, ':', (size_t)(end - v));
 		uint32_t k = (uint32_t)((colon ? colon : end) - v);
 		if (k) {
 			if (!sr_go_float_ok(v, k))
@@ -78,7 +78,7 @@ static int dogstatsd_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 
 	if (first == len)
 		return SR_DROP_LINE_BAD_FORMAT; /* no '|' */
-	colon = memchr(p, ':', first);
+	colon = sr_find(p, ':', first);
 	if (!colon)
 		return SR_DROP_LINE_BAD_FORMAT;
 	if (colon == p)
@@ -92,7 +92,7 @@ static int dogstatsd_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 	if (!known_type(type, tlen))
 		return SR_DROP_LINE_UNKNOWN_TYPE;
 	if (!(tlen == 1 && type[0] == 's') &&
-	    !(memchr(value, ':', vlen) ? packed_values_ok(value, vlen) : sr_go_float_ok(value, vlen)))
+	    !(sr_find(value, ':', vlen) ? packed_values_ok(value, vlen) : sr_go_float_ok(value, vlen)))
 		return SR_DROP_LINE_BAD_VALUE;
 	l->name = sr_span_of(p, (uint32_t)(colon - p));
 
@@ -120,7 +120,7 @@ static int dogstatsd_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 /* _e{title_len,text_len}:title|text|... (parse_events.go). Sharded by the title. */
 static int dogstatsd_event(const uint8_t *p, uint32_t len, struct sr_line *l)
 {
-	const uint8_t *colon = memchr(p, ':', len), *comma;
+	const uint8_t *colon = sr_find(p, ':', len), *comma;
 	uint32_t hlen, elen;
 	int64_t title_len, text_len;
 
@@ -131,7 +131,7 @@ static int dogstatsd_event(const uint8_t *p, uint32_t len, struct sr_line *l)
 	if (hlen < 7)
 		return SR_DROP_LINE_BAD_EVENT;
 	/* lengths: header[3 : len-1], split at the first ',' */
-	comma = memchr(p + 3, ',', hlen - 4);
+	comma = sr_find(p + 3, ',', hlen - 4);
 	if (!comma || !sr_go_int(p + 3, (uint32_t)(comma - p - 3), &title_len) || title_len <= 0 ||
 	    !sr_go_int(comma + 1, (uint32_t)(colon - 1 - comma - 1), &text_len) || text_len < 0)
 		return SR_DROP_LINE_BAD_EVENT;

@@ -140,13 +140,13 @@ int sr_parse_etsy(const uint8_t *p, uint32_t len, struct sr_line *l)
 			body = i;
 			break;
 		}
-	colon = memchr(p, ':', body);
+	colon = sr_find(p, ':', body);
 	if (!colon)
 		return SR_DROP_LINE_BAD_FORMAT; /* statsd checks the chunk "1": no type */
 	l->name = sr_span_of(p, (uint32_t)(colon - p));
 	l->name_style = SR_NAME_ETSY;
 	for (c = colon + 1;;) {
-		const uint8_t *next = memchr(c, ':', (size_t)(p + body - c));
+		const uint8_t *next = sr_find(c, ':', (size_t)(p + body - c));
 		rc = chunk_check(c, (uint32_t)((next ? next : p + body) - c));
 		if (rc != SR_OK)
 			return rc;
@@ -164,7 +164,7 @@ int sr_parse_etsy(const uint8_t *p, uint32_t len, struct sr_line *l)
 			break;
 		}
 	while (tags < end) {
-		const uint8_t *comma = memchr(tags, ',', (size_t)(end - tags));
+		const uint8_t *comma = sr_find(tags, ',', (size_t)(end - tags));
 		uint32_t tl = (uint32_t)((comma ? comma : end) - tags);
 		rc = sr_add_tag(l, sr_span_of(tags, tl), sr_span_of(tags + tl, 0), 0, 1);
 		if (rc != SR_OK)

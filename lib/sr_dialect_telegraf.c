@@ -107,7 +107,7 @@ static uint32_t first_field_len(const uint8_t *p, uint32_t n)
  */
 static int telegraf_bucket(struct sr_line *l, const uint8_t *b, uint32_t n)
 {
-	const uint8_t *comma = memchr(b, ',', n);
+	const uint8_t *comma = sr_find(b, ',', n);
 	const uint8_t *end = b + n, *name = b;
 	uint32_t name_len = comma ? (uint32_t)(comma - b) : n, sp;
 	int rc;
@@ -121,9 +121,9 @@ static int telegraf_bucket(struct sr_line *l, const uint8_t *b, uint32_t n)
 	l->name_style = SR_NAME_DOT_IS_UNDERSCORE;
 	while (comma) {
 		const uint8_t *part = comma + 1;
-		comma = memchr(part, ',', (size_t)(end - part));
+		comma = sr_find(part, ',', (size_t)(end - part));
 		uint32_t plen = (uint32_t)((comma ? comma : end) - part);
-		const uint8_t *eq = memchr(part, '=', plen);
+		const uint8_t *eq = sr_find(part, '=', plen);
 		if (!eq || eq == part)
 			continue;
 		rc = tg_tag(l, sr_span_of(part, (uint32_t)(eq - part)),
@@ -175,7 +175,7 @@ static int telegraf_bits_text(struct bit *b, const uint8_t *p, uint32_t n)
 	const uint8_t *colon;
 	int rc;
 
-	while ((colon = memchr(p, ':', n)) != NULL) {
+	while ((colon = sr_find(p, ':', n)) != NULL) {
 		uint32_t piece = (uint32_t)(colon - p);
 		if (b->fields == 1)
 			b->value = sr_span_of(p, piece);
@@ -209,7 +209,7 @@ static int telegraf_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 
 	for (;;) {
 		const uint8_t *seg = p + pos;
-		const uint8_t *bar = memchr(seg, '|', len - pos);
+		const uint8_t *bar = sr_find(seg, '|', len - pos);
 		uint32_t n = bar ? (uint32_t)(bar - seg) : len - pos;
 
 		if (n > 0 && seg[0] == '#') {
@@ -221,7 +221,7 @@ static int telegraf_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 			/* DogStatsD 1.2 container id: removed, not part of the series. */
 			spliced |= in_bucket && bucket != NULL;
 		} else if (in_bucket) {
-			const uint8_t *colon = memchr(seg, ':', n);
+			const uint8_t *colon = sr_find(seg, ':', n);
 			if (bucket == NULL)
 				bucket = seg;
 			if (colon) {
@@ -260,7 +260,7 @@ static int telegraf_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
  */
 static int telegraf_event(const uint8_t *p, uint32_t len, struct sr_line *l)
 {
-	const uint8_t *colon = memchr(p, ':', len);
+	const uint8_t *colon = sr_find(p, ':', len);
 	const uint8_t *comma, *msg;
 	uint32_t hlen, mlen, rest_len;
 	int64_t title_len, text_len;
@@ -273,7 +273,7 @@ static int telegraf_event(const uint8_t *p, uint32_t len, struct sr_line *l)
 	if (hlen < 7 || mlen < 3)
 		return SR_DROP_LINE_BAD_EVENT;
 	/* header[3:] is "title_len,text_len" plus one last byte, not checked to be '}' */
-	comma = memchr(p + 3, ',', hlen - 3);
+	comma = sr_find(p + 3, ',', hlen - 3);
 	if (!comma || !sr_go_int(p + 3, (uint32_t)(comma - p - 3), &title_len))
 		return SR_DROP_LINE_BAD_EVENT;
 	if ((uint32_t)(colon - comma - 1) < 1 ||

@@ -93,12 +93,21 @@ static inline __attribute__((always_inline)) uint64_t sr_hash64_subst(const void
 	}
 	h = sr_mulfold(SR_LOAD(a) ^ SR_HASH_P2 ^ len, SR_LOAD(b) ^ h ^ SR_HASH_P3);
 #undef SR_LOAD
-	return sr_fmix64(h ^ seed);
+	return h ^ seed;
+}
+
+/*
+ * Without the final avalanche: for the parts of a series key, which are mixed
+ * again when combined (sr_key.c); saves ~15 cycles a part on the hot path.
+ */
+static inline uint64_t sr_hash64_part(const void *data, size_t len, uint64_t seed)
+{
+	return sr_hash64_subst(data, len, seed, 0, 0);
 }
 
 static inline uint64_t sr_hash64(const void *data, size_t len, uint64_t seed)
 {
-	return sr_hash64_subst(data, len, seed, 0, 0);
+	return sr_fmix64(sr_hash64_part(data, len, seed));
 }
 
 #endif

@@ -164,7 +164,7 @@ static inline uint64_t name_hash(const struct sr_line *l)
 {
 	if (l->name_style == SR_NAME_DOT_IS_UNDERSCORE)
 		return sr_hash64_subst(l->name.p, l->name.len, SEED_NAME, '.', '_');
-	return sr_hash64(l->name.p, l->name.len, SEED_NAME);
+	return sr_hash64_part(l->name.p, l->name.len, SEED_NAME);
 }
 
 uint64_t sr_key_hash(const struct sr_line *l, enum sr_key_mode mode)
@@ -180,15 +180,15 @@ uint64_t sr_key_hash(const struct sr_line *l, enum sr_key_mode mode)
 	}
 	h = name_hash(l);
 	if (mode == SR_KEY_NAME)
-		return h;
+		return sr_fmix64(h);
 	for (i = 0; i < l->n_tags; i++)
-		kh[i] = sr_hash64(l->tags[i].key.p, l->tags[i].key.len, SEED_TAGK);
+		kh[i] = sr_hash64_part(l->tags[i].key.p, l->tags[i].key.len, SEED_TAGK);
 	for (i = 0; i < l->n_tags; i++) {
 		if (l->n_tags > 1 && tag_overridden(l, kh, i))
 			continue;
 		/* Addition commutes: the sum does not depend on tag order. */
 		sum += sr_mulfold(kh[i] ^ SR_HASH_P0,
-				  sr_hash64(l->tags[i].value.p, l->tags[i].value.len, SEED_TAGV) ^
+				  sr_hash64_part(l->tags[i].value.p, l->tags[i].value.len, SEED_TAGV) ^
 					  SR_HASH_P1);
 		live++;
 	}
@@ -303,7 +303,7 @@ size_t sr_key_text(const struct sr_line *l, enum sr_key_mode mode, char *buf, si
 	put_span(&o, &l->name, influx, influx);
 	if (mode == SR_KEY_NAME_TAGS) {
 		for (i = 0; i < l->n_tags; i++)
-			kh[i] = sr_hash64(l->tags[i].key.p, l->tags[i].key.len, SEED_TAGK);
+			kh[i] = sr_hash64_part(l->tags[i].key.p, l->tags[i].key.len, SEED_TAGK);
 		for (i = 0; i < l->n_tags; i++)
 			if (!tag_overridden(l, kh, i))
 				live[n++] = &l->tags[i];

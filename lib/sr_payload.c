@@ -3,6 +3,7 @@
 
 #include <rte_branch_prediction.h>
 
+#include "sr_line_priv.h"
 #include "sr_payload.h"
 
 uint32_t sr_payload_pick_shard(const struct sr_payload_cfg *cfg, const struct sr_line *line,
@@ -13,7 +14,7 @@ uint32_t sr_payload_pick_shard(const struct sr_payload_cfg *cfg, const struct sr
 	if (likely(sr_hash_uses_series_key(cfg->map->mode)))
 		return sr_shard_of_hash(cfg->map, sr_key_hash(line, cfg->key_mode));
 	/* compatibility modes: their own key, the text before the first ':' */
-	colon = memchr(text, ':', len);
+	colon = sr_find(text, ':', len);
 	return sr_shard_of_text(cfg->map, text, colon ? (uint32_t)(colon - text) : len);
 }
 
