@@ -53,6 +53,11 @@ static int telegraf_dd_tags(struct sr_line *l, const uint8_t *m, uint32_t n)
 		;
 	end++;
 	for (i = 0; i < n; i++) {
+		/* only ',' and ':' matter: jump to the next one */
+		const uint8_t *q = sr_find2(m + i, ',', ':', n - i);
+		if (!q)
+			break;
+		i = (uint32_t)(q - m);
 		if (m[i] == ',') {
 			if (!have_k || k.len == 0) {
 				k = sr_span_of(m + start, i - start);
@@ -92,9 +97,18 @@ static int telegraf_dd_tags(struct sr_line *l, const uint8_t *m, uint32_t n)
 /* Go's strings.Fields(name)[0]: the name ends at its first white space. */
 static uint32_t first_field_len(const uint8_t *p, uint32_t n)
 {
-	uint32_t i;
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint32_t i = 0;
 
-	for (i = 0; i < n; i++)
+	/* 8 bytes a step while none is a space or a non-ASCII byte */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, sp;
+		memcpy(&w, p + i, 8);
+		sp = w ^ (ones * ' ');
+		if (((sp - ones) & ~sp & highs) | (w & highs))
+			break;
+	}
+	for (; i < n; i++)
 		if ((p[i] == ' ' || p[i] >= 0x80) && sr_space_len(p + i, n - i, 0))
 			return i;
 	return n;
@@ -198,7 +212,8 @@ static int telegraf_bits_text(struct bit *b, const uint8_t *p, uint32_t n)
 /*
  * Telegraf first removes every '|'-segment that starts with '#' (DogStatsD
  * tags) or "c:" (container id: so "a:1|c:2|ms" is one timing), then splits
- * what is left on ':' (name, then one bit per value) and each bit on '|'. Walk the segments once, doing the same without a copy.
+ * what is left on ':' (name, then one bit per value) and each bit on '|'.
+ * Walk the segments once, doing the same without a copy.
  */
 static int telegraf_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 {

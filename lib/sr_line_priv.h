@@ -60,6 +60,28 @@ static inline const uint8_t *sr_find(const uint8_t *p, uint8_t c, size_t n)
 	return NULL;
 }
 
+/* The first a or b in p[0..n), 8 bytes a step. (A false mark only ever sits
+ * above a true one, so the lowest mark of either search is the first hit.) */
+static inline const uint8_t *sr_find2(const uint8_t *p, uint8_t a, uint8_t b, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, x, y;
+		memcpy(&w, p + i, 8);
+		x = w ^ (ones * a);
+		y = w ^ (ones * b);
+		x = ((x - ones) & ~x & highs) | ((y - ones) & ~y & highs);
+		if (x)
+			return p + i + (__builtin_ctzll(x) >> 3);
+	}
+	for (; i < n; i++)
+		if (p[i] == a || p[i] == b)
+			return p + i;
+	return NULL;
+}
+
 /* Length of the '|'-field at p (up to the next '|' or n). */
 static inline uint32_t sr_field_len(const uint8_t *p, uint32_t n)
 {

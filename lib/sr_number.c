@@ -83,12 +83,21 @@ bool sr_go_float_ok(const uint8_t *s, uint32_t n)
 
 	if (n == 0)
 		return false;
+	/* the usual case first: a short run of decimal digits */
+	if (n <= 18) {
+		for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == n)
+			return true;
+		i = 0;
+	}
 	if (s[0] == '+' || s[0] == '-') {
 		i = 1;
 		if (equals_word(s + 1, n - 1, "inf") || equals_word(s + 1, n - 1, "infinity"))
 			return true;
-	} else if (equals_word(s, n, "inf") || equals_word(s, n, "infinity") ||
-		   equals_word(s, n, "nan")) {
+	} else if ((lower(s[0]) == 'i' || lower(s[0]) == 'n') &&
+		   (equals_word(s, n, "inf") || equals_word(s, n, "infinity") ||
+		    equals_word(s, n, "nan"))) {
 		return true;
 	}
 	if (i + 2 < n && s[i] == '0' && lower(s[i + 1]) == 'x') {
