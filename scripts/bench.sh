@@ -14,6 +14,7 @@ RSS=1
 [ "${2:-}" = "--no-rss" ] && RSS=0
 bash scripts/setup.sh >/dev/null
 bash scripts/build.sh build-release -Dbuildtype=release -Dtests=false >/dev/null
+ninja -C build-release tests/bench/line_bench >/dev/null
 BIN=build-release/app/statsd-relay
 OUT=build-release/bench
 mkdir -p "$OUT"
@@ -122,3 +123,6 @@ PY
 if [ "$RSS" = 1 ]; then
 	echo "Memory: RSS $(cat "$OUT/rss10") kB after 10 s, $(cat "$OUT/rss60") kB after 60 s (relay, demo)"
 fi
+echo
+echo "Line path alone (tests/bench/line_bench: split, validate, key, shard, copy; no I/O):"
+build-release/tests/bench/line_bench 1000
