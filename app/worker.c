@@ -88,11 +88,17 @@ static inline void send_packet(struct sr_poller *p, struct rte_mbuf *m, uint32_t
 	struct sr_held *h;
 
 	tag_mbuf(m, lines, shard);
+	h = &p->held[shard];
 	if (likely(nh & SR_NEIGH_VALID)) {
+		if (unlikely(h->n)) { /* older packets of this shard go first */
+			for (uint8_t i = 0; i < h->n; i++)
+				transmit(p, h->m[i], nh);
+			h->n = 0;
+			p->n_held--;
+		}
 		transmit(p, m, nh);
 		return;
 	}
-	h = &p->held[shard];
 	if (h->n == SR_HOLD) {
 		drop_packet(p, m, SR_DROP_LINE_NO_NEIGHBOUR);
 		return;
@@ -213,6 +219,15 @@ static inline enum sr_cksum_state cksum_state(uint64_t flags, uint64_t mask, uin
 	return flags == good ? SR_CKSUM_GOOD : flags == bad ? SR_CKSUM_BAD : SR_CKSUM_UNKNOWN;
 }
 
+/* Offer a neighbour seen in a frame to the control side. */
+static void learn(struct sr_poller *p, const struct sr_frame_info *fi)
+{
+	struct sr_neigh_msg msg = { .ip = fi->peer_ip };
+
+	memcpy(msg.mac, fi->peer_mac, 6);
+	rte_ring_mp_enqueue_elem(p->relay->learn, &msg, sizeof(msg)); /* full: learnt later */
+}
+
 /* ARP, ICMP echo, ND: learn the sender, answer on our TX queue. */
 static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *frame, uint32_t len,
 			   const struct sr_frame_info *fi)
@@ -221,19 +236,19 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 	uint32_t out;
 
 	p->ctr.frames_control++;
-	if (fi->has_peer_mac) {
-		struct sr_neigh_msg msg = { .ip = fi->peer_ip };
-		memcpy(msg.mac, fi->peer_mac, 6);
-		rte_ring_mp_enqueue_elem(r->learn, &msg, sizeof(msg)); /* full: learnt later */
-	}
-	out = m->nb_segs == 1 ? sr_ctl_answer(frame, len, fi, r->frame.port_mac,
-					      &r->frame.listen[fi->v6])
+	if (fi->has_peer_mac)
+		learn(p, fi);
+	(void)len;
+	/* answered in place, in the buffer's room (an NA may outgrow its NS) */
+	out = m->nb_segs == 1 ? sr_ctl_answer(frame, (uint32_t)(m->buf_len - m->data_off), fi,
+					      r->frame.port_mac, &r->frame.listen[fi->v6])
 			      : 0;
 	if (out == 0) {
 		rte_pktmbuf_free(m);
 		return;
 	}
-	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - out));
+	m->data_len = (uint16_t)out;
+	m->pkt_len = out;
 	m->ol_flags = 0;
 	tag_mbuf(m, 0, UINT32_MAX);
 	if (r->tx_port == r->port_id) {
@@ -323,12 +338,19 @@ static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now,
 					RTE_MBUF_F_RX_L4_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_BAD),
 			    &fi);
 	if (likely(rc == SR_OK)) {
+		if (unlikely(fi.atomic_fragment)) { /* a fragment that is a whole datagram */
+			p->ctr.fragments_in++;
+			p->ctr.datagrams_reassembled++;
+		}
 		handle_statsd(p, m, frame, &fi, now);
 	} else if (rc == SR_FRAME_CONTROL) {
 		handle_control(p, m, frame, len, &fi);
 	} else if (rc == SR_FRAME_FRAGMENT && !reassembled) {
 		handle_fragment(p, m, frame, &fi, now);
 	} else {
+		/* other ARP still tells who is where (gratuitous ARP) */
+		if (rc == SR_DROP_FRAME_ARP_OTHER && fi.has_peer_mac)
+			learn(p, &fi);
 		p->ctr.drops[rc < SR_DROP__COUNT ? rc : SR_DROP_FRAME_IP_FRAGMENT]++;
 		rte_pktmbuf_free(m);
 	}

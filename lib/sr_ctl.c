@@ -37,7 +37,9 @@ static uint32_t arp_reply(uint8_t *f, const struct sr_frame_info *fi, const uint
 {
 	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(f + fi->l4_off);
 
-	swap_ether(f, our_mac);
+	/* to the sender's hardware address (RFC 826), from ours */
+	memcpy(f, &a->arp_data.arp_sha, 6);
+	memcpy(f + 6, our_mac, 6);
 	a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
 	a->arp_data.arp_tha = a->arp_data.arp_sha;
 	a->arp_data.arp_tip = a->arp_data.arp_sip;
@@ -120,7 +122,7 @@ static uint32_t nd_advert(uint8_t *f, const struct sr_frame_info *fi, const uint
 	return fi->l2_len + sizeof(*ip) + SR_NA_LEN;
 }
 
-uint32_t sr_ctl_answer(uint8_t *f, uint32_t len, const struct sr_frame_info *fi,
+uint32_t sr_ctl_answer(uint8_t *f, uint32_t room, const struct sr_frame_info *fi,
 		       const uint8_t our_mac[6], const struct sr_ip *our_ip)
 {
 	switch (fi->control) {
@@ -132,7 +134,7 @@ uint32_t sr_ctl_answer(uint8_t *f, uint32_t len, const struct sr_frame_info *fi,
 		return icmp6_echo_reply(f, fi, our_mac);
 	case SR_CTL_ND_SOLICIT:
 		/* the answer is 32 bytes of ICMPv6 after the IPv6 header */
-		if (len < fi->l2_len + sizeof(struct rte_ipv6_hdr) + SR_NA_LEN)
+		if (room < fi->l2_len + sizeof(struct rte_ipv6_hdr) + SR_NA_LEN)
 			return 0;
 		return nd_advert(f, fi, our_mac, our_ip);
 	default:

@@ -19,10 +19,10 @@
 
 /*
  * Turn the received request f (classified by sr_frame_parse into *fi) into
- * its answer, in place; return the answer's frame length (0: not answered).
- * our_ip is the address the request was for.
+ * its answer, in place, in at most room bytes; return the answer's frame
+ * length (0: not answered). our_ip is the address the request was for.
  */
-uint32_t sr_ctl_answer(uint8_t *f, uint32_t len, const struct sr_frame_info *fi,
+uint32_t sr_ctl_answer(uint8_t *f, uint32_t room, const struct sr_frame_info *fi,
 		       const uint8_t our_mac[6], const struct sr_ip *our_ip);
 
 /* ARP request for target (RFC 826): broadcast, or unicast to dst_mac (refresh). */

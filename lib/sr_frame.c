@@ -35,29 +35,34 @@ static bool allowed(const struct sr_frame_ctx *ctx, const struct sr_ip *src)
 	return false;
 }
 
-/* RFC 826 over Ethernet: requests for our address, replies to us. */
+/*
+ * RFC 826 over Ethernet: requests for our address are answered, replies to
+ * us learnt; any other well-formed ARP is dropped (frame_arp_other) but its
+ * sender is still offered for learning (gratuitous ARP, RFC 5227).
+ */
 static int parse_arp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len, uint32_t l2,
 		     struct sr_frame_info *fi)
 {
 	const struct rte_arp_hdr *a = (const struct rte_arp_hdr *)(f + l2);
 	uint16_t op;
 
+	fi->v6 = SR_V4;
 	if (len < l2 + sizeof(*a))
 		return SR_DROP_FRAME_TRUNCATED;
 	if (a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
 	    a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) || a->arp_hlen != 6 ||
-	    a->arp_plen != 4 || !ctx->listen_port[SR_V4] ||
-	    memcmp(&a->arp_data.arp_tip, ctx->listen[SR_V4].a, 4) != 0)
+	    a->arp_plen != 4)
 		return SR_DROP_FRAME_ARP_OTHER;
-	op = rte_be_to_cpu_16(a->arp_opcode);
-	if (op != RTE_ARP_OP_REQUEST && op != RTE_ARP_OP_REPLY)
-		return SR_DROP_FRAME_ARP_OTHER;
-	fi->control = op == RTE_ARP_OP_REQUEST ? SR_CTL_ARP_REQUEST : SR_CTL_ARP_REPLY;
 	fi->l4_off = l2;
 	memcpy(fi->peer_mac, &a->arp_data.arp_sha, 6);
 	fi->has_peer_mac = 1;
 	memset(&fi->peer_ip, 0, sizeof(fi->peer_ip));
 	memcpy(fi->peer_ip.a, &a->arp_data.arp_sip, 4);
+	op = rte_be_to_cpu_16(a->arp_opcode);
+	if ((op != RTE_ARP_OP_REQUEST && op != RTE_ARP_OP_REPLY) ||
+	    memcmp(&a->arp_data.arp_tip, ctx->listen[SR_V4].a, 4) != 0)
+		return SR_DROP_FRAME_ARP_OTHER;
+	fi->control = op == RTE_ARP_OP_REQUEST ? SR_CTL_ARP_REQUEST : SR_CTL_ARP_REPLY;
 	return SR_FRAME_CONTROL;
 }
 
@@ -162,13 +167,21 @@ static uint32_t ipv6_pseudo_sum(const struct rte_ipv6_hdr *ip, uint8_t proto)
 	return __rte_raw_cksum(ip->src_addr, 32, 0) + rte_cpu_to_be_16(proto);
 }
 
-/* Is dst our address, or the solicited-node group of it (RFC 4291 2.7.1)? */
-static bool ipv6_for_us(const struct sr_frame_ctx *ctx, const uint8_t *dst)
+/*
+ * Is the packet for us: our address or its solicited-node group (RFC 4291
+ * 2.7.1), or an unsolicited advertisement to all nodes (RFC 4861 7.2.6)?
+ */
+static bool ipv6_for_us(const struct sr_frame_ctx *ctx, const struct rte_ipv6_hdr *ip,
+			const uint8_t *l4, uint32_t plen)
 {
 	static const uint8_t snm[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff };
-	const uint8_t *ours = ctx->listen[SR_V6].a;
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	const uint8_t *ours = ctx->listen[SR_V6].a, *dst = ip->dst_addr;
 
-	return memcmp(dst, ours, 16) == 0 || (memcmp(dst, snm, 13) == 0 && !memcmp(dst + 13, ours + 13, 3));
+	if (memcmp(dst, ours, 16) == 0 || (memcmp(dst, snm, 13) == 0 && !memcmp(dst + 13, ours + 13, 3)))
+		return true;
+	return memcmp(dst, all_nodes, 16) == 0 && ip->proto == IPPROTO_ICMPV6 && plen >= 1 &&
+	       l4[0] == ND_NEIGHBOR_ADVERT;
 }
 
 /* ICMPv6 to us: echo requests, and Neighbor Discovery (RFC 4861 7.1.1, 7.1.2). */
@@ -178,16 +191,20 @@ static int parse_icmp6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_
 	const uint8_t *m = f + off;
 	uint32_t o;
 
+	bool echo;
+
 	if (len < 4)
 		return SR_DROP_FRAME_TRUNCATED;
+	echo = m[0] == ICMP6_ECHO_REQUEST && m[1] == 0 && len >= 8 &&
+	       !memcmp(ip->dst_addr, ctx->listen[SR_V6].a, 16);
+	/* as over IPv4: the source is checked before the checksum */
+	if (echo && !allowed(ctx, &fi->src))
+		return SR_DROP_FRAME_NOT_ALLOWED;
 	if (sr_cksum_fold(__rte_raw_cksum(m, len, ipv6_pseudo_sum(ip, IPPROTO_ICMPV6) +
 							 rte_cpu_to_be_16((uint16_t)len))) != 0xffff)
 		return SR_DROP_FRAME_BAD_ICMP;
 	fi->l4_off = off;
-	if (m[0] == ICMP6_ECHO_REQUEST && m[1] == 0 && len >= 8 &&
-	    !memcmp(ip->dst_addr, ctx->listen[SR_V6].a, 16)) {
-		if (!allowed(ctx, &fi->src))
-			return SR_DROP_FRAME_NOT_ALLOWED;
+	if (echo) {
 		fi->control = SR_CTL_ICMP6_ECHO;
 		return SR_FRAME_CONTROL;
 	}
@@ -230,18 +247,27 @@ static int parse_ipv6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t
 	fi->src.v6 = fi->dst.v6 = SR_V6;
 	memcpy(fi->src.a, ip->src_addr, 16);
 	memcpy(fi->dst.a, ip->dst_addr, 16);
-	if (!ipv6_for_us(ctx, ip->dst_addr))
+	if (!ipv6_for_us(ctx, ip, f + l2 + sizeof(*ip), plen))
 		return SR_DROP_FRAME_OTHER_ADDRESS;
 	switch (ip->proto) {
 	case IPPROTO_ICMPV6:
 		return parse_icmp6(ctx, f, l2 + sizeof(*ip), plen, ip, fi);
-	case IPV6_FRAGMENT_HDR:
+	case IPV6_FRAGMENT_HDR: {
+		const uint8_t *fh = f + l2 + sizeof(*ip);
 		if (plen < 8)
 			return SR_DROP_FRAME_TRUNCATED;
 		fi->l3_len = sizeof(*ip) + 8;
 		if (memcmp(ip->dst_addr, ctx->listen[SR_V6].a, 16) != 0)
 			return SR_DROP_FRAME_OTHER_ADDRESS;
+		/* offset 0 and no more fragments: an atomic fragment, taken alone
+		 * (RFC 6946 4) */
+		if ((load_be16(fh + 2) & 0xfff9) == 0 && fh[0] == IPPROTO_UDP) {
+			fi->atomic_fragment = 1;
+			return parse_udp(ctx, f, l2 + sizeof(*ip) + 8, plen - 8,
+					 ipv6_pseudo_sum(ip, IPPROTO_UDP), udp_ck, fi);
+		}
 		return allowed(ctx, &fi->src) ? SR_FRAME_FRAGMENT : SR_DROP_FRAME_NOT_ALLOWED;
+	}
 	case IPPROTO_UDP:
 		if (memcmp(ip->dst_addr, ctx->listen[SR_V6].a, 16) != 0)
 			return SR_DROP_FRAME_OTHER_ADDRESS;
@@ -260,6 +286,7 @@ int sr_frame_parse(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t le
 
 	fi->control = SR_CTL_NONE;
 	fi->has_peer_mac = 0;
+	fi->atomic_fragment = 0;
 	if (len < RTE_ETHER_HDR_LEN)
 		return SR_DROP_FRAME_TRUNCATED;
 	/* Ours, broadcast or multicast (group bit of the first octet). */

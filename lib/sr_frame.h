@@ -57,6 +57,7 @@ struct sr_frame_info {
 	enum sr_control control;
 	uint8_t peer_mac[6]; /* ARP sender / ND link-layer option */
 	uint8_t has_peer_mac;
+	uint8_t atomic_fragment; /* IPv6 fragment header, offset 0, last: a whole datagram */
 	struct sr_ip peer_ip;  /* ARP sender / ND target (advert) */
 	uint32_t l4_off;       /* ICMP/ICMPv6/ARP header offset */
 };

@@ -5,33 +5,49 @@
   check_replay.py --expect X.expect.json --stats STATS.json --out OUT.pcap --config CFG.ini
                   [--in X.pcap] [--max-payload N] [--strict-order]
 
-CFG.ini is the configuration the relay really ran with (shards in index order);
---max-payload overrides its max-payload as the flag did. Prints one line
-"FAIL <check>: <detail>" per failed check and exits 1, or one "OK ..." line and
-exits 0. Standalone on purpose: it does not share code with the generator.
+CFG.ini is the configuration the relay really ran with (listen addresses, allow list,
+gateway, shards in index order, their MACs if given); --max-payload overrides its
+max-payload as the flag did. Every output frame must be one of: a StatsD packet to a shard
+(Ethernet + IPv4 or IPv6 + UDP, from the listen address, to the shard's MAC: its mac= or
+the one its next hop showed in the input), an answer to a request of the input (ARP reply,
+ICMP or ICMPv6 echo reply, Neighbor Advertisement; exactly the ones the expectations list,
+each checked field by field against its request: answers_arp, answers_icmp,
+answers_icmp6, answers_nd), or a request of the relay's own for a
+next hop it must resolve (ARP request, Neighbor Solicitation). Prints one line
+"FAIL <check>: <detail>" per failed check and exits 1, or one "OK ..." line and exits 0.
+Standalone on purpose: it does not share code with the generator.
 """
 
 import argparse
 import base64
 import collections
 import configparser
+import ipaddress
 import json
 import os
+import re
 import struct
 import sys
 
 PORT_MAC = bytes.fromhex('027063617000')
+BCAST = b'\xff' * 6
 FRAME_REASONS = [
     'frame_truncated', 'frame_other_mac', 'frame_other_ethertype', 'frame_bad_ip_header',
     'frame_bad_ip_checksum', 'frame_ip_fragment', 'frame_other_protocol', 'frame_other_address',
-    'frame_other_port', 'frame_bad_udp_length', 'frame_bad_udp_checksum',
+    'frame_other_port', 'frame_bad_udp_length', 'frame_bad_udp_checksum', 'frame_not_allowed',
+    'frame_arp_other', 'frame_bad_icmp',
 ]
 LINE_REASONS = [
     'line_too_long', 'line_control_char', 'line_bad_utf8', 'line_bad_format', 'line_bad_name',
     'line_unknown_type', 'line_bad_value', 'line_bad_rate', 'line_bad_tags', 'line_too_many_tags',
-    'line_tx_dropped', 'line_no_mbuf',
+    'line_no_mbuf', 'line_tx_dropped', 'line_bad_timestamp', 'line_bad_event',
+    'line_bad_service_check', 'line_no_neighbour',
 ]
 PORT_COUNTERS = ['imissed', 'ierrors', 'rx_nombuf', 'oerrors']
+ALL_NODES = ipaddress.ip_address('ff02::1').packed
+# The check that fails when an answer of a kind is wrong.
+ANSWER_CHECK = {'arp_reply': 'answers_arp', 'icmp_echo_reply': 'answers_icmp',
+                'icmp6_echo_reply': 'answers_icmp6', 'nd_advert': 'answers_nd'}
 EXAMPLES = 4
 
 
@@ -75,12 +91,54 @@ def inet_sum(data):
     return s
 
 
-def parse_addr(text):
-    ip, _, port = text.strip().partition(':')
-    parts = ip.split('.')
-    if len(parts) != 4:
-        raise ValueError('bad address %r' % text)
-    return bytes(int(x) for x in parts), int(port or 8125)
+def pseudo_ok(src, dst, proto, l4):
+    """Does l4 check against its IPv4/IPv6 pseudo header?"""
+    if len(src) == 4:
+        pseudo = src + dst + struct.pack('!BBH', 0, proto, len(l4))
+    else:
+        pseudo = src + dst + struct.pack('!IxxxB', len(l4), proto)
+    return inet_sum(pseudo + l4) == 0xffff
+
+
+def u16(b, o):
+    return struct.unpack('!H', b[o:o + 2])[0]
+
+
+def ntoa(b):
+    return str(ipaddress.ip_address(bytes(b)))
+
+
+def mac(b):
+    return bytes(b).hex(':')
+
+
+def solicited_node(ip16):
+    return bytes.fromhex('ff0200000000000000000001ff') + ip16[13:]
+
+
+# ---- configuration
+
+def parse_endpoint(text):
+    """A.B.C.D[/LEN][:PORT] or [IPv6][/LEN][:PORT] / [IPv6/LEN][:PORT] -> (ip, prefix, port)."""
+    text = text.strip()
+    m = re.fullmatch(r'\[([0-9A-Fa-f:.]+)(?:/(\d+))?\](?:/(\d+))?(?::(\d+))?', text)
+    if m:
+        ip, plen, port = m.group(1), m.group(2) or m.group(3), m.group(4)
+    else:
+        m = re.fullmatch(r'([0-9.]+)(?:/(\d+))?(?::(\d+))?', text)
+        if not m:
+            raise ValueError('bad address %r' % text)
+        ip, plen, port = m.groups()
+    b = ipaddress.ip_address(ip).packed
+    return b, int(plen) if plen else 8 * len(b), int(port or 8125)
+
+
+def in_prefix(ip, net, plen):
+    if len(ip) != len(net):
+        return False
+    if plen == 0:
+        return True
+    return (int.from_bytes(ip, 'big') ^ int.from_bytes(net, 'big')) >> (8 * len(ip) - plen) == 0
 
 
 def parse_mac(text):
@@ -90,22 +148,47 @@ def parse_mac(text):
     return b
 
 
+def items(v):
+    return [x.strip() for x in (v or '').split(',') if x.strip()]
+
+
+def addr_text(ip, port):
+    return ('[%s]:%d' if len(ip) == 16 else '%s:%d') % (ntoa(ip), port)
+
+
 def load_config(path, max_payload=None):
     cp = configparser.ConfigParser(interpolation=None, comment_prefixes=(';', '#'),
                                    inline_comment_prefixes=(';',), strict=True)
     with open(path, encoding='utf-8') as fh:
         cp.read_file(fh)
     relay = cp['relay']
-    cfg = {'listen': parse_addr(relay['listen']),
-           'max_payload': int(relay.get('max-payload', '1432')), 'shards': []}
+    cfg = {'listen': {}, 'max_payload': int(relay.get('max-payload', '1432')), 'shards': [],
+           'allow': [], 'gateway': {}}
+    for text in items(relay['listen']):
+        ip, plen, port = parse_endpoint(text)
+        cfg['listen'][len(ip)] = (ip, plen, port)           # keyed by address length: 4 or 16
+    for text in items(relay.get('allow')):
+        ip, _, plen = text.strip('[]').partition('/')
+        b = ipaddress.ip_address(ip.strip('[]')).packed
+        cfg['allow'].append('%s/%d' % (ntoa(b), int(plen) if plen else 8 * len(b)))
+    for text in items(relay.get('gateway')):
+        b = ipaddress.ip_address(text.strip('[]')).packed
+        cfg['gateway'][len(b)] = b
     if max_payload is not None:
         cfg['max_payload'] = max_payload
     for sec in cp.sections():
-        if sec.startswith('shard '):
-            ip, port = parse_addr(cp[sec]['address'])
-            cfg['shards'].append({'name': sec[6:].strip(), 'ip': ip, 'port': port,
-                                  'mac': parse_mac(cp[sec]['mac']),
-                                  'address': '%s:%d' % ('.'.join(map(str, ip)), port)})
+        if not sec.startswith('shard '):
+            continue
+        ip, _, port = parse_endpoint(cp[sec]['address'])
+        if len(ip) not in cfg['listen']:
+            raise ValueError('%s: shard %s has no listen address of its family' % (path, sec))
+        lip, lplen, _ = cfg['listen'][len(ip)]
+        static = parse_mac(cp[sec]['mac']) if 'mac' in cp[sec] else None
+        hop = ip
+        if static is None and len(ip) in cfg['gateway'] and not in_prefix(ip, lip, lplen):
+            hop = cfg['gateway'][len(ip)]
+        cfg['shards'].append({'name': sec[6:].strip(), 'ip': ip, 'port': port, 'static': static,
+                              'hop': hop, 'address': addr_text(ip, port)})
     if not cfg['shards']:
         raise ValueError('%s: no [shard ...] section' % path)
     return cfg
@@ -128,55 +211,6 @@ class Checker:
             self.fail(check, '%s is %r, expected %r' % (what, got, want))
 
 
-def check_frame(f, cfg, by_ipport):
-    """Header problems of one output frame (list of strings) and (shard index, payload)."""
-    probs = []
-    if len(f) < 42:
-        return ['only %d bytes' % len(f)], None, b''
-    if f[6:12] != PORT_MAC:
-        probs.append('src MAC %s' % f[6:12].hex(':'))
-    et = struct.unpack('!H', f[12:14])[0]
-    if et != 0x0800:
-        return probs + ['ethertype 0x%04x' % et], None, b''
-    ip = f[14:]
-    if ip[0] != 0x45:
-        return probs + ['version/IHL byte 0x%02x' % ip[0]], None, b''
-    tot, frag = struct.unpack('!H', ip[2:4])[0], struct.unpack('!H', ip[6:8])[0]
-    if tot < 28 or tot > len(ip):
-        return probs + ['IP total length %d, frame carries %d' % (tot, len(ip))], None, b''
-    if len(ip) > tot and len(f) > 60:
-        probs.append('%d bytes after the IP datagram in a frame of %d' % (len(ip) - tot, len(f)))
-    if frag & 0x3fff:
-        probs.append('fragment bits 0x%04x' % frag)
-    if ip[8] != 64:
-        probs.append('TTL %d' % ip[8])
-    if ip[9] != 17:
-        probs.append('protocol %d' % ip[9])
-    if inet_sum(ip[:20]) != 0xffff:
-        probs.append('bad IP checksum 0x%04x' % struct.unpack('!H', ip[10:12])[0])
-    lip, lport = cfg['listen']
-    if ip[12:16] != lip:
-        probs.append('src IP %s' % '.'.join(map(str, ip[12:16])))
-    sport, dport, ulen, ucs = struct.unpack('!HHHH', ip[20:28])
-    if sport != lport:
-        probs.append('UDP sport %d' % sport)
-    if ulen != tot - 20:
-        probs.append('UDP length %d, IP payload %d' % (ulen, tot - 20))
-        ulen = min(max(ulen, 8), tot - 20)
-    udp = ip[20:20 + ulen]
-    if ucs == 0:
-        probs.append('UDP checksum 0')
-    elif inet_sum(ip[12:20] + struct.pack('!BBH', 0, 17, len(udp)) + udp) != 0xffff:
-        probs.append('bad UDP checksum 0x%04x' % ucs)
-    shard = by_ipport.get((ip[16:20], dport))
-    if shard is None:
-        probs.append('to %s:%d, not a shard' % ('.'.join(map(str, ip[16:20])), dport))
-    elif f[0:6] != cfg['shards'][shard]['mac']:
-        probs.append('dst MAC %s, shard %s has %s' % (f[0:6].hex(':'), cfg['shards'][shard]['address'],
-                                                      cfg['shards'][shard]['mac'].hex(':')))
-    return probs, shard, udp[8:]
-
-
 def split_lines(payload):
     out = []
     for raw in payload.split(b'\n'):
@@ -185,6 +219,323 @@ def split_lines(payload):
         if raw:
             out.append(raw)
     return out
+
+
+# ---- output frames
+
+def l2(f):
+    """(header length, ethertype, tag bytes or b'') of an Ethernet frame, or None."""
+    if len(f) < 14:
+        return None
+    et = u16(f, 12)
+    if et == 0x8100:
+        if len(f) < 18:
+            return None
+        return 18, u16(f, 16), f[12:16]
+    return 14, et, b''
+
+
+def padding_ok(f, end):
+    """Bytes past end are at most padding to the 60-byte minimum, zeros."""
+    return len(f) == end or (len(f) <= 60 and not any(f[end:]))
+
+
+def kind_of(f):
+    """What an output frame claims to be: statsd4, statsd6, arp_reply, arp_request,
+    icmp_echo_reply, icmp6_echo_reply, nd_advert, nd_solicit, or None."""
+    h = l2(f)
+    if not h:
+        return None
+    off, et, _ = h
+    if et == 0x0806 and len(f) >= off + 8:
+        return {1: 'arp_request', 2: 'arp_reply'}.get(u16(f, off + 6))
+    if et == 0x0800 and len(f) >= off + 20:
+        proto = f[off + 9]
+        if proto == 17:
+            return 'statsd4'
+        if proto == 1 and len(f) > off + (f[off] & 15) * 4 and f[off + (f[off] & 15) * 4] == 0:
+            return 'icmp_echo_reply'
+        return None
+    if et == 0x86dd and len(f) >= off + 41:
+        nh = f[off + 6]
+        if nh == 17:
+            return 'statsd6'
+        if nh == 58:
+            return {129: 'icmp6_echo_reply', 136: 'nd_advert', 135: 'nd_solicit'}.get(f[off + 40])
+    return None
+
+
+def check_statsd(f, cfg, by_ipport, dst_macs):
+    """Header problems of one StatsD packet (list of strings), its shard index and payload."""
+    probs = []
+    fam4 = u16(f, 12) == 0x0800
+    hl = 42 if fam4 else 62
+    if len(f) < hl:
+        return ['only %d bytes' % len(f)], None, b''
+    if f[6:12] != PORT_MAC:
+        probs.append('src MAC %s' % mac(f[6:12]))
+    ip = f[14:]
+    listen = cfg['listen'].get(4 if fam4 else 16)
+    if listen is None:
+        return ['IPv%d, but the relay has no such listen address' % (4 if fam4 else 6)], None, b''
+    lip, _, lport = listen
+    if fam4:
+        if ip[0] != 0x45:
+            return probs + ['version/IHL byte 0x%02x' % ip[0]], None, b''
+        tot, frag = u16(ip, 2), u16(ip, 6)
+        if tot < 28 or tot > len(ip):
+            return probs + ['IP total length %d, frame carries %d' % (tot, len(ip))], None, b''
+        if len(ip) > tot and len(f) > 60:
+            probs.append('%d bytes after the IP datagram in a frame of %d' % (len(ip) - tot, len(f)))
+        if frag & 0x3fff:
+            probs.append('fragment bits 0x%04x' % frag)
+        if ip[8] != 64:
+            probs.append('TTL %d' % ip[8])
+        if inet_sum(ip[:20]) != 0xffff:
+            probs.append('bad IP checksum 0x%04x' % u16(ip, 10))
+        src, dst, l4 = ip[12:16], ip[16:20], ip[20:tot]
+    else:
+        if ip[0] >> 4 != 6:
+            return probs + ['IP version %d' % (ip[0] >> 4)], None, b''
+        plen = u16(ip, 4)
+        if plen < 8 or plen > len(ip) - 40:
+            return probs + ['IPv6 payload length %d, frame carries %d' % (plen, len(ip) - 40)], None, b''
+        if len(ip) > 40 + plen:
+            probs.append('%d bytes after the IPv6 datagram' % (len(ip) - 40 - plen))
+        if ip[7] != 64:
+            probs.append('hop limit %d' % ip[7])
+        src, dst, l4 = ip[8:24], ip[24:40], ip[40:40 + plen]
+    if src != lip:
+        probs.append('src IP %s' % ntoa(src))
+    sport, dport, ulen, ucs = struct.unpack('!HHHH', l4[:8])
+    if sport != lport:
+        probs.append('UDP sport %d' % sport)
+    if ulen != len(l4):
+        probs.append('UDP length %d, IP payload %d' % (ulen, len(l4)))
+        ulen = min(max(ulen, 8), len(l4))
+    udp = l4[:ulen]
+    if ucs == 0:
+        probs.append('UDP checksum 0')
+    elif not pseudo_ok(src, dst, 17, udp):
+        probs.append('bad UDP checksum 0x%04x' % ucs)
+    shard = by_ipport.get((bytes(dst), dport))
+    if shard is None:
+        probs.append('to %s, not a shard' % addr_text(dst, dport))
+    else:
+        want = dst_macs[shard]
+        sh = cfg['shards'][shard]
+        if want is None:
+            probs.append('to shard %s, whose next hop %s never showed its MAC' % (sh['address'], ntoa(sh['hop'])))
+        elif f[0:6] != want:
+            probs.append('dst MAC %s, shard %s has %s' % (mac(f[0:6]), sh['address'], mac(want)))
+    return probs, shard, udp[8:]
+
+
+# ---- answers: the request (an input frame) and the output frame that must answer it
+
+def request_fields(f):
+    """What an answered request says, for matching and checking its answer."""
+    off, et, tag = l2(f)
+    r = {'l2': off, 'tag': tag, 'eth_src': f[6:12]}
+    if et == 0x0806:
+        r.update(sha=f[off + 8:off + 14], spa=f[off + 14:off + 18], tpa=f[off + 24:off + 28])
+    elif et == 0x0800:
+        hl = (f[off] & 15) * 4
+        tot = u16(f, off + 2)
+        r.update(src=f[off + 12:off + 16], dst=f[off + 16:off + 20], hl=hl, tot=tot,
+                 icmp=f[off + hl:off + tot])
+    else:
+        plen = u16(f, off + 4)
+        m = f[off + 40:off + 40 + plen]
+        r.update(src=f[off + 8:off + 24], dst=f[off + 24:off + 40], plen=plen, icmp=m)
+        if m and m[0] == 135:
+            sll, o = None, 24
+            while o + 8 <= len(m) and m[o + 1]:
+                if m[o] == 1 and m[o + 1] == 1:
+                    sll = m[o + 2:o + 8]
+                o += m[o + 1] * 8
+            r.update(sll=sll, target=m[8:24])
+    return r
+
+
+def answer_key(kind, r=None, f=None):
+    """How an answer is found: from its request r, or from an output frame f."""
+    if f is not None:
+        off, _, _ = l2(f)
+        if kind == 'arp_reply':
+            return kind, f[0:6], f[off + 24:off + 28]
+        if kind == 'icmp_echo_reply':
+            hl = (f[off] & 15) * 4
+            return kind, f[off + 16:off + 20], f[off + hl + 4:off + hl + 8]
+        if kind == 'icmp6_echo_reply':
+            return kind, f[off + 24:off + 40], f[off + 44:off + 48]
+        return kind, f[off + 24:off + 40]
+    if kind == 'arp_reply':
+        return kind, r['sha'], r['spa']
+    if kind in ('icmp_echo_reply', 'icmp6_echo_reply'):
+        return kind, r['src'], r['icmp'][4:8]
+    return kind, ALL_NODES if r['src'] == bytes(16) else r['src']
+
+
+def check_answer(kind, r, f, cfg):
+    """Problems of output frame f as the answer of request r."""
+    p = []
+    h = l2(f)
+    off, et, tag = h
+    if f[6:12] != PORT_MAC:
+        p.append('src MAC %s' % mac(f[6:12]))
+    if tag != r['tag']:
+        p.append('802.1Q tag %s, the request had %s' % (tag.hex() or 'none', r['tag'].hex() or 'none'))
+    if kind == 'arp_reply':
+        lip = cfg['listen'][4][0]
+        want = struct.pack('!HHBBH', 1, 0x0800, 6, 4, 2) + PORT_MAC + lip + r['sha'] + r['spa']
+        if f[0:6] != r['sha']:
+            p.append('dst MAC %s, the requester is %s' % (mac(f[0:6]), mac(r['sha'])))
+        if et != 0x0806:
+            p.append('ethertype 0x%04x' % et)
+        got = f[off:off + 28]
+        names = ['htype', 'ptype', 'hlen', 'plen', 'opcode', 'sha', 'spa', 'tha', 'tpa']
+        spans = [(0, 2), (2, 4), (4, 5), (5, 6), (6, 8), (8, 14), (14, 18), (18, 24), (24, 28)]
+        for name, (a, b) in zip(names, spans):
+            if got[a:b] != want[a:b]:
+                p.append('%s %s, expected %s' % (name, got[a:b].hex(), want[a:b].hex()))
+        if not padding_ok(f, off + 28):
+            p.append('%d bytes after the ARP message' % (len(f) - off - 28))
+        return p
+    if f[0:6] != (r.get('sll') or r['eth_src']) and not (kind == 'nd_advert' and r['src'] == bytes(16)):
+        p.append('dst MAC %s, the requester is %s' % (mac(f[0:6]), mac(r.get('sll') or r['eth_src'])))
+    if kind == 'icmp_echo_reply':
+        if et != 0x0800:
+            return p + ['ethertype 0x%04x' % et]
+        ip = f[off:]
+        hl = (ip[0] & 15) * 4
+        if ip[0] >> 4 != 4 or hl < 20 or len(ip) < hl:
+            return p + ['version/IHL byte 0x%02x' % ip[0]]
+        tot = u16(ip, 2)
+        if tot != r['tot'] or hl != r['hl']:
+            p.append('IP total/header length %d/%d, the request had %d/%d' % (tot, hl, r['tot'], r['hl']))
+        if tot > len(ip):
+            return p + ['IP total length %d, frame carries %d' % (tot, len(ip))]
+        if not padding_ok(f, off + tot):
+            p.append('%d bytes after the IP datagram' % (len(ip) - tot))
+        if inet_sum(ip[:hl]) != 0xffff:
+            p.append('bad IP header checksum 0x%04x' % u16(ip, 10))
+        if u16(ip, 6) & 0x3fff:
+            p.append('fragment bits 0x%04x' % u16(ip, 6))
+        if ip[8] != 64:
+            p.append('TTL %d' % ip[8])
+        if ip[12:16] != r['dst'] or ip[16:20] != r['src']:
+            p.append('addresses %s > %s, expected %s > %s' % (ntoa(ip[12:16]), ntoa(ip[16:20]),
+                                                               ntoa(r['dst']), ntoa(r['src'])))
+        m = ip[hl:tot]
+        if m[:2] != b'\0\0':
+            p.append('ICMP type/code %d/%d' % (m[0], m[1]))
+        if inet_sum(m) != 0xffff:
+            p.append('bad ICMP checksum 0x%04x' % u16(m, 2))
+        if m[4:] != r['icmp'][4:]:
+            p.append('identifier, sequence or data differ from the request (%d vs %d bytes)'
+                     % (len(m) - 4, len(r['icmp']) - 4))
+        return p
+    # IPv6 answers
+    if et != 0x86dd:
+        return p + ['ethertype 0x%04x' % et]
+    ip = f[off:]
+    if len(ip) < 40 or ip[0] >> 4 != 6:
+        return p + ['not IPv6']
+    plen = u16(ip, 4)
+    if plen > len(ip) - 40:
+        return p + ['payload length %d, frame carries %d' % (plen, len(ip) - 40)]
+    if not padding_ok(f, off + 40 + plen):
+        p.append('%d bytes after the IPv6 datagram' % (len(ip) - 40 - plen))
+    src, dst, m = ip[8:24], ip[24:40], ip[40:40 + plen]
+    if ip[6] != 58:
+        p.append('next header %d' % ip[6])
+    if not pseudo_ok(src, dst, 58, m):
+        p.append('bad ICMPv6 checksum 0x%04x' % u16(m, 2))
+    lip = cfg['listen'][16][0]
+    if kind == 'icmp6_echo_reply':
+        if plen != r['plen']:
+            p.append('payload length %d, the request had %d' % (plen, r['plen']))
+        if ip[7] != 64:
+            p.append('hop limit %d' % ip[7])
+        if src != r['dst'] or dst != r['src']:
+            p.append('addresses %s > %s, expected %s > %s' % (ntoa(src), ntoa(dst), ntoa(r['dst']), ntoa(r['src'])))
+        if m[:2] != bytes([129, 0]):
+            p.append('ICMPv6 type/code %d/%d' % (m[0], m[1]))
+        if m[4:] != r['icmp'][4:]:
+            p.append('identifier, sequence or data differ from the request')
+        return p
+    # nd_advert (RFC 4861 4.4, 7.2.4)
+    dad = r['src'] == bytes(16)
+    if dad and f[0:6] != b'\x33\x33\x00\x00\x00\x01':
+        p.append('dst MAC %s, a DAD answer goes to all nodes 33:33:00:00:00:01' % mac(f[0:6]))
+    if ip[7] != 255:
+        p.append('hop limit %d' % ip[7])
+    want_dst = ALL_NODES if dad else r['src']
+    if src != lip or dst != want_dst:
+        p.append('addresses %s > %s, expected %s > %s' % (ntoa(src), ntoa(dst), ntoa(lip), ntoa(want_dst)))
+    if plen != 32:
+        return p + ['NA of %d bytes, expected 32 (with the target link-layer option)' % plen]
+    if m[:2] != bytes([136, 0]):
+        p.append('ICMPv6 type/code %d/%d' % (m[0], m[1]))
+    flags = 0x20 if dad else 0x60
+    if m[4] != flags or m[5:8] != b'\0\0\0':
+        p.append('flags 0x%02x, expected 0x%02x (%s)' % (m[4], flags, 'override' if dad else 'solicited, override'))
+    if m[8:24] != lip:
+        p.append('target %s' % ntoa(m[8:24]))
+    if m[24:26] != b'\x02\x01' or m[26:32] != PORT_MAC:
+        p.append('target link-layer option %s, expected 0201%s' % (m[24:32].hex(), PORT_MAC.hex()))
+    return p
+
+
+def check_probe(kind, f, cfg):
+    """Problems of an ARP request / NS the relay sent, and the next hop it asks for."""
+    p = []
+    off, et, tag = l2(f)
+    if tag:
+        p.append('802.1Q-tagged')
+    if f[6:12] != PORT_MAC:
+        p.append('src MAC %s' % mac(f[6:12]))
+    if kind == 'arp_request':
+        if 4 not in cfg['listen']:
+            return p + ['ARP without an IPv4 listen address'], None
+        a = f[off:off + 28]
+        want = struct.pack('!HHBBH', 1, 0x0800, 6, 4, 1) + PORT_MAC + cfg['listen'][4][0] + bytes(6)
+        if len(a) < 28 or a[:24] != want:
+            p.append('ARP header %s, expected %s + target' % (a[:24].hex(), want.hex()))
+        if f[0:6] != BCAST:
+            p.append('dst MAC %s (not broadcast)' % mac(f[0:6]))
+        if not padding_ok(f, off + 28):
+            p.append('%d bytes after the ARP message' % (len(f) - off - 28))
+        return p, a[24:28]
+    if 16 not in cfg['listen']:
+        return p + ['NS without an IPv6 listen address'], None
+    ip = f[off:]
+    plen = u16(ip, 4)
+    if plen > len(ip) - 40:
+        return p + ['payload length %d, frame carries %d' % (plen, len(ip) - 40)], None
+    src, dst, m = ip[8:24], ip[24:40], ip[40:40 + plen]
+    if len(m) < 24:
+        return p + ['NS of %d bytes' % len(m)], None
+    target = m[8:24]
+    lip = cfg['listen'][16][0]
+    if src != lip:
+        p.append('src IP %s' % ntoa(src))
+    if dst != solicited_node(target):
+        p.append('to %s, not the target\'s solicited-node group %s' % (ntoa(dst), ntoa(solicited_node(target))))
+    if f[0:6] != b'\x33\x33' + dst[12:16]:
+        p.append('dst MAC %s for group %s' % (mac(f[0:6]), ntoa(dst)))
+    if ip[7] != 255:
+        p.append('hop limit %d' % ip[7])
+    if not pseudo_ok(src, dst, 58, m):
+        p.append('bad ICMPv6 checksum 0x%04x' % u16(m, 2))
+    if m[1] != 0 or m[4:8] != bytes(4):
+        p.append('code %d, reserved %s' % (m[1], m[4:8].hex()))
+    if m[24:32] != b'\x01\x01' + PORT_MAC:
+        p.append('source link-layer option %s, expected 0101%s' % (m[24:32].hex(), PORT_MAC.hex()))
+    if not padding_ok(f, off + 40 + plen):
+        p.append('%d bytes after the IPv6 datagram' % (len(ip) - 40 - plen))
+    return p, target
 
 
 def main():
@@ -218,6 +569,30 @@ def main():
     if not lo <= maxp <= hi:
         ck.fail('setup', 'max-payload %d: the expectations hold only for %d..%d' % (maxp, lo, hi))
 
+    # ---- the configuration the expectations were computed for
+    ctx = exp.get('context', {})
+    listen = sorted(addr_text(ip, port) for ip, _, port in cfg['listen'].values())
+    if 'listen' in ctx and ctx['listen'] != listen:
+        ck.fail('context', 'the relay listens on %s, the expectations are for %s' % (listen, ctx['listen']))
+    if ctx.get('allow', []) != cfg['allow']:
+        ck.fail('context', 'allow list %s, the expectations are for %s' % (cfg['allow'], ctx.get('allow', [])))
+    resolve = sorted({s['hop'] for s in cfg['shards'] if s['static'] is None})
+    if sorted(ctx.get('resolve', [])) != sorted(ntoa(h) for h in resolve):
+        ck.fail('context', 'next hops to resolve %s, the expectations are for %s'
+                % ([ntoa(h) for h in resolve], ctx.get('resolve', [])))
+    learned = {ipaddress.ip_address(k).packed: parse_mac(v) for k, v in exp.get('neighbours', {}).items()}
+    unresolved = {ipaddress.ip_address(k).packed for k in exp.get('unresolved', [])}
+    if set(learned) | unresolved != set(resolve) or set(learned) & unresolved:
+        ck.fail('context', 'neighbours %s and unresolved %s do not split the next hops %s'
+                % (exp.get('neighbours'), exp.get('unresolved'), [ntoa(h) for h in resolve]))
+    dst_macs = [s['static'] if s['static'] is not None else learned.get(s['hop']) for s in cfg['shards']]
+
+    try:
+        in_frames = read_pcap(inp)
+    except (OSError, ValueError) as e:
+        ck.fail('in_pcap', str(e))
+        in_frames = None
+
     # ---- output frames
     by_ipport = {(s['ip'], s['port']): i for i, s in enumerate(cfg['shards'])}
     try:
@@ -230,8 +605,21 @@ def main():
     got_lines = []                              # (line, shard)
     got_payloads = collections.Counter()        # (shard, payload)
     bad_headers, oversize, empty = [], [], []
+    controls = []                               # (output index, kind)
+    n_statsd = 0
     for i, f in enumerate(out_frames):
-        probs, shard, payload = check_frame(f, cfg, by_ipport)
+        kind = kind_of(f)
+        if kind is None:
+            bad_headers.append('frame %d: neither a StatsD packet nor a control frame: %s' % (i, show(f, 60)))
+            continue
+        if not kind.startswith('statsd'):
+            controls.append((i, kind))
+            continue
+        n_statsd += 1
+        if l2(f)[2]:
+            bad_headers.append('frame %d: StatsD packet with an 802.1Q tag' % i)
+            continue
+        probs, shard, payload = check_statsd(f, cfg, by_ipport, dst_macs)
         if probs:
             bad_headers.append('frame %d: %s' % (i, ', '.join(probs)))
         if shard is None:
@@ -253,17 +641,73 @@ def main():
     if empty:
         ck.fail('empty_packets', '%d packet(s) without a line; %s' % (len(empty), '; '.join(empty[:EXAMPLES])))
 
-    # ---- lines: multiset equality
+    # ---- control frames: the answers the expectations list, once each, and the relay's own
+    # requests for the next hops it has to resolve
+    probes = collections.Counter()
+    if in_frames is not None:
+        pending = collections.defaultdict(list)   # answer key -> [(input index, request fields)]
+        for fi, kind in exp.get('answers', []):
+            r = request_fields(in_frames[fi])
+            pending[answer_key(kind, r)].append((fi, r))
+        extra, wrong, bad_probes = [], [], []
+        for oi, kind in controls:
+            f = out_frames[oi]
+            if kind in ('arp_request', 'nd_solicit'):
+                probs, target = check_probe(kind, f, cfg)
+                if target is not None and target not in resolve:
+                    probs.append('asks for %s, not a next hop to resolve' % ntoa(target))
+                elif target is not None:
+                    probes[target] += 1
+                if probs:
+                    bad_probes.append('frame %d (%s): %s' % (oi, kind, ', '.join(probs)))
+                continue
+            try:
+                k = answer_key(kind, f=f)
+            except (IndexError, struct.error):
+                k = None
+            if not pending.get(k):
+                extra.append('frame %d: %s %s' % (oi, kind, show(f, 50)))
+                continue
+            fi, r = pending[k].pop(0)
+            probs = check_answer(kind, r, f, cfg)
+            if probs:
+                wrong.append((ANSWER_CHECK[kind], 'frame %d (%s to input frame %d): %s'
+                              % (oi, kind, fi, ', '.join(probs))))
+        missing = ['input frame %d (%s)' % (fi, k[0]) for k, v in pending.items() for fi, _ in v]
+        for check in sorted({c for c, _ in wrong}):
+            w = [d for c, d in wrong if c == check]
+            ck.fail(check, '%d answer(s) wrong; %s' % (len(w), '; '.join(w[:EXAMPLES])))
+        if missing:
+            ck.fail('answers_missing', '%d request(s) not answered; %s' % (len(missing), ', '.join(sorted(missing)[:EXAMPLES])))
+        if extra:
+            ck.fail('answers_extra', '%d control frame(s) that answer nothing expected; %s'
+                    % (len(extra), '; '.join(extra[:EXAMPLES])))
+        if bad_probes:
+            ck.fail('probes', '%d bad ARP request(s)/NS; %s' % (len(bad_probes), '; '.join(bad_probes[:EXAMPLES])))
+
+    # ---- lines: multiset equality; lines of a shard whose next hop never resolved are
+    # line_no_neighbour (whole series: a series has one shard)
     want = collections.Counter(line for line, _ in valid)
     got = collections.Counter(line for line, _ in got_lines)
     missing = want - got
     extra = got - want
-    if missing:
+    no_neigh = 0
+    if unresolved and missing:
+        out_keys = {key_of[ln] for ln, _ in got_lines if ln in key_of}
+        partial = [ln for ln in missing if key_of[ln] in out_keys]
+        if partial:
+            ck.fail('lines_missing', '%d line(s) missing of series that were sent; e.g. %s' % (
+                len(partial), ', '.join(show(ln) for ln in partial[:EXAMPLES])))
+        no_neigh = sum(n for ln, n in missing.items() if key_of[ln] not in out_keys)
+    elif missing:
         ck.fail('lines_missing', '%d expected line(s) not sent; e.g. %s' % (
             sum(missing.values()), ', '.join('%s x%d' % (show(ln), n) for ln, n in list(missing.items())[:EXAMPLES])))
     if extra:
         ck.fail('lines_extra', '%d line(s) sent that were not expected (or too often); e.g. %s' % (
             sum(extra.values()), ', '.join('%s x%d' % (show(ln), n) for ln, n in list(extra.items())[:EXAMPLES])))
+    if unresolved and no_neigh == 0:
+        ck.fail('neighbours', 'no series missing though next hop(s) %s never resolved'
+                % ', '.join(ntoa(h) for h in sorted(unresolved)))
 
     # ---- one shard per series
     key_shards = collections.defaultdict(set)
@@ -275,15 +719,11 @@ def main():
         ck.fail('shard_consistency', '%d series on more than one shard; e.g. %s' % (
             len(split), ', '.join('%r on shards %s' % kv for kv in split[:EXAMPLES])))
     used = sorted({next(iter(s)) for s in key_shards.values() if len(s) == 1})
-    if len(key_shards) >= 20 * nshards and len(used) < nshards:
+    reachable = sum(1 for m in dst_macs if m is not None)
+    if len(key_shards) >= 20 * nshards and len(used) < reachable:
         ck.fail('shard_spread', '%d series all on shard(s) %s of %d' % (len(key_shards), used, nshards))
 
     # ---- datagrams forwarded as they are
-    try:
-        in_frames = read_pcap(inp)
-    except (OSError, ValueError) as e:
-        ck.fail('in_pcap', str(e))
-        in_frames = None
     if in_frames is not None:
         pool = got_payloads.copy()
         miss, n_asis = [], 0
@@ -328,10 +768,19 @@ def main():
         ck.fail('stats', 'cannot read %s: %s' % (args.stats, e))
         st = None
     if st is not None:
-        check_stats(ck, st, exp, cfg, seen, len(out_frames), len(valid))
+        check_stats(ck, st, exp, cfg, seen, n_statsd, len(valid) - no_neigh, no_neigh, bool(unresolved))
+        if unresolved:
+            elapsed = st.get('elapsed_s', 0) if isinstance(st.get('elapsed_s'), (int, float)) else 0
+            most = int(elapsed) + 2             # one request a second, and one at start
+            for h in resolve:
+                n = probes.get(h, 0)
+                if h in unresolved and n == 0:
+                    ck.fail('probes', 'no ARP request/NS for %s, which never answered' % ntoa(h))
+                if n > most:
+                    ck.fail('probes', '%d requests for %s in %.3f s' % (n, ntoa(h), elapsed))
 
-    if exp.get('require_coalescing') and len(out_frames) >= len(valid):
-        ck.fail('coalescing', '%d packets for %d lines' % (len(out_frames), len(valid)))
+    if exp.get('require_coalescing') and n_statsd >= len(valid):
+        ck.fail('coalescing', '%d packets for %d lines' % (n_statsd, len(valid)))
 
     grouped = {}
     for check, detail in ck.failures:
@@ -340,14 +789,21 @@ def main():
         print('FAIL %s: %s' % (check, '; '.join(details)))
     if ck.failures:
         return 1
-    fill = sum(s['bytes'] for s in seen) / max(1, len(out_frames))
-    print('OK %s: %d frames in, %d lines out in %d packets (avg payload %.0f of %d), %d series on %d shard(s)'
-          % (exp['pcap'], exp['frames_in'], len(valid), len(out_frames), fill, maxp, len(key_shards), len(used)))
+    fill = sum(s['bytes'] for s in seen) / max(1, n_statsd)
+    extra_text = ''
+    if controls:
+        extra_text = ', %d answer(s) and %d request(s) of its own' % (len(exp.get('answers', [])), sum(probes.values()))
+    if no_neigh:
+        extra_text += ', %d line(s) without a neighbour' % no_neigh
+    print('OK %s: %d frames in, %d lines out in %d packets (avg payload %.0f of %d), %d series on %d shard(s)%s'
+          % (exp['pcap'], exp['frames_in'], len(valid) - no_neigh, n_statsd, fill, maxp, len(key_shards), len(used),
+             extra_text))
     return 0
 
 
-def check_stats(ck, st, exp, cfg, seen, n_out, n_valid):
-    for k in ('frames_in', 'lines_in', 'lines_out', 'packets_out', 'elapsed_s', 'drops', 'port', 'shards'):
+def check_stats(ck, st, exp, cfg, seen, n_out, n_valid, no_neigh, has_unresolved):
+    for k in ('frames_in', 'lines_in', 'lines_out', 'packets_out', 'elapsed_s', 'drops', 'port', 'shards',
+              'frames_control', 'fragments_in', 'datagrams_reassembled'):
         if k not in st:
             ck.fail('stats_format', 'key %r missing' % k)
     if any(f[0] == 'stats_format' for f in ck.failures):
@@ -359,10 +815,16 @@ def check_stats(ck, st, exp, cfg, seen, n_out, n_valid):
     if absent:
         ck.fail('stats_format', 'drop reasons missing: %s' % ', '.join(absent))
     ck.expect_eq('frames_in', 'frames_in', st['frames_in'], exp['frames_in'])
+    for k in ('frames_control', 'fragments_in', 'datagrams_reassembled'):
+        if k in exp:
+            ck.expect_eq(k, k, st[k], exp[k])
+    want_drops = dict(exp['drops'])
+    if has_unresolved:
+        want_drops['line_no_neighbour'] = no_neigh
     bad = []
-    for r in sorted(set(drops) | set(exp['drops'])):
-        if drops.get(r, 0) != exp['drops'].get(r, 0):
-            bad.append('%s %d (expected %d)' % (r, drops.get(r, 0), exp['drops'].get(r, 0)))
+    for r in sorted(set(drops) | set(want_drops)):
+        if drops.get(r, 0) != want_drops.get(r, 0):
+            bad.append('%s %d (expected %d)' % (r, drops.get(r, 0), want_drops.get(r, 0)))
     if bad:
         ck.fail('drops', ', '.join(bad))
     ck.expect_eq('lines_in', 'lines_in', st['lines_in'], exp['lines_in'])
@@ -376,7 +838,7 @@ def check_stats(ck, st, exp, cfg, seen, n_out, n_valid):
         ck.fail('invariant', 'lines_out %d != sum(shards[].lines) %d'
                 % (st['lines_out'], sum(s.get('lines', 0) for s in shards)))
     if not st['packets_out'] == n_out == sum(s.get('packets', 0) for s in shards):
-        ck.fail('invariant', 'packets_out %d, frames in the output pcap %d, sum(shards[].packets) %d'
+        ck.fail('invariant', 'packets_out %d, StatsD packets in the output pcap %d, sum(shards[].packets) %d'
                 % (st['packets_out'], n_out, sum(s.get('packets', 0) for s in shards)))
     port = st['port']
     nz = ['%s %r' % (k, port.get(k)) for k in PORT_COUNTERS if port.get(k) != 0]
