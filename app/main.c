@@ -140,7 +140,9 @@ int main(int argc, char **argv)
 	/* One lcore polls itself; with more, workers poll and main controls. */
 	main_polls = rte_lcore_count() == 1 || r->cfg.main_polls;
 	n_pollers = rte_lcore_count() - (main_polls ? 0 : 1);
-	if (setup_relay(r) || sr_pool_create(r, (uint16_t)n_pollers) ||
+	if (setup_relay(r) || sr_port_check(r->port_id, (uint16_t)n_pollers, (uint16_t)n_pollers) ||
+	    (r->tx_port != r->port_id && sr_port_check(r->tx_port, 1, (uint16_t)n_pollers)) ||
+	    sr_pool_create(r, (uint16_t)n_pollers) ||
 	    sr_port_init(r, r->port_id, (uint16_t)n_pollers, true, r->frame.port_mac)) {
 		rc = 1;
 		goto out;

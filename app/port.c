@@ -16,6 +16,27 @@
 #define POOL_CACHE 256
 #define SR_RX_FRAME_MAX 9216u /* largest frame received in one buffer */
 
+/* Before any memory is taken: does the port exist, with a queue per poller? */
+int sr_port_check(uint16_t port, uint16_t n_rx, uint16_t n_tx)
+{
+	struct rte_eth_dev_info info;
+
+	if (!rte_eth_dev_is_valid_port(port)) {
+		fprintf(stderr, "statsd-relay: port %u does not exist (%u ports)\n", port,
+			rte_eth_dev_count_avail());
+		return -1;
+	}
+	if (rte_eth_dev_info_get(port, &info) != 0)
+		return -1;
+	if (info.max_rx_queues < n_rx || info.max_tx_queues < n_tx) {
+		fprintf(stderr,
+			"statsd-relay: port %u has %u RX / %u TX queues, %u pollers need one each\n",
+			port, info.max_rx_queues, info.max_tx_queues, n_tx);
+		return -1;
+	}
+	return 0;
+}
+
 int sr_pool_create(struct sr_relay *r, uint16_t n_queues)
 {
 	/* Enough for every ring, every open or held per-shard packet, the
@@ -46,20 +67,8 @@ int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool rece
 	uint64_t want_rx = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
 	int rc;
 
-	if (!rte_eth_dev_is_valid_port(port)) {
-		fprintf(stderr, "statsd-relay: port %u does not exist (%u ports)\n", port,
-			rte_eth_dev_count_avail());
+	if (sr_port_check(port, n_rx, n_queues) || rte_eth_dev_info_get(port, &info) != 0)
 		return -1;
-	}
-	rc = rte_eth_dev_info_get(port, &info);
-	if (rc)
-		return rc;
-	if (info.max_rx_queues < n_rx || info.max_tx_queues < n_queues) {
-		fprintf(stderr,
-			"statsd-relay: port %u has %u RX / %u TX queues, %u pollers need one each\n",
-			port, info.max_rx_queues, info.max_tx_queues, n_queues);
-		return -1;
-	}
 	if (receives) {
 		conf.rxmode.offloads = want_rx & info.rx_offload_capa;
 		r->rx_ip_cksum = conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;

@@ -29,7 +29,7 @@
 #define SR_SCRATCH_LEN 65536 /* linear copy of a multi-segment datagram */
 #define SR_HOLD 8		 /* packets held per shard while its neighbour resolves */
 #define SR_HOLD_MS 3000		 /* ... at most this long */
-#define SR_FRAG_ENTRIES 4096	 /* datagrams being reassembled per queue */
+#define SR_FRAG_ENTRIES 1024	 /* datagrams being reassembled per queue */
 #define SR_FRAG_MS 1000		 /* ... at most this long */
 
 /* A per-shard outgoing packet being filled with copied lines. */
@@ -112,6 +112,7 @@ int sr_poller_run(void *arg);
 void sr_control_loop(const struct sr_relay *r);
 
 /* port.c */
+int sr_port_check(uint16_t port, uint16_t n_rx, uint16_t n_tx);
 int sr_pool_create(struct sr_relay *r, uint16_t n_queues);
 int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives, uint8_t mac[6]);
 void sr_port_close(uint16_t port);
