@@ -229,7 +229,7 @@ static void learn(struct sr_poller *p, const struct sr_frame_info *fi)
 }
 
 /* ARP, ICMP echo, ND: learn the sender, answer on our TX queue. */
-static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *frame, uint32_t len,
+static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *frame,
 			   const struct sr_frame_info *fi)
 {
 	struct sr_relay *r = p->relay;
@@ -238,7 +238,6 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 	p->ctr.frames_control++;
 	if (fi->has_peer_mac)
 		learn(p, fi);
-	(void)len;
 	/* answered in place, in the buffer's room (an NA may outgrow its NS) */
 	out = m->nb_segs == 1 ? sr_ctl_answer(frame, (uint32_t)(m->buf_len - m->data_off), fi,
 					      r->frame.port_mac, &r->frame.listen[fi->v6])
@@ -344,7 +343,7 @@ static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now,
 		}
 		handle_statsd(p, m, frame, &fi, now);
 	} else if (rc == SR_FRAME_CONTROL) {
-		handle_control(p, m, frame, len, &fi);
+		handle_control(p, m, frame, &fi);
 	} else if (rc == SR_FRAME_FRAGMENT && !reassembled) {
 		handle_fragment(p, m, frame, &fi, now);
 	} else {

@@ -99,6 +99,15 @@ expect_bad bad-ini-value "max-payload: 'lots' is not a number" -- --config "$TMP
 expect_bad shard-no-address "address = IP:PORT is required" -- --config "$TMP/noaddr.ini"
 expect_bad ipv6-bare "write IPv6 addresses as \\[ADDR\\]:PORT" -- --listen 2001:db8::1:8125 --shard 198.18.1.1
 
+# The shipped configurations parse (with the relay's own parser).
+for ini in "$HERE"/../../config/*.ini; do
+	if "$(dirname "$BIN")/statsd-relay-where" --config "$ini" -- 'a.b:1|c' | grep -q '^shard '; then
+		PASS=$((PASS + 1)); echo "PASS config-$(basename "$ini")"
+	else
+		FAIL=$((FAIL + 1)); echo "FAIL config-$(basename "$ini") does not parse"
+	fi
+done
+
 # Run-time failures exit 1: EAL refuses its arguments; the port does not exist.
 expect eal-failure 1 'EAL' -- --no-huge --no-pci --bogus-eal-flag -- "${OK_SHARD[@]}"
 expect no-port 1 'port 0 does not exist' -- "${EAL[@]}" --file-prefix cli_noport -- "${OK_SHARD[@]}"
