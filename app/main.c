@@ -174,6 +174,7 @@ int main(int argc, char **argv)
 		}
 		r->pollers[r->n_pollers++] = p;
 	}
+	sr_stats_telemetry(r);
 	for (i = 0; i < (int)r->n_pollers; i++)
 		if (!r->pollers[i]->is_main)
 			rte_eal_remote_launch(sr_poller_run, r->pollers[i], r->pollers[i]->lcore);

@@ -120,5 +120,6 @@ void sr_port_close(uint16_t port);
 /* stats.c */
 void sr_stats_report(const struct sr_relay *r, FILE *out);
 int sr_stats_write_json(const struct sr_relay *r, const char *file);
+void sr_stats_telemetry(const struct sr_relay *r);
 
 #endif

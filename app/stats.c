@@ -9,6 +9,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_telemetry.h>
 
 #include "relay.h"
 
@@ -153,4 +154,81 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 	rc = fclose(f);
 	free(t.shards);
 	return rc ? -1 : 0;
+}
+
+/* --- live counters over DPDK telemetry (read while the pollers write:
+ * each figure is exact, the set a moment's snapshot) --- */
+
+static const struct sr_relay *telemetry_relay;
+
+static int telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct sr_relay *r = telemetry_relay;
+	struct totals t;
+	int i;
+
+	(void)cmd;
+	(void)params;
+	if (!r || sum_up(r, &t))
+		return -1;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "frames_in", t.c.frames_in);
+	rte_tel_data_add_dict_u64(d, "lines_in", t.c.lines_in);
+	rte_tel_data_add_dict_u64(d, "lines_out", t.c.lines_out);
+	rte_tel_data_add_dict_u64(d, "packets_out", t.c.packets_out);
+	rte_tel_data_add_dict_u64(d, "packets_in_place", t.c.packets_in_place);
+	rte_tel_data_add_dict_u64(d, "frames_control", t.c.frames_control);
+	rte_tel_data_add_dict_u64(d, "fragments_in", t.c.fragments_in);
+	rte_tel_data_add_dict_u64(d, "datagrams_reassembled", t.c.datagrams_reassembled);
+	for (i = 0; i < SR_DROP__COUNT; i++)
+		rte_tel_data_add_dict_u64(d, sr_drop_names[i], t.c.drops[i]);
+	free(t.shards);
+	return 0;
+}
+
+/* Per shard, in index order: lines, packets, bytes as three arrays. */
+static int telemetry_shards(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct sr_relay *r = telemetry_relay;
+	struct rte_tel_data *lines, *packets, *bytes;
+	struct totals t;
+	uint32_t s;
+
+	(void)cmd;
+	(void)params;
+	if (!r || sum_up(r, &t))
+		return -1;
+	lines = rte_tel_data_alloc();
+	packets = rte_tel_data_alloc();
+	bytes = rte_tel_data_alloc();
+	if (!lines || !packets || !bytes) {
+		rte_tel_data_free(lines);
+		rte_tel_data_free(packets);
+		rte_tel_data_free(bytes);
+		free(t.shards);
+		return -1;
+	}
+	rte_tel_data_start_array(lines, RTE_TEL_U64_VAL);
+	rte_tel_data_start_array(packets, RTE_TEL_U64_VAL);
+	rte_tel_data_start_array(bytes, RTE_TEL_U64_VAL);
+	for (s = 0; s < r->cfg.n_shards; s++) {
+		rte_tel_data_add_array_u64(lines, t.shards[s].lines);
+		rte_tel_data_add_array_u64(packets, t.shards[s].packets);
+		rte_tel_data_add_array_u64(bytes, t.shards[s].bytes);
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_container(d, "lines", lines, 0);
+	rte_tel_data_add_dict_container(d, "packets", packets, 0);
+	rte_tel_data_add_dict_container(d, "bytes", bytes, 0);
+	free(t.shards);
+	return 0;
+}
+
+void sr_stats_telemetry(const struct sr_relay *r)
+{
+	telemetry_relay = r;
+	rte_telemetry_register_cmd("/statsd_relay/stats", telemetry_stats,
+				   "The relay's counters, summed over pollers. No parameters");
+	rte_telemetry_register_cmd("/statsd_relay/shards", telemetry_shards,
+				   "Lines, packets and bytes sent per shard, in index order");
 }

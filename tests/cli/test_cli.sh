@@ -123,6 +123,13 @@ expect config-ok 0 'lines in' -- "${EAL[@]}" --file-prefix cli_ok \
 	--config "$TMP/good.ini" --stats-json "$TMP/sig.json" >"$TMP/sig.out" 2>&1 &
 pid=$!
 sleep 2
+# live counters over DPDK telemetry while it runs
+if python3 "$HERE/../../scripts/relay_stats.py" --file-prefix cli_sig >"$TMP/tlm.json" 2>&1 &&
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["/statsd_relay/stats"]; sys.exit(0 if d["lines_in"] > 0 and d["lines_in"] >= d["lines_out"] else 1)' "$TMP/tlm.json"; then
+	PASS=$((PASS + 1)); echo "PASS telemetry"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL telemetry:"; head -n 5 "$TMP/tlm.json"
+fi
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
