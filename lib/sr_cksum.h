@@ -18,13 +18,6 @@ static inline uint32_t sr_sum_be32(uint32_t v)
 	return (v >> 16) + (v & 0xffff);
 }
 
-/* IPv4 UDP pseudo header (RFC 768): addresses, protocol, UDP length. */
-static inline uint32_t sr_udp4_pseudo_sum(uint32_t src_be, uint32_t dst_be, uint16_t udp_len)
-{
-	return sr_sum_be32(src_be) + sr_sum_be32(dst_be) + rte_cpu_to_be_16(IPPROTO_UDP) +
-	       rte_cpu_to_be_16(udp_len);
-}
-
 static inline uint16_t sr_cksum_fold(uint32_t sum)
 {
 	return __rte_raw_cksum_reduce(sum);
