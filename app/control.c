@@ -20,9 +20,10 @@
 static struct sr_ip next_hop(const struct sr_relay *r, const struct sr_shard_cfg *sh)
 {
 	uint8_t fam = sh->addr.ip.v6;
-	const struct sr_endpoint *l = &r->cfg.listen[fam];
+	const struct sr_endpoint *l = r->cfg.has_egress[fam] ? &r->cfg.egress[fam]
+							     : &r->cfg.listen[fam];
 
-	/* off the listen subnet and a gateway given: through it; else on the link */
+	/* off the sending side's subnet and a gateway given: through it; else on the link */
 	if (r->cfg.has_gateway[fam] && !sr_ip_in_prefix(&sh->addr.ip, &l->ip, l->prefix))
 		return r->cfg.gateway[fam];
 	return sh->addr.ip;
@@ -70,10 +71,9 @@ static void probe(struct sr_relay *r, struct sr_poller *p, const struct sr_neigh
 	if (!m)
 		return;
 	f = rte_pktmbuf_mtod(m, uint8_t *);
-	len = e->ip.v6 ? sr_nd_solicit(f, r->frame.port_mac, &r->frame.listen[SR_V6], &e->ip,
-				       unicast ? e->mac : NULL)
-		       : sr_arp_request(f, r->frame.port_mac, &r->frame.listen[SR_V4], &e->ip,
-					unicast ? e->mac : NULL);
+	/* asked from the side that sends: the egress port and address when two-armed */
+	len = e->ip.v6 ? sr_nd_solicit(f, r->tx_mac, &r->src[SR_V6], &e->ip, unicast ? e->mac : NULL)
+		       : sr_arp_request(f, r->tx_mac, &r->src[SR_V4], &e->ip, unicast ? e->mac : NULL);
 	m->data_len = m->pkt_len = RTE_MAX(len, (uint32_t)RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
 	if (len < m->data_len)
 		memset(f + len, 0, m->data_len - len); /* pad to the Ethernet minimum */

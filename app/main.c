@@ -67,6 +67,17 @@ static int setup_relay(struct sr_relay *r)
 	}
 	r->frame.allow = r->cfg.allow;
 	r->frame.n_allow = r->cfg.n_allow;
+	/* what is sent comes from the egress address (two-armed) or the listen one */
+	for (int f = 0; f < SR_FAMILIES; f++) {
+		r->src[f] = r->cfg.has_egress[f] ? r->cfg.egress[f].ip : r->cfg.listen[f].ip;
+		if (r->cfg.has_egress[f]) {
+			r->egress.listen[f] = r->cfg.egress[f].ip;
+			r->egress.listen_port[f] = 1; /* the family is spoken; no StatsD here */
+		}
+	}
+	r->egress.no_statsd = true;
+	for (uint32_t s = 0; s < r->cfg.n_shards; s++)
+		r->poll_egress |= r->tx_port != r->port_id && !r->cfg.shards[s].has_mac;
 	r->flush_cycles = rte_get_tsc_hz() / 1000000 * r->cfg.flush_us;
 	r->idle_cycles = rte_get_tsc_hz() / 1000 * r->cfg.exit_idle_ms;
 	return 0;
@@ -79,15 +90,14 @@ static void build_templates(struct sr_relay *r)
 
 	for (s = 0; s < r->cfg.n_shards; s++) {
 		const struct sr_shard_cfg *sh = &r->cfg.shards[s];
-		const struct sr_endpoint *src = &r->cfg.listen[sh->addr.ip.v6];
+		uint8_t f = sh->addr.ip.v6;
+		uint16_t sport = rte_cpu_to_be_16(r->cfg.listen[f].port);
 		/* the destination MAC is the next hop's, written per packet */
-		if (sh->addr.ip.v6)
-			sr_hdr_tmpl_init_v6(&r->tmpl[s], r->tx_mac, sh->mac, src->ip.a,
-					    rte_cpu_to_be_16(src->port), sh->addr.ip.a,
-					    rte_cpu_to_be_16(sh->addr.port));
+		if (f)
+			sr_hdr_tmpl_init_v6(&r->tmpl[s], r->tx_mac, sh->mac, r->src[f].a, sport,
+					    sh->addr.ip.a, rte_cpu_to_be_16(sh->addr.port));
 		else
-			sr_hdr_tmpl_init_v4(&r->tmpl[s], r->tx_mac, sh->mac,
-					    sr_ip4(&src->ip), rte_cpu_to_be_16(src->port),
+			sr_hdr_tmpl_init_v4(&r->tmpl[s], r->tx_mac, sh->mac, sr_ip4(&r->src[f]), sport,
 					    sr_ip4(&sh->addr.ip), rte_cpu_to_be_16(sh->addr.port));
 	}
 }
@@ -153,6 +163,7 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out_port;
 	}
+	memcpy(r->egress.port_mac, r->tx_mac, 6);
 	build_templates(r);
 	if (sr_control_init(r)) {
 		fprintf(stderr, "statsd-relay: out of memory for the neighbour table\n");

@@ -80,6 +80,9 @@ struct sr_relay {
 	uint16_t port_id; /* receives; answers ARP, ND, ICMP */
 	uint16_t tx_port; /* sends StatsD: port_id, or --egress-port */
 	uint8_t tx_mac[6]; /* its MAC: the source of what is sent */
+	struct sr_ip src[SR_FAMILIES]; /* source address of what is sent, per family */
+	struct sr_frame_ctx egress;    /* two-armed: ARP/ND/ICMP on the egress port */
+	bool poll_egress;	       /* ... whose neighbours are resolved there */
 	struct rte_mempool *pool;
 	struct sr_frame_ctx frame;
 	struct sr_payload_cfg payload; /* .map is where a reload will publish a new table */

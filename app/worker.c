@@ -228,9 +228,12 @@ static void learn(struct sr_poller *p, const struct sr_frame_info *fi)
 	rte_ring_mp_enqueue_elem(p->relay->learn, &msg, sizeof(msg)); /* full: learnt later */
 }
 
-/* ARP, ICMP echo, ND: learn the sender, answer on our TX queue. */
+/*
+ * ARP, ICMP echo, ND: learn the sender, answer on our TX queue of the port it
+ * came in on (side: the ingress or, two-armed, the egress one).
+ */
 static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *frame,
-			   const struct sr_frame_info *fi)
+			   const struct sr_frame_info *fi, const struct sr_frame_ctx *side)
 {
 	struct sr_relay *r = p->relay;
 	uint32_t out;
@@ -240,7 +243,7 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 		learn(p, fi);
 	/* answered in place, in the buffer's room (an NA may outgrow its NS) */
 	out = m->nb_segs == 1 ? sr_ctl_answer(frame, (uint32_t)(m->buf_len - m->data_off), fi,
-					      r->frame.port_mac, &r->frame.listen[fi->v6])
+					      side->port_mac, &side->listen[fi->v6])
 			      : 0;
 	if (out == 0) {
 		rte_pktmbuf_free(m);
@@ -250,11 +253,32 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 	m->pkt_len = out;
 	m->ol_flags = 0;
 	tag_mbuf(m, 0, UINT32_MAX);
-	if (r->tx_port == r->port_id) {
-		rte_eth_tx_buffer(r->port_id, p->txq, p->txb, m);
+	if (side == &r->egress || r->tx_port == r->port_id) {
+		rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m);
 	} else if (rte_eth_tx_burst(r->port_id, p->txq, &m, 1) == 0) {
 		rte_pktmbuf_free(m); /* an answer lost: the asker asks again */
 	}
+}
+
+/* Two-armed: the egress port carries only what resolves the shards (and pings). */
+static void handle_egress(struct sr_poller *p, struct rte_mbuf *m)
+{
+	struct sr_relay *r = p->relay;
+	struct sr_frame_info fi;
+	int rc;
+
+	p->ctr.frames_in++;
+	rc = m->nb_segs != 1 ? SR_DROP_FRAME_OTHER_PROTOCOL
+			     : sr_frame_parse(&r->egress, rte_pktmbuf_mtod(m, uint8_t *), m->data_len,
+					      SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi);
+	if (rc == SR_FRAME_CONTROL) {
+		handle_control(p, m, rte_pktmbuf_mtod(m, uint8_t *), &fi, &r->egress);
+		return;
+	}
+	if (rc == SR_DROP_FRAME_ARP_OTHER && fi.has_peer_mac)
+		learn(p, &fi);
+	p->ctr.drops[rc < SR_DROP__COUNT ? rc : SR_DROP_FRAME_OTHER_PORT]++;
+	rte_pktmbuf_free(m);
 }
 
 static void handle_statsd(struct sr_poller *p, struct rte_mbuf *m, const uint8_t *frame,
@@ -343,7 +367,7 @@ static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now,
 		}
 		handle_statsd(p, m, frame, &fi, now);
 	} else if (rc == SR_FRAME_CONTROL) {
-		handle_control(p, m, frame, &fi);
+		handle_control(p, m, frame, &fi, &r->frame);
 	} else if (rc == SR_FRAME_FRAGMENT && !reassembled) {
 		handle_fragment(p, m, frame, &fi, now);
 	} else {
@@ -465,6 +489,11 @@ int sr_poller_run(void *arg)
 		}
 		if (now >= next_control) {
 			next_control = now + control_step;
+			if (controls && r->poll_egress) {
+				nb = rte_eth_rx_burst(r->tx_port, 0, pkts, SR_BURST);
+				for (i = 0; i < nb; i++)
+					handle_egress(p, pkts[i]);
+			}
 			if (controls)
 				sr_control_run(r, p, now);
 			/* the main lcore, when it polls, also watches for the end */

@@ -431,6 +431,24 @@ static int opt_egress_port(struct parse_state *s, const char *v)
 	return 0;
 }
 
+static int egress_address_one(struct parse_state *s, const char *v)
+{
+	struct sr_endpoint e;
+
+	if (parse_endpoint(s, "--egress-address", v, &e, true))
+		return -1;
+	if (!sr_ip_unicast(&e.ip))
+		return fail(s, "--egress-address: '%s' is not a unicast address", v);
+	s->c->egress[e.ip.v6] = e;
+	s->c->has_egress[e.ip.v6] = true;
+	return 0;
+}
+
+static int opt_egress_address(struct parse_state *s, const char *v)
+{
+	return each_item(s, v, egress_address_one);
+}
+
 static int opt_mode(struct parse_state *s, const char *v)
 {
 	if (!strcmp(v, "relay") || !strcmp(v, "io")) {
@@ -509,7 +527,11 @@ static const struct opt opts[] = {
 	{ "main-polls", NULL, "false", "the main lcore polls a queue too", opt_main_polls, false },
 	{ "port", "N", "0", "DPDK port to receive (and, one-armed, send) on", opt_port, false },
 	{ "egress-port", "N", "the port",
-	  "DPDK port to send StatsD on (two-armed; shards need mac=)", opt_egress_port, false },
+	  "two-armed: DPDK port to send StatsD on (from its MAC)", opt_egress_port, false },
+	{ "egress-address", "IP/LEN", "-",
+	  "two-armed: the egress port's address and subnet, once per family: the source of "
+	  "what is sent there; its neighbours are resolved there (else shards need mac=)",
+	  opt_egress_address, false },
 	{ "mode", "MODE", "relay",
 	  "relay, or io: forward every frame untouched to the egress port (the I/O ceiling, "
 	  "like testpmd's io engine)",
@@ -736,11 +758,13 @@ static enum sr_config_rc check(struct parse_state *s)
 		return SR_CONFIG_OK;
 	if (c->egress_port == c->port_id)
 		c->egress_port = -1;
+	if (c->egress_port < 0 && (c->has_egress[SR_V4] || c->has_egress[SR_V6]))
+		return fail(s, "--egress-address needs --egress-port"), SR_CONFIG_ERROR;
 	for (i = 0; i < c->n_shards && c->egress_port >= 0; i++)
-		if (!c->shards[i].has_mac)
-			return fail(s, "--egress-port: shard %s needs mac= (neighbours are only "
-				       "resolved on the receiving port)",
-				    c->shards[i].id),
+		if (!c->shards[i].has_mac && !c->has_egress[c->shards[i].addr.ip.v6])
+			return fail(s, "--egress-port: shard %s needs mac= or an IPv%c "
+				       "--egress-address to resolve it from",
+				    c->shards[i].id, c->shards[i].addr.ip.v6 ? '6' : '4'),
 			       SR_CONFIG_ERROR;
 	if (!c->has_listen[SR_V4] && !c->has_listen[SR_V6])
 		return fail(s, "--listen IP[:PORT] is required"), SR_CONFIG_ERROR;

@@ -55,6 +55,8 @@ struct sr_config {
 	bool main_polls;
 	uint16_t port_id;
 	int32_t egress_port; /* -1: send on port_id (one-armed) */
+	struct sr_endpoint egress[SR_FAMILIES]; /* two-armed: the egress side's address/subnet */
+	bool has_egress[SR_FAMILIES];
 	bool io_mode;	     /* --mode io: forward frames untouched (the I/O ceiling) */
 	bool record_cycles;
 	char stats_json[PATH_MAX];

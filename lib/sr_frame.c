@@ -79,7 +79,7 @@ static int parse_udp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t 
 	udp_len = rte_be_to_cpu_16(udp->dgram_len);
 	if (udp_len < sizeof(*udp) || udp_len > l4_len)
 		return SR_DROP_FRAME_BAD_UDP_LENGTH;
-	if (udp->dst_port != ctx->listen_port[fi->v6])
+	if (udp->dst_port != ctx->listen_port[fi->v6] || ctx->no_statsd)
 		return SR_DROP_FRAME_OTHER_PORT;
 	if (!allowed(ctx, &fi->src))
 		return SR_DROP_FRAME_NOT_ALLOWED;

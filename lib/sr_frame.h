@@ -9,6 +9,7 @@
 #ifndef SR_FRAME_H
 #define SR_FRAME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sr_addr.h"
@@ -43,6 +44,7 @@ struct sr_frame_ctx {
 	uint16_t listen_port[SR_FAMILIES]; /* network order; 0: no such family */
 	const struct sr_prefix *allow;	   /* clients allowed; NULL: all */
 	uint32_t n_allow;
+	bool no_statsd; /* the egress side of a two-armed relay: ARP/ND/ICMP only */
 };
 
 struct sr_frame_info {

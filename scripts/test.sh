@@ -50,6 +50,7 @@ if bash scripts/build.sh build -Dtests=true; then
 	meson_suite unit build
 	script_suite cli bash tests/cli/test_cli.sh build
 	script_suite replay bash tests/replay/run_replay.sh build
+	script_suite two-armed bash tests/replay/two_armed.sh build
 	script_suite compat bash tests/compat/run_compat.sh build
 	script_suite e2e bash tests/e2e/run_e2e.sh build
 else
