@@ -415,6 +415,18 @@ static void test_shard_flag(void **state)
 	ASSERT_ERROR("does not fit --mtu 1500 over IPv6", "--listen", LISTEN, "--listen",
 		     "[2001:db8::1]:8125", "--shard", "[2001:db8::104]", "--max-payload", "1460");
 	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--max-payload", "1472");
+	/* two-armed: shards resolved from the egress address, or given a mac= */
+	ASSERT_ERROR("--egress-address needs --egress-port", "--listen", LISTEN, "--shard", SHARD1,
+		     "--egress-address", "198.19.0.1/24");
+	ASSERT_ERROR("needs mac= or an IPv4 --egress-address", "--listen", LISTEN, "--shard",
+		     "198.19.0.11", "--egress-port", "1");
+	ASSERT_OK("--listen", LISTEN, "--shard", "198.19.0.11", "--egress-port", "1",
+		  "--egress-address", "198.19.0.1/24");
+	assert_true(cfg.has_egress[SR_V4]);
+	assert_int_equal(cfg.egress[SR_V4].prefix, 24);
+	assert_int_equal(cfg.egress_port, 1);
+	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--egress-port", "0"); /* = the port */
+	assert_int_equal(cfg.egress_port, -1);
 	ASSERT_ERROR("unknown shard key 'colour'", "--listen", LISTEN, "--shard",
 		     SHARD1 ",colour=red");
 	ASSERT_ERROR("not key=value", "--listen", LISTEN, "--shard", SHARD1 ",weight");
