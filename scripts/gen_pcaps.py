@@ -50,18 +50,8 @@ MAX_PAYLOAD = 1432
 MAX_UDP_PAYLOAD = 1472          # keeps every input frame at or under 1514 bytes
 TS_BASE = 1700000000            # 2023-11-14T22:13:20Z, fixed
 
-FRAME_REASONS = [
-    'frame_truncated', 'frame_other_mac', 'frame_other_ethertype', 'frame_bad_ip_header',
-    'frame_bad_ip_checksum', 'frame_ip_fragment', 'frame_other_protocol', 'frame_other_address',
-    'frame_other_port', 'frame_bad_udp_length', 'frame_bad_udp_checksum', 'frame_not_allowed',
-    'frame_arp_other', 'frame_bad_icmp',
-]
-LINE_REASONS = [
-    'line_too_long', 'line_control_char', 'line_bad_utf8', 'line_bad_format', 'line_bad_name',
-    'line_unknown_type', 'line_bad_value', 'line_bad_rate', 'line_bad_tags', 'line_too_many_tags',
-    'line_no_mbuf', 'line_tx_dropped', 'line_bad_timestamp', 'line_bad_event',
-    'line_bad_service_check', 'line_no_neighbour',
-]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also when loaded as a module
+from sr_reasons import FRAME_REASONS, LINE_REASONS  # noqa: E402  (lib/sr_counters.h)
 # What a frame the relay answers gets back (the expectations' "answers").
 ANSWER_KINDS = ['arp_reply', 'icmp_echo_reply', 'icmp6_echo_reply', 'nd_advert']
 TYPES = {b'c', b'g', b'ms', b'h', b's', b'd'}

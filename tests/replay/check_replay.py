@@ -31,18 +31,8 @@ import sys
 
 PORT_MAC = bytes.fromhex('027063617000')
 BCAST = b'\xff' * 6
-FRAME_REASONS = [
-    'frame_truncated', 'frame_other_mac', 'frame_other_ethertype', 'frame_bad_ip_header',
-    'frame_bad_ip_checksum', 'frame_ip_fragment', 'frame_other_protocol', 'frame_other_address',
-    'frame_other_port', 'frame_bad_udp_length', 'frame_bad_udp_checksum', 'frame_not_allowed',
-    'frame_arp_other', 'frame_bad_icmp',
-]
-LINE_REASONS = [
-    'line_too_long', 'line_control_char', 'line_bad_utf8', 'line_bad_format', 'line_bad_name',
-    'line_unknown_type', 'line_bad_value', 'line_bad_rate', 'line_bad_tags', 'line_too_many_tags',
-    'line_no_mbuf', 'line_tx_dropped', 'line_bad_timestamp', 'line_bad_event',
-    'line_bad_service_check', 'line_no_neighbour',
-]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'scripts'))
+from sr_reasons import FRAME_REASONS, LINE_REASONS  # noqa: E402  (lib/sr_counters.h)
 PORT_COUNTERS = ['imissed', 'ierrors', 'rx_nombuf', 'oerrors']
 ALL_NODES = ipaddress.ip_address('ff02::1').packed
 # The check that fails when an answer of a kind is wrong.
