@@ -70,9 +70,8 @@ int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool rece
 	if (sr_port_check(port, n_rx, n_queues) || rte_eth_dev_info_get(port, &info) != 0)
 		return -1;
 	if (receives) {
+		/* the verdicts arrive in each mbuf's ol_flags (worker.c cksum_state) */
 		conf.rxmode.offloads = want_rx & info.rx_offload_capa;
-		r->rx_ip_cksum = conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
-		r->rx_udp_cksum = conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
 		if (n_queues > 1 && info.flow_type_rss_offloads) {
 			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 			conf.rx_adv_conf.rss_conf.rss_hf =

@@ -94,7 +94,6 @@ struct sr_relay {
 	/* Control side, run by the first poller every millisecond: owned there. */
 	struct sr_neigh_table *neigh;
 	int *shard_neigh; /* [n_shards] -> neigh entry */
-	bool rx_ip_cksum, rx_udp_cksum; /* the port verifies these on RX */
 	uint64_t flush_cycles;
 	uint64_t idle_cycles;
 	unsigned int n_pollers;

@@ -260,6 +260,17 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 	}
 }
 
+/* A frame not relayed: counted under its reason; other ARP still tells who is
+ * where (gratuitous ARP), so its sender is offered for learning. */
+static void drop_frame(struct sr_poller *p, struct rte_mbuf *m, enum sr_drop why,
+		       const struct sr_frame_info *fi)
+{
+	if (why == SR_DROP_FRAME_ARP_OTHER && fi->has_peer_mac)
+		learn(p, fi);
+	p->ctr.drops[why]++;
+	rte_pktmbuf_free(m);
+}
+
 /* Two-armed: the egress port carries only what resolves the shards (and pings). */
 static void handle_egress(struct sr_poller *p, struct rte_mbuf *m)
 {
@@ -275,10 +286,7 @@ static void handle_egress(struct sr_poller *p, struct rte_mbuf *m)
 		handle_control(p, m, rte_pktmbuf_mtod(m, uint8_t *), &fi, &r->egress);
 		return;
 	}
-	if (rc == SR_DROP_FRAME_ARP_OTHER && fi.has_peer_mac)
-		learn(p, &fi);
-	p->ctr.drops[rc < SR_DROP__COUNT ? rc : SR_DROP_FRAME_OTHER_PORT]++;
-	rte_pktmbuf_free(m);
+	drop_frame(p, m, rc < SR_DROP__COUNT ? (enum sr_drop)rc : SR_DROP_FRAME_OTHER_PORT, &fi);
 }
 
 static void handle_statsd(struct sr_poller *p, struct rte_mbuf *m, const uint8_t *frame,
@@ -370,12 +378,9 @@ static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now,
 		handle_control(p, m, frame, &fi, &r->frame);
 	} else if (rc == SR_FRAME_FRAGMENT && !reassembled) {
 		handle_fragment(p, m, frame, &fi, now);
-	} else {
-		/* other ARP still tells who is where (gratuitous ARP) */
-		if (rc == SR_DROP_FRAME_ARP_OTHER && fi.has_peer_mac)
-			learn(p, &fi);
-		p->ctr.drops[rc < SR_DROP__COUNT ? rc : SR_DROP_FRAME_IP_FRAGMENT]++;
-		rte_pktmbuf_free(m);
+	} else { /* a drop, or a fragment inside a reassembled datagram */
+		drop_frame(p, m, rc < SR_DROP__COUNT ? (enum sr_drop)rc : SR_DROP_FRAME_IP_FRAGMENT,
+			   &fi);
 	}
 }
 

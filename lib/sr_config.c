@@ -281,6 +281,19 @@ struct opt {
 	bool cli_only; /* not an INI key */
 };
 
+/*
+ * One value per family from each source: a second in the file, or a second on
+ * the command line, is an error; the command line's replaces the file's.
+ */
+static int once_per_family(struct parse_state *s, uint8_t seen[SR_FAMILIES], uint8_t fam,
+			   const char *what, const char *things)
+{
+	if (seen[fam] == s->from_flags + 1)
+		return fail(s, "%s: two IPv%c %s (one per family)", what, fam ? '6' : '4', things);
+	seen[fam] = (uint8_t)(s->from_flags + 1);
+	return 0;
+}
+
 /* One address per family; from the command line it replaces the file's. */
 static int listen_one(struct parse_state *s, const char *v)
 {
@@ -290,9 +303,8 @@ static int listen_one(struct parse_state *s, const char *v)
 		return -1;
 	if (!sr_ip_unicast(&e.ip))
 		return fail(s, "--listen: '%s' is not a unicast address", v);
-	if (s->listen_seen[e.ip.v6] == s->from_flags + 1)
-		return fail(s, "--listen: two IPv%c addresses (one per family)", e.ip.v6 ? '6' : '4');
-	s->listen_seen[e.ip.v6] = (uint8_t)(s->from_flags + 1);
+	if (once_per_family(s, s->listen_seen, e.ip.v6, "--listen", "addresses"))
+		return -1;
 	s->c->listen[e.ip.v6] = e;
 	s->c->has_listen[e.ip.v6] = true;
 	return 0;
@@ -311,9 +323,8 @@ static int gateway_one(struct parse_state *s, const char *v)
 		return -1;
 	if (p.len != (p.ip.v6 ? 128 : 32) || !sr_ip_unicast(&p.ip))
 		return fail(s, "--gateway: '%s' is not a unicast address", v);
-	if (s->gateway_seen[p.ip.v6] == s->from_flags + 1)
-		return fail(s, "--gateway: two IPv%c gateways (one per family)", p.ip.v6 ? '6' : '4');
-	s->gateway_seen[p.ip.v6] = (uint8_t)(s->from_flags + 1);
+	if (once_per_family(s, s->gateway_seen, p.ip.v6, "--gateway", "gateways"))
+		return -1;
 	s->c->gateway[p.ip.v6] = p.ip;
 	s->c->has_gateway[p.ip.v6] = true;
 	return 0;
