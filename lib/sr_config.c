@@ -16,7 +16,7 @@ struct parse_state {
 	bool shards_from_flags; /* the first --shard flag drops the file's list */
 	bool allow_from_flags;	/* same for --allow */
 	bool from_flags;	/* parsing the command line (else the file) */
-	uint8_t listen_seen[SR_FAMILIES], gateway_seen[SR_FAMILIES];
+	uint8_t listen_seen[SR_FAMILIES], gateway_seen[SR_FAMILIES], egress_seen[SR_FAMILIES];
 	char *err;
 	size_t errlen;
 };
@@ -450,6 +450,8 @@ static int egress_address_one(struct parse_state *s, const char *v)
 		return -1;
 	if (!sr_ip_unicast(&e.ip))
 		return fail(s, "--egress-address: '%s' is not a unicast address", v);
+	if (once_per_family(s, s->egress_seen, e.ip.v6, "--egress-address", "addresses"))
+		return -1;
 	s->c->egress[e.ip.v6] = e;
 	s->c->has_egress[e.ip.v6] = true;
 	return 0;

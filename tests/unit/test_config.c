@@ -425,6 +425,9 @@ static void test_shard_flag(void **state)
 	assert_true(cfg.has_egress[SR_V4]);
 	assert_int_equal(cfg.egress[SR_V4].prefix, 24);
 	assert_int_equal(cfg.egress_port, 1);
+	ASSERT_ERROR("--egress-address: two IPv4 addresses", "--listen", LISTEN, "--shard",
+		     "198.19.0.11", "--egress-port", "1", "--egress-address", "198.19.0.1/24",
+		     "--egress-address", "198.19.0.2/24");
 	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--egress-port", "0"); /* = the port */
 	assert_int_equal(cfg.egress_port, -1);
 	ASSERT_ERROR("unknown shard key 'colour'", "--listen", LISTEN, "--shard",
