@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "sr_classify.h"
 #include "sr_line_priv.h"
 #include "sr_number.h"
 
@@ -338,6 +339,106 @@ static int telegraf_service_check(const uint8_t *p, uint32_t len, struct sr_line
 		return SR_DROP_LINE_BAD_SERVICE_CHECK;
 	l->name = sr_span_of(name, n);
 	l->kind = SR_LINE_SERVICE_CHECK;
+	return SR_OK;
+}
+
+/* ---------- the common shape, read from the line's masks ---------- */
+
+/* A "#k:v,k2:v2" segment [s, e) whose every tag has a ':' and a key. */
+static int fast_dd_tags(struct sr_line *l, const uint8_t *p, uint32_t s, uint32_t e,
+			const struct sr_cls *c)
+{
+	sr_mask commas = c->m[SR_CLS_COMMA] & sr_mask_range(s, e);
+	uint32_t ps = s;
+
+	while (ps < e) {
+		uint32_t pe = commas ? sr_mask_first(commas) : e;
+		sr_mask colons = c->m[SR_CLS_COLON] & sr_mask_range(ps, pe);
+		uint32_t k;
+
+		/* an empty or valueless tag: Telegraf's quirks, for the full parser */
+		if (colons == 0 || (k = sr_mask_first(colons)) == ps)
+			return SR_FAST_DECLINED;
+		if (tg_tag(l, sr_span_of(p + ps, k - ps),
+			   k + 1 < pe ? sr_span_of(p + k + 1, pe - k - 1) : sr_span_of(tag_true, 4),
+			   RANK_DOGSTATSD) != SR_OK)
+			return SR_FAST_DECLINED;
+		commas &= commas - 1;
+		ps = pe + 1;
+	}
+	return SR_OK;
+}
+
+/*
+ * "name[,k=v...]:value|type[|@rate][|#k:v,...][|c:id]" with no white space,
+ * control or non-ASCII byte: the line sr_parse_telegraf would accept, filled
+ * exactly as it would, without a byte loop. Anything else (events, several
+ * values, odd tags, any reject) is declined and left to the full parser.
+ */
+int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *c,
+			   struct sr_line *l)
+{
+	const sr_mask in = sr_mask_below(len);
+	const sr_mask colons = c->m[SR_CLS_COLON] & in;
+	sr_mask bars = c->m[SR_CLS_BAR] & in, head;
+	struct bit b = { .fields = 1 };
+	uint32_t bar, colon, s;
+
+	if (bars == 0 || p[0] == '_' || p[0] == '#' || p[0] == ',')
+		return SR_FAST_DECLINED;
+	bar = sr_mask_first(bars);
+	head = colons & sr_mask_below(bar);
+	/* one value in the first segment, after a name that is not "c" */
+	if (head == 0 || !sr_mask_single(head) || (p[0] == 'c' && p[1] == ':'))
+		return SR_FAST_DECLINED;
+	colon = sr_mask_first(head);
+	if (colon == 0)
+		return SR_FAST_DECLINED; /* no name */
+	b.value = sr_span_of(p + colon + 1, bar - colon - 1);
+	l->kind = SR_LINE_METRIC;
+	l->n_tags = 0;
+
+	/* the later segments: removed ("#tags", "c:id") or fields (type, rate) */
+	for (s = bar + 1;; s = bar + 1) {
+		uint32_t e;
+
+		bars &= bars - 1;
+		e = bars ? sr_mask_first(bars) : len;
+		if (e > s && p[s] == '#') {
+			if (fast_dd_tags(l, p, s + 1, e, c) != SR_OK)
+				return SR_FAST_DECLINED;
+		} else if (e - s < 2 || p[s] != 'c' || p[s + 1] != ':') {
+			if (colons & sr_mask_range(s, e))
+				return SR_FAST_DECLINED; /* a second value */
+			if (++b.fields == 2)
+				b.type = sr_span_of(p + s, e - s);
+		}
+		if (e == len)
+			break;
+		bar = e;
+	}
+	if (telegraf_check_bit(&b) != SR_OK)
+		return SR_FAST_DECLINED;
+
+	/* the bucket: the name up to its first ',', then influx tags k=v */
+	sr_mask commas = c->m[SR_CLS_COMMA] & sr_mask_below(colon);
+	uint32_t end = commas ? sr_mask_first(commas) : colon;
+
+	l->name = sr_span_of(p, end);
+	l->name_style = SR_NAME_DOT_IS_UNDERSCORE;
+	while (commas) {
+		uint32_t part = end + 1, eq;
+		sr_mask eqs;
+
+		commas &= commas - 1;
+		end = commas ? sr_mask_first(commas) : colon;
+		eqs = c->m[SR_CLS_EQ] & sr_mask_range(part, end);
+		if (eqs == 0 || (eq = sr_mask_first(eqs)) == part)
+			continue; /* ignored, as parseName does */
+		if (tg_tag(l, sr_span_of(p + part, eq - part), sr_span_of(p + eq + 1, end - eq - 1),
+			   RANK_INFLUX) != SR_OK)
+			return SR_FAST_DECLINED;
+	}
 	return SR_OK;
 }
 

@@ -54,16 +54,9 @@ bool sr_go_int(const uint8_t *s, uint32_t n, int64_t *v)
 	return true;
 }
 
-int sr_line_parse(const struct sr_parse_cfg *cfg, const uint8_t *p, uint32_t len,
-		  struct sr_line *out)
+int sr_line_parse_clean(const struct sr_parse_cfg *cfg, const uint8_t *p, uint32_t len,
+			struct sr_line *out)
 {
-	int rc;
-
-	if (len > cfg->max_line)
-		return SR_DROP_LINE_TOO_LONG;
-	rc = sr_text_check(p, len);
-	if (rc != SR_OK)
-		return rc;
 	out->kind = SR_LINE_METRIC;
 	out->name_style = SR_NAME_RAW;
 	out->n_tags = 0;
@@ -76,4 +69,17 @@ int sr_line_parse(const struct sr_parse_cfg *cfg, const uint8_t *p, uint32_t len
 	default:
 		return sr_parse_telegraf(p, len, out);
 	}
+}
+
+int sr_line_parse(const struct sr_parse_cfg *cfg, const uint8_t *p, uint32_t len,
+		  struct sr_line *out)
+{
+	int rc;
+
+	if (len > cfg->max_line)
+		return SR_DROP_LINE_TOO_LONG;
+	rc = sr_text_check(p, len);
+	if (rc != SR_OK)
+		return rc;
+	return sr_line_parse_clean(cfg, p, len, out);
 }

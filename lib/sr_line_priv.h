@@ -115,6 +115,15 @@ static inline uint32_t sr_space_len(const uint8_t *p, uint32_t n, bool at_end)
 bool sr_go_int(const uint8_t *s, uint32_t n, int64_t *v);
 
 int sr_parse_telegraf(const uint8_t *p, uint32_t len, struct sr_line *l);
+
+struct sr_cls;
+/* The fast parsers' answer when a line is not theirs to judge. */
+#define SR_FAST_DECLINED (-1)
+int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *c,
+			   struct sr_line *l);
+/* sr_line_parse for a line whose length and text (sr_text_check) are known good. */
+int sr_line_parse_clean(const struct sr_parse_cfg *cfg, const uint8_t *p, uint32_t len,
+			struct sr_line *out);
 int sr_parse_dogstatsd(const uint8_t *p, uint32_t len, struct sr_line *l);
 int sr_parse_etsy(const uint8_t *p, uint32_t len, struct sr_line *l);
 

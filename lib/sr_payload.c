@@ -18,41 +18,70 @@ uint32_t sr_payload_pick_shard(const struct sr_payload_cfg *cfg, const struct sr
 	return sr_shard_of_text(cfg->map, text, colon ? (uint32_t)(colon - text) : len);
 }
 
+const char *const sr_isa_names[SR_ISA__COUNT] = {
+	[SR_ISA_GENERIC] = "generic",
+	[SR_ISA_AVX2] = "avx2",
+	[SR_ISA_AVX512] = "avx512bw",
+};
+
+typedef struct sr_scan_result (*scan_fn)(const struct sr_payload_cfg *, const uint8_t *, uint32_t,
+					 uint32_t *, struct sr_line_ref *, uint32_t,
+					 struct sr_counters *);
+
+static const scan_fn scan_builds[SR_ISA__COUNT] = {
+	[SR_ISA_GENERIC] = sr_payload_scan_generic,
+#ifdef SR_HAVE_X86_VARIANTS
+	[SR_ISA_AVX2] = sr_payload_scan_avx2,
+	[SR_ISA_AVX512] = sr_payload_scan_avx512,
+#endif
+};
+
+static enum sr_isa scan_isa = SR_ISA_GENERIC;
+
+static bool cpu_runs(enum sr_isa isa)
+{
+#ifdef SR_HAVE_X86_VARIANTS
+	__builtin_cpu_init();
+	switch (isa) {
+	case SR_ISA_AVX512:
+		return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f") &&
+		       __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+	case SR_ISA_AVX2:
+		return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+		       __builtin_cpu_supports("popcnt");
+	default:
+		break;
+	}
+#endif
+	return isa == SR_ISA_GENERIC;
+}
+
+bool sr_payload_set_isa(enum sr_isa isa)
+{
+	if (isa >= SR_ISA__COUNT || scan_builds[isa] == NULL || !cpu_runs(isa))
+		return false;
+	scan_isa = isa;
+	return true;
+}
+
+enum sr_isa sr_payload_isa(void)
+{
+	return scan_isa;
+}
+
+/* Before main: the widest build this CPU runs. */
+__attribute__((constructor)) static void pick_scan_build(void)
+{
+	int isa;
+
+	for (isa = SR_ISA__COUNT - 1; isa > SR_ISA_GENERIC; isa--)
+		if (sr_payload_set_isa((enum sr_isa)isa))
+			return;
+}
+
 struct sr_scan_result sr_payload_scan(const struct sr_payload_cfg *cfg, const uint8_t *payload,
 				      uint32_t len, uint32_t *pos, struct sr_line_ref *refs,
 				      uint32_t max, struct sr_counters *c)
 {
-	struct sr_scan_result r = { .lines = 0, .valid = 0, .one_shard = true };
-	struct sr_line line;
-	uint32_t p = *pos;
-
-	while (p < len && r.valid < max) {
-		const uint8_t *start = payload + p;
-		const uint8_t *nl = memchr(start, '\n', len - p);
-		uint32_t n = nl ? (uint32_t)(nl - start) : len - p;
-		uint32_t next = p + n + (nl != NULL);
-		int rc;
-
-		if (n > 0 && start[n - 1] == '\r')
-			n--;
-		p = next;
-		if (n == 0)
-			continue;
-		r.lines++;
-		rc = sr_line_parse(&cfg->parse, start, n, &line);
-		if (rc != SR_OK) {
-			c->drops[rc]++;
-			continue;
-		}
-		uint32_t shard = sr_payload_pick_shard(cfg, &line, start, n);
-		refs[r.valid] = (struct sr_line_ref){
-			.off = (uint32_t)(start - payload), .len = n, .shard = shard
-		};
-		if (r.valid && shard != refs[0].shard)
-			r.one_shard = false;
-		r.valid++;
-	}
-	c->lines_in += r.lines;
-	*pos = p;
-	return r;
+	return scan_builds[scan_isa](cfg, payload, len, pos, refs, max, c);
 }

@@ -47,4 +47,19 @@ struct sr_scan_result sr_payload_scan(const struct sr_payload_cfg *cfg, const ui
 				      uint32_t len, uint32_t *pos, struct sr_line_ref *refs,
 				      uint32_t max, struct sr_counters *c);
 
+/* The builds of sr_payload_scan: the best one the CPU runs is picked at start. */
+enum sr_isa { SR_ISA_GENERIC, SR_ISA_AVX2, SR_ISA_AVX512, SR_ISA__COUNT };
+extern const char *const sr_isa_names[SR_ISA__COUNT];
+enum sr_isa sr_payload_isa(void);
+/* Use another build (tests, benchmarks); false if absent or the CPU lacks it. */
+bool sr_payload_set_isa(enum sr_isa isa);
+
+#define SR_SCAN_DECLARE(name)                                                                      \
+	struct sr_scan_result name(const struct sr_payload_cfg *cfg, const uint8_t *payload,       \
+				   uint32_t len, uint32_t *pos, struct sr_line_ref *refs,          \
+				   uint32_t max, struct sr_counters *c)
+SR_SCAN_DECLARE(sr_payload_scan_generic);
+SR_SCAN_DECLARE(sr_payload_scan_avx2);
+SR_SCAN_DECLARE(sr_payload_scan_avx512);
+
 #endif

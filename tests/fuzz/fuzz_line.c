@@ -4,15 +4,21 @@
  * mode. Input byte 0 picks dialect and mode; the rest is one line. Checks what
  * must hold for any bytes: spans stay inside the line, the key is the same
  * when computed twice, its text length does not depend on the buffer size.
+ * Differential: the vector fast path (sr_parse_telegraf_fast) accepts only what
+ * the full parser accepts, with the same key; and sr_payload_scan, in every
+ * build this CPU runs, agrees with a plain split + sr_line_parse reference.
  */
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sr_classify.h"
 #include "sr_key.h"
 #include "sr_line.h"
+#include "sr_line_priv.h"
 #include "sr_number.h"
+#include "sr_payload.h"
 #include "sr_utf8.h"
 
 static void span_inside(const struct sr_span *s, const uint8_t *p, size_t n)
@@ -20,6 +26,86 @@ static void span_inside(const struct sr_span *s, const uint8_t *p, size_t n)
 	if (s->len == 0)
 		return;
 	assert(s->p >= p && s->p + s->len <= p + n);
+}
+
+/* The fast path on the whole input as one line, against the full parser. */
+static void check_fast_line(const struct sr_parse_cfg *cfg, const uint8_t *line, uint32_t n)
+{
+	const struct sr_parse_cfg telegraf = { SR_DIALECT_TELEGRAF, cfg->max_line };
+	static struct sr_line fast, full;
+	struct sr_cls cls;
+	int rc;
+
+	if (n == 0 || n > cfg->max_line || !sr_cls_line(line, n, &cls) ||
+	    (cls.m[SR_CLS_NL] & sr_mask_below(n)) || (cls.m[SR_CLS_ODD] & sr_mask_below(n)))
+		return;
+	rc = sr_parse_telegraf_fast(line, n, &cls, &fast);
+	assert(rc == SR_OK || rc == SR_FAST_DECLINED);
+	if (rc != SR_OK)
+		return;
+	assert(sr_line_parse(&telegraf, line, n, &full) == SR_OK);
+	assert(fast.kind == full.kind && fast.name_style == full.name_style);
+	assert(fast.name.p == full.name.p && fast.name.len == full.name.len);
+	assert(fast.n_tags == full.n_tags);
+	assert(sr_key_hash(&fast, SR_KEY_NAME_TAGS) == sr_key_hash(&full, SR_KEY_NAME_TAGS));
+	assert(sr_key_hash(&fast, SR_KEY_NAME) == sr_key_hash(&full, SR_KEY_NAME));
+}
+
+/* sr_payload_scan in each build against splitting on '\n' and sr_line_parse. */
+static void check_scan(const struct sr_parse_cfg *pcfg, enum sr_key_mode mode, const uint8_t *data,
+		       uint32_t len)
+{
+	static struct sr_shard_map *map;
+	static struct sr_line_ref want[9000], got[9000];
+	static struct sr_line l;
+	struct sr_payload_cfg cfg;
+	struct sr_counters wc = { 0 };
+	uint32_t p = 0, nw = 0, isa;
+
+	if (map == NULL) {
+		static struct sr_shard_desc d[64];
+		static char addr[64][24];
+		char err[128];
+		for (isa = 0; isa < 64; isa++) {
+			snprintf(addr[isa], sizeof(addr[isa]), "198.18.1.%u:8125", isa + 1);
+			d[isa] = (struct sr_shard_desc){ addr[isa], 1 };
+		}
+		map = sr_shard_map_build(SR_HASH_MAGLEV, d, 64, 6451, err, sizeof(err));
+		assert(map);
+	}
+	cfg = (struct sr_payload_cfg){ .parse = *pcfg, .key_mode = mode, .map = map };
+	while (p < len) {
+		const uint8_t *s = data + p, *nl = memchr(s, '\n', len - p);
+		uint32_t n = nl ? (uint32_t)(nl - s) : len - p;
+		p += n + (nl != NULL);
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue;
+		wc.lines_in++;
+		int rc = sr_line_parse(pcfg, s, n, &l);
+		if (rc != SR_OK) {
+			wc.drops[rc]++;
+			continue;
+		}
+		want[nw++] = (struct sr_line_ref){ (uint32_t)(s - data), n,
+						   sr_payload_pick_shard(&cfg, &l, s, n) };
+	}
+	enum sr_isa keep = sr_payload_isa();
+	for (isa = 0; isa < SR_ISA__COUNT; isa++) {
+		struct sr_counters gc = { 0 };
+		uint32_t pos = 0, ng = 0;
+		if (!sr_payload_set_isa((enum sr_isa)isa))
+			continue;
+		while (pos < len) {
+			/* a small max: resuming mid-payload is checked too */
+			struct sr_scan_result r = sr_payload_scan(&cfg, data, len, &pos, got + ng, 3, &gc);
+			ng += r.valid;
+		}
+		assert(ng == nw && memcmp(got, want, nw * sizeof(want[0])) == 0);
+		assert(memcmp(&gc, &wc, sizeof(wc)) == 0);
+	}
+	sr_payload_set_isa(keep);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -43,6 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	(void)sr_go_float_ok(line, n);
 	(void)sr_text_check(line, n);
+	check_fast_line(&cfg, line, n);
+	check_scan(&cfg, mode, line, n);
 	rc = sr_line_parse(&cfg, line, n, &a);
 	assert(rc >= 0 && rc <= SR_DROP__COUNT);
 	if (rc != SR_OK) {

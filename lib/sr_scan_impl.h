@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The body of sr_payload_scan, compiled once per instruction set (sr_scan_*.c)
+ * so that sr_classify.h's block classifier uses the widest vectors built in.
+ */
+#ifndef SR_SCAN_IMPL_H
+#define SR_SCAN_IMPL_H
+
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+
+#include "sr_classify.h"
+#include "sr_line_priv.h"
+#include "sr_payload.h"
+
+/* One line, text known or not to be plain printable ASCII. */
+static inline int scan_parse(const struct sr_payload_cfg *cfg, const uint8_t *p, uint32_t n,
+			     const struct sr_cls *cls, bool plain, struct sr_line *line)
+{
+	int rc;
+
+	if (!plain)
+		return sr_line_parse(&cfg->parse, p, n, line);
+	if (cfg->parse.dialect == SR_DIALECT_TELEGRAF) {
+		rc = sr_parse_telegraf_fast(p, n, cls, line);
+		if (rc == SR_OK)
+			return rc;
+	}
+	return sr_line_parse_clean(&cfg->parse, p, n, line);
+}
+
+static inline __attribute__((always_inline)) struct sr_scan_result
+scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len, uint32_t *pos,
+	  struct sr_line_ref *refs, uint32_t max, struct sr_counters *c)
+{
+	struct sr_scan_result r = { .lines = 0, .valid = 0, .one_shard = true };
+	struct sr_line line;
+	uint32_t p = *pos;
+
+	while (p < len && r.valid < max) {
+		const uint8_t *start = payload + p;
+		const uint32_t avail = len - p;
+		struct sr_cls cls;
+		bool classified = sr_cls_line(start, avail, &cls), has_nl;
+		uint32_t n;
+		int rc;
+
+		if (likely(classified)) {
+			has_nl = cls.m[SR_CLS_NL] != 0;
+			n = has_nl ? sr_mask_first(cls.m[SR_CLS_NL]) : avail;
+		} else { /* longer than SR_CLS_MAX */
+			const uint8_t *nl = memchr(start, '\n', avail);
+			has_nl = nl != NULL;
+			n = has_nl ? (uint32_t)(nl - start) : avail;
+		}
+		p += n + has_nl;
+		if (n > 0 && start[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue;
+		r.lines++;
+		rc = scan_parse(cfg, start, n, &cls,
+				classified && n <= cfg->parse.max_line &&
+					(cls.m[SR_CLS_ODD] & sr_mask_below(n)) == 0,
+				&line);
+		if (rc != SR_OK) {
+			c->drops[rc]++;
+			continue;
+		}
+		uint32_t shard = sr_payload_pick_shard(cfg, &line, start, n);
+		refs[r.valid] = (struct sr_line_ref){
+			.off = (uint32_t)(start - payload), .len = n, .shard = shard
+		};
+		if (r.valid && shard != refs[0].shard)
+			r.one_shard = false;
+		r.valid++;
+	}
+	c->lines_in += r.lines;
+	*pos = p;
+	return r;
+}
+
+#define SR_SCAN_VARIANT(name)                                                                      \
+	SR_SCAN_DECLARE(name)                                                                      \
+	{                                                                                          \
+		return scan_impl(cfg, payload, len, pos, refs, max, c);                            \
+	}
+
+#endif
