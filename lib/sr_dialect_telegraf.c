@@ -344,36 +344,54 @@ static int telegraf_service_check(const uint8_t *p, uint32_t len, struct sr_line
 
 /* ---------- the common shape, read from the line's masks ---------- */
 
-/* A "#k:v,k2:v2" segment [s, e) whose every tag has a ':' and a key. */
+/*
+ * A "#k:v,bare,k2:v2" segment [s, e). Telegraf's quirks for an empty tag, an
+ * empty key, or a bare tag followed by another bare one (which becomes its
+ * value) are left to the full parser.
+ */
 static int fast_dd_tags(struct sr_line *l, const uint8_t *p, uint32_t s, uint32_t e,
 			const struct sr_cls *c)
 {
 	sr_mask commas = c->m[SR_CLS_COMMA] & sr_mask_range(s, e);
 	uint32_t ps = s;
+	bool after_bare = false;
+	int rc;
 
 	while (ps < e) {
-		uint32_t pe = commas ? sr_mask_first(commas) : e;
+		uint32_t pe = commas ? sr_mask_first(commas) : e, k;
 		sr_mask colons = c->m[SR_CLS_COLON] & sr_mask_range(ps, pe);
-		uint32_t k;
 
-		/* an empty or valueless tag: Telegraf's quirks, for the full parser */
-		if (colons == 0 || (k = sr_mask_first(colons)) == ps)
+		if (pe == ps)
 			return SR_FAST_DECLINED;
-		if (tg_tag(l, sr_span_of(p + ps, k - ps),
-			   k + 1 < pe ? sr_span_of(p + k + 1, pe - k - 1) : sr_span_of(tag_true, 4),
-			   RANK_DOGSTATSD) != SR_OK)
+		if (colons == 0) {
+			if (after_bare)
+				return SR_FAST_DECLINED;
+			rc = tg_tag(l, sr_span_of(p + ps, pe - ps), sr_span_of(tag_true, 4),
+				    RANK_DOGSTATSD);
+			after_bare = true;
+		} else {
+			if ((k = sr_mask_first(colons)) == ps)
+				return SR_FAST_DECLINED;
+			rc = tg_tag(l, sr_span_of(p + ps, k - ps),
+				    k + 1 < pe ? sr_span_of(p + k + 1, pe - k - 1)
+					       : sr_span_of(tag_true, 4),
+				    RANK_DOGSTATSD);
+			after_bare = false;
+		}
+		if (rc != SR_OK)
 			return SR_FAST_DECLINED;
 		commas &= commas - 1;
 		ps = pe + 1;
 	}
-	return SR_OK;
+	/* "bare," at the end: Telegraf adds the bare tag twice */
+	return after_bare && ps == e ? SR_FAST_DECLINED : SR_OK;
 }
 
 /*
- * "name[,k=v...]:value|type[|@rate][|#k:v,...][|c:id]" with no white space,
- * control or non-ASCII byte: the line sr_parse_telegraf would accept, filled
- * exactly as it would, without a byte loop. Anything else (events, several
- * values, odd tags, any reject) is declined and left to the full parser.
+ * "name[,k=v...]:value|type[|@rate][:value|type...][|#k:v,...][|c:id]" with
+ * no white space, control or non-ASCII byte: the line sr_parse_telegraf would accept, filled
+ * exactly as it would, without a byte loop. Anything else (events, service
+ * checks, valueless tags, any reject) is declined and left to the full parser.
  */
 int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *c,
 			   struct sr_line *l)
@@ -388,13 +406,16 @@ int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *
 		return SR_FAST_DECLINED;
 	bar = sr_mask_first(bars);
 	head = colons & sr_mask_below(bar);
-	/* one value in the first segment, after a name that is not "c" */
-	if (head == 0 || !sr_mask_single(head) || (p[0] == 'c' && p[1] == ':'))
+	/* a value in the first segment, after a name that is not "c" */
+	if (head == 0 || (p[0] == 'c' && p[1] == ':'))
 		return SR_FAST_DECLINED;
 	colon = sr_mask_first(head);
 	if (colon == 0)
 		return SR_FAST_DECLINED; /* no name */
-	b.value = sr_span_of(p + colon + 1, bar - colon - 1);
+	if (sr_mask_single(head))
+		b.value = sr_span_of(p + colon + 1, bar - colon - 1);
+	else if (telegraf_bits_text(&b, p + colon + 1, bar - colon - 1) != SR_OK)
+		return SR_FAST_DECLINED;
 	l->kind = SR_LINE_METRIC;
 	l->n_tags = 0;
 
@@ -408,10 +429,12 @@ int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *
 			if (fast_dd_tags(l, p, s + 1, e, c) != SR_OK)
 				return SR_FAST_DECLINED;
 		} else if (e - s < 2 || p[s] != 'c' || p[s + 1] != ':') {
-			if (colons & sr_mask_range(s, e))
-				return SR_FAST_DECLINED; /* a second value */
 			if (++b.fields == 2)
 				b.type = sr_span_of(p + s, e - s);
+			/* several values ("1|c:2|c"): each checked as Telegraf does */
+			if ((colons & sr_mask_range(s, e)) &&
+			    telegraf_bits_text(&b, p + s, e - s) != SR_OK)
+				return SR_FAST_DECLINED;
 		}
 		if (e == len)
 			break;

@@ -170,7 +170,8 @@ static inline uint64_t name_hash(const struct sr_line *l)
 uint64_t sr_key_hash(const struct sr_line *l, enum sr_key_mode mode)
 {
 	uint64_t kh[SR_MAX_TAGS];
-	uint64_t h, sum = 0, live = 0;
+	uint64_t h, sum = 0, live = 0, seen1 = 0, seen2 = 0;
+	bool maybe_repeated = false;
 	uint32_t i;
 
 	if (l->name_style == SR_NAME_ETSY) {
@@ -181,10 +182,19 @@ uint64_t sr_key_hash(const struct sr_line *l, enum sr_key_mode mode)
 	h = name_hash(l);
 	if (mode == SR_KEY_NAME)
 		return sr_fmix64(h);
-	for (i = 0; i < l->n_tags; i++)
-		kh[i] = sr_hash64_part(l->tags[i].key.p, l->tags[i].key.len, SEED_TAGK);
+	/* Two 64-bit filters over the key hashes: a repeated key sets a bit seen
+	 * before in both; only then is the pairwise override check worth it. */
 	for (i = 0; i < l->n_tags; i++) {
-		if (l->n_tags > 1 && tag_overridden(l, kh, i))
+		uint64_t b1, b2;
+		kh[i] = sr_hash64_part(l->tags[i].key.p, l->tags[i].key.len, SEED_TAGK);
+		b1 = 1ull << (kh[i] >> 58);
+		b2 = 1ull << ((kh[i] >> 52) & 63);
+		maybe_repeated |= (seen1 & b1) && (seen2 & b2);
+		seen1 |= b1;
+		seen2 |= b2;
+	}
+	for (i = 0; i < l->n_tags; i++) {
+		if (maybe_repeated && tag_overridden(l, kh, i))
 			continue;
 		/* Addition commutes: the sum does not depend on tag order. */
 		sum += sr_mulfold(kh[i] ^ SR_HASH_P0,
