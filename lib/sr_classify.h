@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sr_overread.h"
+
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
@@ -142,16 +144,6 @@ static inline void sr_cls_block(const uint8_t *p, uint64_t out[SR_CLS__COUNT])
 #endif
 }
 
-/* Reading a whole vector past the payload's end is safe within its page, but
- * AddressSanitizer rightly objects: its builds copy the tail instead. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SR_CLS_EXACT_READS 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SR_CLS_EXACT_READS 1
-#endif
-#endif
-
 /* Classify p[0..avail): bits past avail are never a newline. */
 static inline void sr_cls_block_at(const uint8_t *p, uint32_t avail, uint64_t out[SR_CLS__COUNT])
 {
@@ -159,17 +151,15 @@ static inline void sr_cls_block_at(const uint8_t *p, uint32_t avail, uint64_t ou
 		sr_cls_block(p, out);
 		return;
 	}
-#if defined(__AVX512BW__) && !defined(SR_CLS_EXACT_READS)
+#if defined(__AVX512BW__) && !defined(SR_EXACT_READS)
 	/* a masked load: bytes past avail read as NUL, nothing past it touched */
 	sr_cls_vec512(_mm512_maskz_loadu_epi8(((__mmask64)1 << avail) - 1, p), out);
 #else
-#ifndef SR_CLS_EXACT_READS
-	if (((uintptr_t)p & 4095) <= 4096 - 64) {
+	if (sr_overread_ok(p, 64)) {
 		sr_cls_block(p, out);
 		out[SR_CLS_NL] &= (1ull << avail) - 1;
 		return;
 	}
-#endif
 	uint8_t tail[64];
 	memset(tail, 0, sizeof(tail));
 	memcpy(tail, p, avail);

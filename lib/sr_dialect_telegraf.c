@@ -7,13 +7,15 @@
 #include <string.h>
 
 #include "sr_classify.h"
+#include "sr_key.h"
 #include "sr_line_priv.h"
 #include "sr_number.h"
 
 /* Tag ranks: Telegraf applies DogStatsD tags after the name's influx tags. */
 enum { RANK_INFLUX = 0, RANK_DOGSTATSD = 1 };
 
-static const uint8_t tag_true[] = "true";
+/* padded: the key hash may load 16 bytes of it */
+static const uint8_t tag_true[16] = "true";
 
 /* One tag of the series, as Telegraf keeps it (see sr_is_metric_type). */
 static inline int tg_tag(struct sr_line *l, struct sr_span k, struct sr_span v, uint8_t rank)
@@ -344,18 +346,24 @@ static int telegraf_service_check(const uint8_t *p, uint32_t len, struct sr_line
 
 /* ---------- the common shape, read from the line's masks ---------- */
 
+/* One tag into the key as it is found (metric_type is no part of it). */
+static inline void fast_tag(struct sr_key_acc *acc, struct sr_span k, struct sr_span v)
+{
+	if (!sr_is_metric_type(k))
+		sr_key_acc_tag(acc, &k, &v);
+}
+
 /*
  * A "#k:v,bare,k2:v2" segment [s, e). Telegraf's quirks for an empty tag, an
  * empty key, or a bare tag followed by another bare one (which becomes its
  * value) are left to the full parser.
  */
-static int fast_dd_tags(struct sr_line *l, const uint8_t *p, uint32_t s, uint32_t e,
+static int fast_dd_tags(struct sr_key_acc *acc, const uint8_t *p, uint32_t s, uint32_t e,
 			const struct sr_cls *c)
 {
 	sr_mask commas = c->m[SR_CLS_COMMA] & sr_mask_range(s, e);
 	uint32_t ps = s;
 	bool after_bare = false;
-	int rc;
 
 	while (ps < e) {
 		uint32_t pe = commas ? sr_mask_first(commas) : e, k;
@@ -366,20 +374,15 @@ static int fast_dd_tags(struct sr_line *l, const uint8_t *p, uint32_t s, uint32_
 		if (colons == 0) {
 			if (after_bare)
 				return SR_FAST_DECLINED;
-			rc = tg_tag(l, sr_span_of(p + ps, pe - ps), sr_span_of(tag_true, 4),
-				    RANK_DOGSTATSD);
+			fast_tag(acc, sr_span_of(p + ps, pe - ps), sr_span_of(tag_true, 4));
 			after_bare = true;
 		} else {
 			if ((k = sr_mask_first(colons)) == ps)
 				return SR_FAST_DECLINED;
-			rc = tg_tag(l, sr_span_of(p + ps, k - ps),
-				    k + 1 < pe ? sr_span_of(p + k + 1, pe - k - 1)
-					       : sr_span_of(tag_true, 4),
-				    RANK_DOGSTATSD);
+			fast_tag(acc, sr_span_of(p + ps, k - ps),
+				 k + 1 < pe ? sr_span_of(p + k + 1, pe - k - 1) : sr_span_of(tag_true, 4));
 			after_bare = false;
 		}
-		if (rc != SR_OK)
-			return SR_FAST_DECLINED;
 		commas &= commas - 1;
 		ps = pe + 1;
 	}
@@ -389,13 +392,16 @@ static int fast_dd_tags(struct sr_line *l, const uint8_t *p, uint32_t s, uint32_
 
 /*
  * "name[,k=v...]:value|type[|@rate][:value|type...][|#k:v,...][|c:id]" with
- * no white space, control or non-ASCII byte: the line sr_parse_telegraf would accept, filled
- * exactly as it would, without a byte loop. Anything else (events, service
- * checks, valueless tags, any reject) is declined and left to the full parser.
+ * no white space, control or non-ASCII byte: a line sr_parse_telegraf would
+ * accept, with the key sr_key_hash would give it, hashed as the tags are
+ * found, without a byte loop or a tag list. Anything else (events, service
+ * checks, Telegraf's tag quirks, a repeated tag key, any reject) is declined
+ * and left to the full parser.
  */
 int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *c,
-			   struct sr_line *l)
+			   enum sr_key_mode mode, uint64_t *key)
 {
+	struct sr_key_acc acc = { 0 };
 	const sr_mask in = sr_mask_below(len);
 	const sr_mask colons = c->m[SR_CLS_COLON] & in;
 	sr_mask bars = c->m[SR_CLS_BAR] & in, head;
@@ -416,8 +422,6 @@ int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *
 		b.value = sr_span_of(p + colon + 1, bar - colon - 1);
 	else if (telegraf_bits_text(&b, p + colon + 1, bar - colon - 1) != SR_OK)
 		return SR_FAST_DECLINED;
-	l->kind = SR_LINE_METRIC;
-	l->n_tags = 0;
 
 	/* the later segments: removed ("#tags", "c:id") or fields (type, rate) */
 	for (s = bar + 1;; s = bar + 1) {
@@ -426,7 +430,7 @@ int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *
 		bars &= bars - 1;
 		e = bars ? sr_mask_first(bars) : len;
 		if (e > s && p[s] == '#') {
-			if (fast_dd_tags(l, p, s + 1, e, c) != SR_OK)
+			if (fast_dd_tags(&acc, p, s + 1, e, c) != SR_OK)
 				return SR_FAST_DECLINED;
 		} else if (e - s < 2 || p[s] != 'c' || p[s + 1] != ':') {
 			if (++b.fields == 2)
@@ -446,9 +450,8 @@ int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *
 	/* the bucket: the name up to its first ',', then influx tags k=v */
 	sr_mask commas = c->m[SR_CLS_COMMA] & sr_mask_below(colon);
 	uint32_t end = commas ? sr_mask_first(commas) : colon;
+	const struct sr_span name = sr_span_of(p, end);
 
-	l->name = sr_span_of(p, end);
-	l->name_style = SR_NAME_DOT_IS_UNDERSCORE;
 	while (commas) {
 		uint32_t part = end + 1, eq;
 		sr_mask eqs;
@@ -458,10 +461,13 @@ int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *
 		eqs = c->m[SR_CLS_EQ] & sr_mask_range(part, end);
 		if (eqs == 0 || (eq = sr_mask_first(eqs)) == part)
 			continue; /* ignored, as parseName does */
-		if (tg_tag(l, sr_span_of(p + part, eq - part), sr_span_of(p + eq + 1, end - eq - 1),
-			   RANK_INFLUX) != SR_OK)
-			return SR_FAST_DECLINED;
+		fast_tag(&acc, sr_span_of(p + part, eq - part), sr_span_of(p + eq + 1, end - eq - 1));
 	}
+	/* which of two equal keys wins, or too many tags: the full parser's call */
+	if (acc.maybe_repeated || acc.live > SR_MAX_TAGS)
+		return SR_FAST_DECLINED;
+	const uint64_t h = sr_key_name_hash(&name, SR_NAME_DOT_IS_UNDERSCORE);
+	*key = mode == SR_KEY_NAME ? sr_fmix64(h) : sr_key_combine(h, acc.sum, acc.live);
 	return SR_OK;
 }
 

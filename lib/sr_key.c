@@ -5,18 +5,12 @@
 #include "sr_hash.h"
 #include "sr_key.h"
 #include "sr_line_priv.h"
+#include "sr_overread.h"
 
-#define SEED_NAME 0x73746174736421ull /* "statsd!" */
-#define SEED_TAGK 0x7461676b6579ull   /* "tagkey" */
-#define SEED_TAGV 0x74616776616cull   /* "tagval" */
 #define SEED_ETSY 0x657473796b6579ull /* "etsykey" */
 #define FNV_OFFSET 0xcbf29ce484222325ull
 #define FNV_PRIME 0x100000001b3ull
 
-static inline uint64_t combine(uint64_t name, uint64_t tag_sum, uint64_t n_tags)
-{
-	return sr_fmix64(name ^ sr_mulfold(tag_sum ^ SR_HASH_P2, n_tags ^ SR_HASH_P3));
-}
 
 /* ---------- Etsy: the key is statsd's sanitizeKeyName("name;tag;...") ---------- */
 
@@ -159,50 +153,33 @@ static int tag_overridden(const struct sr_line *l, const uint64_t *kh, uint32_t 
 	return 0;
 }
 
-/* The name as the downstream stores it: Telegraf reads '.' as '_'. */
-static inline uint64_t name_hash(const struct sr_line *l)
-{
-	if (l->name_style == SR_NAME_DOT_IS_UNDERSCORE)
-		return sr_hash64_subst(l->name.p, l->name.len, SEED_NAME, '.', '_');
-	return sr_hash64_part(l->name.p, l->name.len, SEED_NAME);
-}
-
 uint64_t sr_key_hash(const struct sr_line *l, enum sr_key_mode mode)
 {
 	uint64_t kh[SR_MAX_TAGS];
-	uint64_t h, sum = 0, live = 0, seen1 = 0, seen2 = 0;
-	bool maybe_repeated = false;
+	struct sr_key_acc acc = { 0 };
+	uint64_t h;
 	uint32_t i;
 
 	if (l->name_style == SR_NAME_ETSY) {
 		struct etsy_sink s = { 0 };
 		etsy_run(l, mode, &s);
-		return mode == SR_KEY_NAME ? s.name_h : combine(s.name_h, s.sum, s.count);
+		return mode == SR_KEY_NAME ? s.name_h : sr_key_combine(s.name_h, s.sum, s.count);
 	}
-	h = name_hash(l);
+	h = sr_key_name_hash(&l->name, l->name_style);
 	if (mode == SR_KEY_NAME)
 		return sr_fmix64(h);
-	/* Two 64-bit filters over the key hashes: a repeated key sets a bit seen
-	 * before in both; only then is the pairwise override check worth it. */
-	for (i = 0; i < l->n_tags; i++) {
-		uint64_t b1, b2;
-		kh[i] = sr_hash64_part(l->tags[i].key.p, l->tags[i].key.len, SEED_TAGK);
-		b1 = 1ull << (kh[i] >> 58);
-		b2 = 1ull << ((kh[i] >> 52) & 63);
-		maybe_repeated |= (seen1 & b1) && (seen2 & b2);
-		seen1 |= b1;
-		seen2 |= b2;
+	for (i = 0; i < l->n_tags; i++)
+		kh[i] = sr_key_acc_tag(&acc, &l->tags[i].key, &l->tags[i].value);
+	if (acc.maybe_repeated) { /* again, leaving out overridden tags */
+		acc.sum = acc.live = 0;
+		for (i = 0; i < l->n_tags; i++) {
+			if (tag_overridden(l, kh, i))
+				continue;
+			acc.sum += sr_key_value_hash(kh[i], &l->tags[i].value);
+			acc.live++;
+		}
 	}
-	for (i = 0; i < l->n_tags; i++) {
-		if (maybe_repeated && tag_overridden(l, kh, i))
-			continue;
-		/* Addition commutes: the sum does not depend on tag order. */
-		sum += sr_mulfold(kh[i] ^ SR_HASH_P0,
-				  sr_hash64_part(l->tags[i].value.p, l->tags[i].value.len, SEED_TAGV) ^
-					  SR_HASH_P1);
-		live++;
-	}
-	return combine(h, sum, live);
+	return sr_key_combine(h, acc.sum, acc.live);
 }
 
 /* ---------- canonical text (control side only) ---------- */
@@ -313,7 +290,7 @@ size_t sr_key_text(const struct sr_line *l, enum sr_key_mode mode, char *buf, si
 	put_span(&o, &l->name, influx, influx);
 	if (mode == SR_KEY_NAME_TAGS) {
 		for (i = 0; i < l->n_tags; i++)
-			kh[i] = sr_hash64_part(l->tags[i].key.p, l->tags[i].key.len, SEED_TAGK);
+			kh[i] = sr_key_part_hash(&l->tags[i].key, SR_KEY_SEED_TAGK);
 		for (i = 0; i < l->n_tags; i++)
 			if (!tag_overridden(l, kh, i))
 				live[n++] = &l->tags[i];

@@ -11,10 +11,14 @@
 #ifndef SR_KEY_H
 #define SR_KEY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "sr_hash.h"
 #include "sr_line.h"
+#include "sr_overread.h"
 
 enum sr_key_mode {
 	SR_KEY_NAME_TAGS, /* default: name + tag set */
@@ -22,6 +26,80 @@ enum sr_key_mode {
 };
 
 uint64_t sr_key_hash(const struct sr_line *l, enum sr_key_mode mode);
+
+/* ---- the pieces of the hash, inline for parsers that hash as they go ---- */
+
+#define SR_KEY_SEED_NAME 0x73746174736421ull /* "statsd!" */
+#define SR_KEY_SEED_TAGK 0x7461676b6579ull   /* "tagkey" */
+#define SR_KEY_SEED_TAGV 0x74616776616cull   /* "tagval" */
+
+/*
+ * Tag keys and values are mostly short: up to 16 bytes they are hashed with
+ * one multiply, from a whole 16-byte load where it may run past them (else a
+ * copy: the same value either way). Longer ones take sr_hash64_part.
+ */
+static inline uint64_t sr_key_part_hash(const struct sr_span *s, uint64_t seed)
+{
+	uint64_t a, b;
+
+	if (s->len > 16)
+		return sr_hash64_part(s->p, s->len, seed);
+	if (sr_overread_ok(s->p, 16)) {
+		a = sr_load64(s->p);
+		b = sr_load64(s->p + 8);
+	} else {
+		uint8_t w[16] = { 0 };
+		memcpy(w, s->p, s->len);
+		a = sr_load64(w);
+		b = sr_load64(w + 8);
+	}
+	/* keep the first len bytes: shifts of 64 are avoided by the selects */
+	a = s->len >= 8 ? a : a & ((1ull << (8 * (s->len & 7))) - 1);
+	b = s->len >= 16 ? b : s->len > 8 ? b & ((1ull << (8 * (s->len & 7))) - 1) : 0;
+	return sr_mulfold(a ^ seed, b ^ s->len ^ SR_HASH_P1);
+}
+
+/* The name as the downstream stores it: Telegraf reads '.' as '_'. */
+static inline uint64_t sr_key_name_hash(const struct sr_span *name, enum sr_name_style style)
+{
+	if (style == SR_NAME_DOT_IS_UNDERSCORE)
+		return sr_hash64_subst(name->p, name->len, SR_KEY_SEED_NAME, '.', '_');
+	return sr_hash64_part(name->p, name->len, SR_KEY_SEED_NAME);
+}
+
+/* A tag's value, hashed under its key's hash: one hash per pair. */
+static inline uint64_t sr_key_value_hash(uint64_t key_hash, const struct sr_span *value)
+{
+	return sr_key_part_hash(value, key_hash ^ SR_KEY_SEED_TAGV);
+}
+
+/* The tag set so far: a sum (addition commutes: tag order is free). */
+struct sr_key_acc {
+	uint64_t sum, live;
+	uint64_t seen1, seen2; /* filters over the key hashes */
+	bool maybe_repeated;   /* two keys may be equal: the sum needs checking */
+};
+
+/* Add one tag; returns its key's hash. */
+static inline uint64_t sr_key_acc_tag(struct sr_key_acc *acc, const struct sr_span *key,
+				      const struct sr_span *value)
+{
+	uint64_t kh = sr_key_part_hash(key, SR_KEY_SEED_TAGK);
+	uint64_t b1 = 1ull << (kh >> 58), b2 = 1ull << ((kh >> 52) & 63);
+
+	/* a repeated key sets a bit seen before in both filters */
+	acc->maybe_repeated |= (acc->seen1 & b1) && (acc->seen2 & b2);
+	acc->seen1 |= b1;
+	acc->seen2 |= b2;
+	acc->sum += sr_key_value_hash(kh, value);
+	acc->live++;
+	return kh;
+}
+
+static inline uint64_t sr_key_combine(uint64_t name_hash, uint64_t tag_sum, uint64_t n_tags)
+{
+	return sr_fmix64(name_hash ^ sr_mulfold(tag_sum ^ SR_HASH_P2, n_tags ^ SR_HASH_P3));
+}
 
 /*
  * Write the canonical text (NUL-terminated, truncated to cap) for tools and

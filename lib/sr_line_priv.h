@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "sr_key.h"
 #include "sr_line.h"
 
 static inline struct sr_span sr_span_of(const uint8_t *p, uint32_t len)
@@ -120,7 +121,7 @@ struct sr_cls;
 /* The fast parsers' answer when a line is not theirs to judge. */
 #define SR_FAST_DECLINED (-1)
 int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *c,
-			   struct sr_line *l);
+			   enum sr_key_mode mode, uint64_t *key);
 /* sr_line_parse for a line whose length and text (sr_text_check) are known good. */
 int sr_line_parse_clean(const struct sr_parse_cfg *cfg, const uint8_t *p, uint32_t len,
 			struct sr_line *out);

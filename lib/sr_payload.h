@@ -34,7 +34,8 @@ struct sr_scan_result {
 	bool one_shard;	 /* every valid line goes to refs[0].shard */
 };
 
-/* The shard of one valid line: the mode's key rule, then its hash. */
+/* The shard of one valid line: the mode's key rule, then its hash. The
+ * compatibility modes key on the text alone: line may then be NULL. */
 uint32_t sr_payload_pick_shard(const struct sr_payload_cfg *cfg, const struct sr_line *line,
 			       const uint8_t *text, uint32_t len);
 

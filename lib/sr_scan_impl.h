@@ -14,20 +14,29 @@
 #include "sr_line_priv.h"
 #include "sr_payload.h"
 
-/* One line, text known or not to be plain printable ASCII. */
-static inline int scan_parse(const struct sr_payload_cfg *cfg, const uint8_t *p, uint32_t n,
-			     const struct sr_cls *cls, bool plain, struct sr_line *line)
+/*
+ * One line, its text known or not to be plain printable ASCII, to its shard.
+ * The Telegraf fast path gives the series key itself; others fill *line.
+ */
+static inline int scan_line(const struct sr_payload_cfg *cfg, const uint8_t *p, uint32_t n,
+			    const struct sr_cls *cls, bool plain, struct sr_line *line,
+			    uint32_t *shard)
 {
+	uint64_t key;
 	int rc;
 
-	if (!plain)
-		return sr_line_parse(&cfg->parse, p, n, line);
-	if (cfg->parse.dialect == SR_DIALECT_TELEGRAF) {
-		rc = sr_parse_telegraf_fast(p, n, cls, line);
-		if (rc == SR_OK)
-			return rc;
+	if (plain && cfg->parse.dialect == SR_DIALECT_TELEGRAF &&
+	    sr_parse_telegraf_fast(p, n, cls, cfg->key_mode, &key) == SR_OK) {
+		*shard = sr_hash_uses_series_key(cfg->map->mode)
+				 ? sr_shard_of_hash(cfg->map, key)
+				 : sr_payload_pick_shard(cfg, NULL, p, n);
+		return SR_OK;
 	}
-	return sr_line_parse_clean(&cfg->parse, p, n, line);
+	rc = plain ? sr_line_parse_clean(&cfg->parse, p, n, line)
+		   : sr_line_parse(&cfg->parse, p, n, line);
+	if (rc == SR_OK)
+		*shard = sr_payload_pick_shard(cfg, line, p, n);
+	return rc;
 }
 
 static inline __attribute__((always_inline)) struct sr_scan_result
@@ -43,7 +52,7 @@ scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len
 		const uint32_t avail = len - p;
 		struct sr_cls cls;
 		bool classified = sr_cls_line(start, avail, &cls), has_nl;
-		uint32_t n;
+		uint32_t n, shard;
 		int rc;
 
 		if (likely(classified)) {
@@ -60,15 +69,14 @@ scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len
 		if (n == 0)
 			continue;
 		r.lines++;
-		rc = scan_parse(cfg, start, n, &cls,
-				classified && n <= cfg->parse.max_line &&
-					(cls.m[SR_CLS_ODD] & sr_mask_below(n)) == 0,
-				&line);
+		rc = scan_line(cfg, start, n, &cls,
+			       classified && n <= cfg->parse.max_line &&
+				       (cls.m[SR_CLS_ODD] & sr_mask_below(n)) == 0,
+			       &line, &shard);
 		if (rc != SR_OK) {
 			c->drops[rc]++;
 			continue;
 		}
-		uint32_t shard = sr_payload_pick_shard(cfg, &line, start, n);
 		refs[r.valid] = (struct sr_line_ref){
 			.off = (uint32_t)(start - payload), .len = n, .shard = shard
 		};

@@ -7,7 +7,7 @@
  *   cost        TSC cycles per key: the mode's key hash + its lookup
  *   golden      (line, mode, N, shard) rows that pin today's placement
  *
- *   hash_props [--keys N] [--golden FILE]
+ *   hash_props [-k KEYS] [-g GOLDEN_FILE]
  */
 #include <getopt.h>
 #include <inttypes.h>

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The vector line path: sr_cls_line's masks, the Telegraf fast path (it must
+ * accept only what the full parser accepts, with the same key, and decline
+ * Telegraf's quirks), and every build of sr_payload_scan this CPU runs
+ * against a plain split + sr_line_parse reference.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sr_classify.h"
+#include "sr_key.h"
+#include "sr_line_priv.h"
+#include "sr_payload.h"
+#include "sr_shard_map.h"
+
+static const struct sr_parse_cfg telegraf = { SR_DIALECT_TELEGRAF, 1432 };
+
+/* Classify s as one line (it must fit the masks). */
+static void classify(const char *s, struct sr_cls *c)
+{
+	uint32_t n = (uint32_t)strlen(s);
+
+	assert_true(n <= SR_CLS_MAX);
+	assert_true(sr_cls_line((const uint8_t *)s, n, c));
+}
+
+static void test_masks(void **state)
+{
+	/* 70 bytes: the second block is classified, and '\n' ends the line there */
+	static const char line[192] = /* room for whole-vector loads */
+		"a.b,k=v:1|c|#x:y,z\xc3\xa9 0123456789012345678901234567890123456789012\nq:1|c";
+	struct sr_cls c;
+	uint32_t i;
+
+	(void)state;
+	assert_true(sr_cls_line((const uint8_t *)line, (uint32_t)strlen(line), &c));
+	for (i = 0; i < strlen(line); i++) {
+		uint8_t b = (uint8_t)line[i];
+		sr_mask bit = (sr_mask)1 << i;
+		assert_int_equal((c.m[SR_CLS_NL] & bit) != 0, b == '\n');
+		assert_int_equal((c.m[SR_CLS_COLON] & bit) != 0, b == ':');
+		assert_int_equal((c.m[SR_CLS_BAR] & bit) != 0, b == '|');
+		assert_int_equal((c.m[SR_CLS_COMMA] & bit) != 0, b == ',');
+		assert_int_equal((c.m[SR_CLS_EQ] & bit) != 0, b == '=');
+		assert_int_equal((c.m[SR_CLS_ODD] & bit) != 0, b <= ' ' || b >= 0x7f);
+	}
+	assert_int_equal(sr_mask_first(c.m[SR_CLS_NL]), strchr(line, '\n') - line);
+	assert_true(sr_mask_first(c.m[SR_CLS_NL]) >= 64); /* in the second block */
+	assert_true(sr_mask_range(3, 70) == (sr_mask_below(70) & ~sr_mask_below(3)));
+	assert_true(sr_mask_below(128) == ~(sr_mask)0 && sr_mask_below(0) == 0);
+}
+
+/* Lines the fast path takes: same verdict and same key as the full parser. */
+static void test_fast_lines(void **state)
+{
+	static const char *const lines[] = {
+		"api.req:1|c",
+		"api.req:1|c|@0.5",
+		"api.req:-1.5|g",
+		"api.req:+3|g|#env:prod",
+		"api.req,env=prod,dc=fra1:12|ms",
+		"api.req,env=prod,bare,=x,dc=fra1:12|h",	    /* parts without '=' ignored */
+		"api.req,k=v=w:1|c",				    /* k = "v=w" */
+		"api.req:1|c|#env:prod,dc:fra1,route:/v1/a:b", /* value keeps its ':' */
+		"api.req:1|c|#canary,env:prod",		    /* bare tag: canary=true */
+		"api.req:1|c|#env:",				    /* empty value: true */
+		"api.req:1|c|#env:prod,",			    /* trailing comma */
+		"api.req:1|c|#metric_type:gauge,env:prod",	    /* metric_type not in the key */
+		"api.req:1|c|c:83c0a99c0a54c0c187f461c7980e9b57",   /* container id removed */
+		"api.req:1|c:2|c",				    /* two values */
+		"api.req:1|ms:2|ms|@0.1|#env:prod",
+		"api.req:1|#env:prod|c",			    /* tags before the type */
+		"api.req:abc|s",
+		"x:1|d",
+		"api.request.duration.p99.with.a.long.name.over.sixteen:1|c|#"
+		"a_rather_long_tag_key:and_an_even_longer_tag_value",
+	};
+	struct sr_line full;
+	struct sr_cls c;
+	uint64_t k1, k2;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		uint32_t n = (uint32_t)strlen(lines[i]);
+		classify(lines[i], &c);
+		if (sr_parse_telegraf_fast((const uint8_t *)lines[i], n, &c, SR_KEY_NAME_TAGS, &k1) !=
+		    SR_OK)
+			fail_msg("fast path declined: %s", lines[i]);
+		assert_int_equal(sr_parse_telegraf_fast((const uint8_t *)lines[i], n, &c,
+							SR_KEY_NAME, &k2),
+				 SR_OK);
+		assert_int_equal(sr_line_parse(&telegraf, (const uint8_t *)lines[i], n, &full), SR_OK);
+		if (k1 != sr_key_hash(&full, SR_KEY_NAME_TAGS) || k2 != sr_key_hash(&full, SR_KEY_NAME))
+			fail_msg("key differs from the full parser's: %s", lines[i]);
+	}
+}
+
+/* Lines left to the full parser: rejects and Telegraf's quirks. */
+static void test_declined(void **state)
+{
+	static const char *const lines[] = {
+		"api.req:1",			  /* no type: line_bad_format */
+		"api.req:1|x",			  /* line_unknown_type */
+		"api.req:-1|ms",		  /* line_bad_value */
+		":1|c",				  /* no name */
+		",k=v:1|c",			  /* no name */
+		"c:1|c",			  /* "c:..." is a container id */
+		"_e{1,1}:a|b",			  /* event */
+		"_sc|check|0",			  /* service check */
+		"#x:1|c",			  /* a leading tag segment */
+		"api.req:1|c|#a,b",		  /* bare then bare: a=b */
+		"api.req:1|c|#a,",		  /* bare then end: added twice */
+		"api.req:1|c|#,a:b",		  /* empty tag */
+		"api.req:1|c|#:b",		  /* empty key */
+		"api.req,env=a:1|c|#x:1,x:2",	  /* a repeated key */
+		"api.req,env=prod:1|c|#env:dev",  /* repeated: DogStatsD's wins */
+	};
+	struct sr_cls c;
+	uint64_t k;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		uint32_t n = (uint32_t)strlen(lines[i]);
+		classify(lines[i], &c);
+		if (sr_parse_telegraf_fast((const uint8_t *)lines[i], n, &c, SR_KEY_NAME_TAGS, &k) !=
+		    SR_FAST_DECLINED)
+			fail_msg("fast path took: %s", lines[i]);
+	}
+}
+
+/* A payload of varied lines (plain, tagged, odd, long, CRLF, empty, bad). */
+static uint32_t build_payload(uint8_t *buf, uint32_t cap)
+{
+	static const char *const pieces[] = {
+		"api.req:1|c",
+		"api.req,env=prod,dc=fra1:12|ms|@0.25",
+		"db.q:5|h|#table:items,op:select,db:users,canary",
+		"temp.\xc2\xb0"
+		"C:3|g",
+		"bad line",
+		"api.req:1|x",
+		"",
+		"crlf.line:1|c\r",
+		"_e{5,4}:title|text|#env:prod",
+		"_sc|check|1",
+		"a.very.long.metric.name.that.goes.on.and.on.and.on.past.the.first.vector.block:1|c|#"
+		"host:web-0001,route:/api/v1/items/{id}/details,method:GET,status:200",
+		"x:1|c|#a,b",
+		"api.req,env=a:1|c|#env:b",
+		"gauge.multi:1|g:2|g",
+		"\x01control:1|c",
+		"  spaced.name:1|c",
+	};
+	uint32_t len = 0, i, k = 0;
+
+	for (i = 0; len + 300 < cap; i++) {
+		const char *s = pieces[i % (sizeof(pieces) / sizeof(pieces[0]))];
+		size_t n = strlen(s);
+		memcpy(buf + len, s, n);
+		len += (uint32_t)n;
+		/* vary the names so shards differ */
+		len += (uint32_t)snprintf((char *)buf + len, 16, "%u", k++ % 97);
+		buf[len++] = '\n';
+	}
+	/* one line longer than the masks cover */
+	memset(buf + len, 'x', 200);
+	len += 200;
+	memcpy(buf + len, ":1|c", 4);
+	len += 4;
+	return len;
+}
+
+/* The reference: split on '\n', drop a '\r', sr_line_parse, the mode's shard. */
+static uint32_t reference(const struct sr_payload_cfg *cfg, const uint8_t *data, uint32_t len,
+			  struct sr_line_ref *refs, struct sr_counters *c)
+{
+	static struct sr_line l;
+	uint32_t p = 0, n_refs = 0;
+
+	while (p < len) {
+		const uint8_t *s = data + p, *nl = memchr(s, '\n', len - p);
+		uint32_t n = nl ? (uint32_t)(nl - s) : len - p;
+		int rc;
+
+		p += n + (nl != NULL);
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue;
+		c->lines_in++;
+		rc = sr_line_parse(&cfg->parse, s, n, &l);
+		if (rc != SR_OK) {
+			c->drops[rc]++;
+			continue;
+		}
+		refs[n_refs++] = (struct sr_line_ref){ (uint32_t)(s - data), n,
+						       sr_payload_pick_shard(cfg, &l, s, n) };
+	}
+	return n_refs;
+}
+
+static void test_builds_agree(void **state)
+{
+	static struct sr_shard_desc d[16];
+	static char addr[16][24];
+	static struct sr_line_ref want[2048], got[2048];
+	enum sr_hash_mode modes[] = { SR_HASH_MAGLEV, SR_HASH_STATSD_PROXY };
+	enum sr_isa keep = sr_payload_isa();
+	uint8_t *buf = malloc(16384);
+	uint32_t i, m, isa, shift, runs = 0;
+	char err[128];
+
+	(void)state;
+	assert_non_null(buf);
+	for (i = 0; i < 16; i++) {
+		snprintf(addr[i], sizeof(addr[i]), "198.18.1.%u:8125", i + 1);
+		d[i] = (struct sr_shard_desc){ addr[i], 1 };
+	}
+	for (m = 0; m < 2; m++) {
+		struct sr_shard_map *map = sr_shard_map_build(modes[m], d, 16, 1609, err, sizeof(err));
+		assert_non_null(map);
+		for (shift = 0; shift < 3; shift++) {
+			struct sr_payload_cfg cfg = {
+				.parse = telegraf,
+				.key_mode = shift == 2 ? SR_KEY_NAME : SR_KEY_NAME_TAGS,
+				.map = map,
+			};
+			struct sr_counters wc = { 0 };
+			/* odd start: unaligned vector loads */
+			uint8_t *p = buf + shift;
+			uint32_t len = build_payload(p, 16000);
+			/* past the end: what the scan must never take for the payload */
+			memcpy(p + len, "\n:|,=\n", 6);
+			uint32_t nw = reference(&cfg, p, len, want, &wc);
+			assert_true(nw > 100 && wc.lines_in > nw);
+			for (isa = 0; isa < SR_ISA__COUNT; isa++) {
+				struct sr_counters gc = { 0 };
+				uint32_t pos = 0, ng = 0;
+				if (!sr_payload_set_isa((enum sr_isa)isa))
+					continue;
+				runs++;
+				while (pos < len) {
+					struct sr_scan_result r =
+						sr_payload_scan(&cfg, p, len, &pos, got + ng, 7, &gc);
+					ng += r.valid;
+				}
+				if (ng != nw || memcmp(got, want, nw * sizeof(want[0])) != 0 ||
+				    memcmp(&gc, &wc, sizeof(wc)) != 0)
+					fail_msg("build %s differs (mode %u, shift %u)",
+						 sr_isa_names[isa], m, shift);
+			}
+		}
+		sr_shard_map_free(map);
+	}
+	assert_true(sr_payload_set_isa(keep));
+	/* the generic build always runs */
+	assert_true(runs >= 6);
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_masks),
+		cmocka_unit_test(test_fast_lines),
+		cmocka_unit_test(test_declined),
+		cmocka_unit_test(test_builds_agree),
+	};
+
+	printf("sr_payload_scan builds: this CPU runs %s\n", sr_isa_names[sr_payload_isa()]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
