@@ -31,11 +31,7 @@ const char *const sr_isa_names[SR_ISA__COUNT] = {
 	[SR_ISA_AVX512] = "avx512bw",
 };
 
-typedef struct sr_scan_result (*scan_fn)(const struct sr_payload_cfg *, const uint8_t *, uint32_t,
-					 uint32_t *, struct sr_line_ref *, uint32_t,
-					 struct sr_counters *);
-
-static const scan_fn scan_builds[SR_ISA__COUNT] = {
+static sr_scan_fn *const scan_builds[SR_ISA__COUNT] = {
 	[SR_ISA_GENERIC] = sr_payload_scan_generic,
 #ifdef SR_HAVE_X86_VARIANTS
 	[SR_ISA_AVX2] = sr_payload_scan_avx2,
@@ -44,6 +40,7 @@ static const scan_fn scan_builds[SR_ISA__COUNT] = {
 };
 
 static enum sr_isa scan_isa = SR_ISA_GENERIC;
+sr_scan_fn *sr_payload_scan_build = sr_payload_scan_generic;
 
 static bool cpu_runs(enum sr_isa isa)
 {
@@ -68,6 +65,7 @@ bool sr_payload_set_isa(enum sr_isa isa)
 	if (isa >= SR_ISA__COUNT || scan_builds[isa] == NULL || !cpu_runs(isa))
 		return false;
 	scan_isa = isa;
+	sr_payload_scan_build = scan_builds[isa];
 	return true;
 }
 
@@ -84,11 +82,4 @@ __attribute__((constructor)) static void pick_scan_build(void)
 	for (isa = SR_ISA__COUNT - 1; isa > SR_ISA_GENERIC; isa--)
 		if (sr_payload_set_isa((enum sr_isa)isa))
 			return;
-}
-
-struct sr_scan_result sr_payload_scan(const struct sr_payload_cfg *cfg, const uint8_t *payload,
-				      uint32_t len, uint32_t *pos, struct sr_line_ref *refs,
-				      uint32_t max, struct sr_counters *c)
-{
-	return scan_builds[scan_isa](cfg, payload, len, pos, refs, max, c);
 }

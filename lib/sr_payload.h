@@ -39,15 +39,6 @@ struct sr_scan_result {
 uint32_t sr_payload_pick_shard(const struct sr_payload_cfg *cfg, const struct sr_line *line,
 			       const uint8_t *text, uint32_t len);
 
-/*
- * Scan payload[*pos..len) until its end or until max valid lines were stored.
- * Counts lines_in and each rejected line's reason in *c. Advances *pos past
- * the lines consumed. Call again while *pos < len.
- */
-struct sr_scan_result sr_payload_scan(const struct sr_payload_cfg *cfg, const uint8_t *payload,
-				      uint32_t len, uint32_t *pos, struct sr_line_ref *refs,
-				      uint32_t max, struct sr_counters *c);
-
 /* The builds of sr_payload_scan: the best one the CPU runs is picked at start. */
 enum sr_isa { SR_ISA_GENERIC, SR_ISA_AVX2, SR_ISA_AVX512, SR_ISA__COUNT };
 extern const char *const sr_isa_names[SR_ISA__COUNT];
@@ -56,11 +47,31 @@ enum sr_isa sr_payload_isa(void);
 bool sr_payload_set_isa(enum sr_isa isa);
 
 #define SR_SCAN_DECLARE(name)                                                                      \
-	struct sr_scan_result name(const struct sr_payload_cfg *cfg, const uint8_t *payload,       \
-				   uint32_t len, uint32_t *pos, struct sr_line_ref *refs,          \
-				   uint32_t max, struct sr_counters *c)
+	void name(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len,          \
+		  uint32_t *pos, struct sr_line_ref *refs, uint32_t max, struct sr_counters *c,     \
+		  struct sr_scan_result *out)
+typedef SR_SCAN_DECLARE(sr_scan_fn);
 SR_SCAN_DECLARE(sr_payload_scan_generic);
 SR_SCAN_DECLARE(sr_payload_scan_avx2);
 SR_SCAN_DECLARE(sr_payload_scan_avx512);
+extern sr_scan_fn *sr_payload_scan_build; /* the build in use */
+
+/*
+ * Scan payload[*pos..len) until its end or until max valid lines were stored.
+ * Counts lines_in and each rejected line's reason in *c. Advances *pos past
+ * the lines consumed. Call again while *pos < len.
+ * (Inline around an out-parameter: a small struct returned from the build's
+ * stack would be read back whole after field-wise stores, a forwarding stall.)
+ */
+static inline struct sr_scan_result sr_payload_scan(const struct sr_payload_cfg *cfg,
+						    const uint8_t *payload, uint32_t len,
+						    uint32_t *pos, struct sr_line_ref *refs,
+						    uint32_t max, struct sr_counters *c)
+{
+	struct sr_scan_result r;
+
+	sr_payload_scan_build(cfg, payload, len, pos, refs, max, c, &r);
+	return r;
+}
 
 #endif

@@ -39,15 +39,16 @@ static inline int scan_line(const struct sr_payload_cfg *cfg, const uint8_t *p, 
 	return rc;
 }
 
-static inline __attribute__((always_inline)) struct sr_scan_result
+static inline __attribute__((always_inline)) void
 scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len, uint32_t *pos,
-	  struct sr_line_ref *refs, uint32_t max, struct sr_counters *c)
+	  struct sr_line_ref *refs, uint32_t max, struct sr_counters *c, struct sr_scan_result *out)
 {
-	struct sr_scan_result r = { .lines = 0, .valid = 0, .one_shard = true };
+	uint32_t lines = 0, valid = 0;
+	bool one_shard = true;
 	struct sr_line line;
 	uint32_t p = *pos;
 
-	while (p < len && r.valid < max) {
+	while (p < len && valid < max) {
 		const uint8_t *start = payload + p;
 		const uint32_t avail = len - p;
 		struct sr_cls cls;
@@ -68,7 +69,7 @@ scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len
 			n--;
 		if (n == 0)
 			continue;
-		r.lines++;
+		lines++;
 		rc = scan_line(cfg, start, n, &cls,
 			       classified && n <= cfg->parse.max_line &&
 				       (cls.m[SR_CLS_ODD] & sr_mask_below(n)) == 0,
@@ -77,22 +78,23 @@ scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len
 			c->drops[rc]++;
 			continue;
 		}
-		refs[r.valid] = (struct sr_line_ref){
+		refs[valid] = (struct sr_line_ref){
 			.off = (uint32_t)(start - payload), .len = n, .shard = shard
 		};
-		if (r.valid && shard != refs[0].shard)
-			r.one_shard = false;
-		r.valid++;
+		one_shard &= valid == 0 || shard == refs[0].shard;
+		valid++;
 	}
-	c->lines_in += r.lines;
+	c->lines_in += lines;
 	*pos = p;
-	return r;
+	out->lines = lines;
+	out->valid = valid;
+	out->one_shard = one_shard;
 }
 
 #define SR_SCAN_VARIANT(name)                                                                      \
 	SR_SCAN_DECLARE(name)                                                                      \
 	{                                                                                          \
-		return scan_impl(cfg, payload, len, pos, refs, max, c);                            \
+		scan_impl(cfg, payload, len, pos, refs, max, c, out);                              \
 	}
 
 #endif
