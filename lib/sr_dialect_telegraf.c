@@ -346,6 +346,27 @@ static int telegraf_service_check(const uint8_t *p, uint32_t len, struct sr_line
 
 /* ---------- the common shape, read from the line's masks ---------- */
 
+/* The usual last bit inline: a known type and a plain decimal value ("42",
+ * "0.25"), which every type takes; anything else gets telegraf_check_bit. */
+static inline bool fast_bit_ok(const struct bit *b)
+{
+	const uint8_t *t = b->type.p, *v = b->value.p;
+	uint32_t i, digits = 0, dots = 0;
+
+	if (b->fields < 2 || b->value.len == 0 || b->value.len > 18)
+		return telegraf_check_bit(b) == SR_OK;
+	for (i = 0; i < b->value.len; i++) {
+		digits += (uint8_t)(v[i] - '0') < 10;
+		dots += v[i] == '.';
+	}
+	if (digits && dots <= 1 && digits + dots == b->value.len &&
+	    ((b->type.len == 1 &&
+	      (t[0] == 'c' || t[0] == 'g' || t[0] == 'h' || t[0] == 'd' || t[0] == 's')) ||
+	     (b->type.len == 2 && t[0] == 'm' && t[1] == 's')))
+		return true;
+	return telegraf_check_bit(b) == SR_OK;
+}
+
 /* One tag into the key as it is found (metric_type is no part of it). */
 static inline void fast_tag(struct sr_key_acc *acc, struct sr_span k, struct sr_span v)
 {
@@ -444,7 +465,7 @@ int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *
 			break;
 		bar = e;
 	}
-	if (telegraf_check_bit(&b) != SR_OK)
+	if (!fast_bit_ok(&b))
 		return SR_FAST_DECLINED;
 
 	/* the bucket: the name up to its first ',', then influx tags k=v */

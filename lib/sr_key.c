@@ -133,6 +133,24 @@ static void etsy_run(const struct sr_line *l, enum sr_key_mode mode, struct etsy
 
 /* ---------- name + tag set ---------- */
 
+#define KEEP(n) ((n) >= 8 ? ~0ull : (1ull << (8 * (n))) - 1)
+#define KEEP2(n) { KEEP(n), (n) > 8 ? KEEP((n) - 8) : 0 }
+const uint64_t sr_key_keep[17][2] = {
+	KEEP2(0),  KEEP2(1),  KEEP2(2),	 KEEP2(3),  KEEP2(4),  KEEP2(5),
+	KEEP2(6),  KEEP2(7),  KEEP2(8),	 KEEP2(9),  KEEP2(10), KEEP2(11),
+	KEEP2(12), KEEP2(13), KEEP2(14), KEEP2(15), KEEP2(16),
+};
+
+uint64_t sr_key_part_hash_slow(const struct sr_span *s, uint64_t seed)
+{
+	uint8_t w[16] = { 0 };
+
+	if (s->len > 16)
+		return sr_hash64_part(s->p, s->len, seed);
+	memcpy(w, s->p, s->len); /* near a page's end: the same words, copied */
+	return sr_mulfold(sr_load64(w) ^ seed, sr_load64(w + 8) ^ s->len ^ SR_HASH_P1);
+}
+
 static inline int span_eq(const struct sr_span *a, const struct sr_span *b)
 {
 	return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;

@@ -38,25 +38,16 @@ uint64_t sr_key_hash(const struct sr_line *l, enum sr_key_mode mode);
  * one multiply, from a whole 16-byte load where it may run past them (else a
  * copy: the same value either way). Longer ones take sr_hash64_part.
  */
-static inline uint64_t sr_key_part_hash(const struct sr_span *s, uint64_t seed)
-{
-	uint64_t a, b;
+extern const uint64_t sr_key_keep[17][2]; /* [len]: masks keeping the first len bytes */
+uint64_t sr_key_part_hash_slow(const struct sr_span *s, uint64_t seed);
 
-	if (s->len > 16)
-		return sr_hash64_part(s->p, s->len, seed);
-	if (sr_overread_ok(s->p, 16)) {
-		a = sr_load64(s->p);
-		b = sr_load64(s->p + 8);
-	} else {
-		uint8_t w[16] = { 0 };
-		memcpy(w, s->p, s->len);
-		a = sr_load64(w);
-		b = sr_load64(w + 8);
-	}
-	/* keep the first len bytes: shifts of 64 are avoided by the selects */
-	a = s->len >= 8 ? a : a & ((1ull << (8 * (s->len & 7))) - 1);
-	b = s->len >= 16 ? b : s->len > 8 ? b & ((1ull << (8 * (s->len & 7))) - 1) : 0;
-	return sr_mulfold(a ^ seed, b ^ s->len ^ SR_HASH_P1);
+static inline __attribute__((always_inline)) uint64_t sr_key_part_hash(const struct sr_span *s,
+								      uint64_t seed)
+{
+	if (s->len > 16 || !sr_overread_ok(s->p, 16))
+		return sr_key_part_hash_slow(s, seed);
+	return sr_mulfold((sr_load64(s->p) & sr_key_keep[s->len][0]) ^ seed,
+			  (sr_load64(s->p + 8) & sr_key_keep[s->len][1]) ^ s->len ^ SR_HASH_P1);
 }
 
 /* The name as the downstream stores it: Telegraf reads '.' as '_'. */
