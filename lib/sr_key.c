@@ -133,13 +133,13 @@ static void etsy_run(const struct sr_line *l, enum sr_key_mode mode, struct etsy
 
 /* ---------- name + tag set ---------- */
 
-#define KEEP(n) ((n) >= 8 ? ~0ull : (1ull << (8 * (n))) - 1)
-#define KEEP2(n) { KEEP(n), (n) > 8 ? KEEP((n) - 8) : 0 }
+#define B(n) (~0ull >> (64 - 8 * (n))) /* the low n bytes, n = 1..8 */
 const uint64_t sr_key_keep[17][2] = {
-	KEEP2(0),  KEEP2(1),  KEEP2(2),	 KEEP2(3),  KEEP2(4),  KEEP2(5),
-	KEEP2(6),  KEEP2(7),  KEEP2(8),	 KEEP2(9),  KEEP2(10), KEEP2(11),
-	KEEP2(12), KEEP2(13), KEEP2(14), KEEP2(15), KEEP2(16),
+	{ 0, 0 },	{ B(1), 0 },	{ B(2), 0 },	{ B(3), 0 },	{ B(4), 0 },	{ B(5), 0 },
+	{ B(6), 0 },	{ B(7), 0 },	{ B(8), 0 },	{ B(8), B(1) }, { B(8), B(2) }, { B(8), B(3) },
+	{ B(8), B(4) }, { B(8), B(5) }, { B(8), B(6) }, { B(8), B(7) }, { B(8), B(8) },
 };
+#undef B
 
 uint64_t sr_key_part_hash_slow(const struct sr_span *s, uint64_t seed)
 {
