@@ -6,16 +6,15 @@
  */
 #include <string.h>
 
-#include "sr_classify.h"
-#include "sr_key.h"
 #include "sr_line_priv.h"
+#include "sr_telegraf_fast.h"
 #include "sr_number.h"
 
 /* Tag ranks: Telegraf applies DogStatsD tags after the name's influx tags. */
-enum { RANK_INFLUX = 0, RANK_DOGSTATSD = 1 };
+enum { RANK_INFLUX = SR_TG_RANK_INFLUX, RANK_DOGSTATSD = SR_TG_RANK_DOGSTATSD };
 
 /* padded: the key hash may load 16 bytes of it */
-static const uint8_t tag_true[16] = "true";
+const uint8_t sr_tg_true[16] = "true";
 
 /* One tag of the series, as Telegraf keeps it (see sr_is_metric_type). */
 static inline int tg_tag(struct sr_line *l, struct sr_span k, struct sr_span v, uint8_t rank)
@@ -65,7 +64,7 @@ static int telegraf_dd_tags(struct sr_line *l, const uint8_t *m, uint32_t n)
 			if (!have_k || k.len == 0) {
 				k = sr_span_of(m + start, i - start);
 				have_k = k.len != 0;
-				rc = tg_tag(l, k, sr_span_of(tag_true, 4), RANK_DOGSTATSD);
+				rc = tg_tag(l, k, sr_span_of(sr_tg_true, 4), RANK_DOGSTATSD);
 				if (rc != SR_OK)
 					return rc;
 				start = i + 1;
@@ -73,7 +72,7 @@ static int telegraf_dd_tags(struct sr_line *l, const uint8_t *m, uint32_t n)
 			}
 			struct sr_span v = sr_span_of(m + start, i - start);
 			if (v.len == 0)
-				v = sr_span_of(tag_true, 4);
+				v = sr_span_of(sr_tg_true, 4);
 			rc = tg_tag(l, k, v, RANK_DOGSTATSD);
 			if (rc != SR_OK)
 				return rc;
@@ -88,11 +87,11 @@ static int telegraf_dd_tags(struct sr_line *l, const uint8_t *m, uint32_t n)
 		}
 	}
 	if (!have_k && start < end)
-		return tg_tag(l, sr_span_of(m + start, end - start), sr_span_of(tag_true, 4),
+		return tg_tag(l, sr_span_of(m + start, end - start), sr_span_of(sr_tg_true, 4),
 			      RANK_DOGSTATSD);
 	if (have_k)
 		return tg_tag(l, k,
-			      start < end ? sr_span_of(m + start, end - start) : sr_span_of(tag_true, 4),
+			      start < end ? sr_span_of(m + start, end - start) : sr_span_of(sr_tg_true, 4),
 			      RANK_DOGSTATSD);
 	return SR_OK;
 }
@@ -151,14 +150,8 @@ static int telegraf_bucket(struct sr_line *l, const uint8_t *b, uint32_t n)
 	return l->name.len ? SR_OK : SR_DROP_LINE_BAD_NAME;
 }
 
-/* One "value|type[|@rate...]" bit, as Telegraf's parseStatsdLine checks it. */
-struct bit {
-	struct sr_span value, type;
-	uint32_t fields; /* '|'-separated fields seen */
-	bool no_name;	 /* the line's name is empty */
-};
 
-static int telegraf_check_bit(const struct bit *b)
+int sr_tg_check_bit(const struct sr_tg_bit *b)
 {
 	const uint8_t *t = b->type.p;
 	char type;
@@ -187,7 +180,7 @@ static int telegraf_check_bit(const struct bit *b)
 }
 
 /* Give the text of one '|'-free stretch of the value part to the current bit. */
-static int telegraf_bits_text(struct bit *b, const uint8_t *p, uint32_t n)
+int sr_tg_bits_text(struct sr_tg_bit *b, const uint8_t *p, uint32_t n)
 {
 	const uint8_t *colon;
 	int rc;
@@ -198,10 +191,10 @@ static int telegraf_bits_text(struct bit *b, const uint8_t *p, uint32_t n)
 			b->value = sr_span_of(p, piece);
 		else if (b->fields == 2)
 			b->type = sr_span_of(p, piece);
-		rc = telegraf_check_bit(b);
+		rc = sr_tg_check_bit(b);
 		if (rc != SR_OK)
 			return rc;
-		*b = (struct bit){ .fields = 1, .no_name = b->no_name };
+		*b = (struct sr_tg_bit){ .fields = 1, .no_name = b->no_name };
 		p = colon + 1;
 		n -= piece + 1;
 	}
@@ -220,7 +213,7 @@ static int telegraf_bits_text(struct bit *b, const uint8_t *p, uint32_t n)
  */
 static int telegraf_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 {
-	struct bit b = { 0 };
+	struct sr_tg_bit b = { 0 };
 	const uint8_t *bucket = NULL;
 	uint32_t pos = 0, bucket_len = 0;
 	int in_bucket = 1, spliced = 0, rc = SR_OK;
@@ -250,11 +243,11 @@ static int telegraf_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 				in_bucket = 0;
 				b.fields = 1;
 				b.no_name = bucket_len == 0 || bucket[0] == ',';
-				rc = telegraf_bits_text(&b, colon + 1, n - (uint32_t)(colon + 1 - seg));
+				rc = sr_tg_bits_text(&b, colon + 1, n - (uint32_t)(colon + 1 - seg));
 			}
 		} else {
 			b.fields++;
-			rc = telegraf_bits_text(&b, seg, n);
+			rc = sr_tg_bits_text(&b, seg, n);
 		}
 		if (rc != SR_OK)
 			return rc;
@@ -264,7 +257,7 @@ static int telegraf_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 	}
 	if (in_bucket)
 		return SR_DROP_LINE_BAD_FORMAT;
-	rc = telegraf_check_bit(&b);
+	rc = sr_tg_check_bit(&b);
 	if (rc != SR_OK)
 		return rc;
 	/* Like Telegraf, the name is looked at once the values passed. */
@@ -344,152 +337,11 @@ static int telegraf_service_check(const uint8_t *p, uint32_t len, struct sr_line
 	return SR_OK;
 }
 
-/* ---------- the common shape, read from the line's masks ---------- */
-
-/* The usual last bit inline: a known type and a plain decimal value ("42",
- * "0.25"), which every type takes; anything else gets telegraf_check_bit. */
-static inline bool fast_bit_ok(const struct bit *b)
-{
-	const uint8_t *t = b->type.p, *v = b->value.p;
-	uint32_t i, digits = 0, dots = 0;
-
-	if (b->fields < 2 || b->value.len == 0 || b->value.len > 18)
-		return telegraf_check_bit(b) == SR_OK;
-	for (i = 0; i < b->value.len; i++) {
-		digits += (uint8_t)(v[i] - '0') < 10;
-		dots += v[i] == '.';
-	}
-	if (digits && dots <= 1 && digits + dots == b->value.len &&
-	    ((b->type.len == 1 &&
-	      (t[0] == 'c' || t[0] == 'g' || t[0] == 'h' || t[0] == 'd' || t[0] == 's')) ||
-	     (b->type.len == 2 && t[0] == 'm' && t[1] == 's')))
-		return true;
-	return telegraf_check_bit(b) == SR_OK;
-}
-
-/* One tag into the key as it is found (metric_type is no part of it). */
-static inline void fast_tag(struct sr_key_acc *acc, struct sr_span k, struct sr_span v)
-{
-	if (!sr_is_metric_type(k))
-		sr_key_acc_tag(acc, &k, &v);
-}
-
-/*
- * A "#k:v,bare,k2:v2" segment [s, e). Telegraf's quirks for an empty tag, an
- * empty key, or a bare tag followed by another bare one (which becomes its
- * value) are left to the full parser.
- */
-static int fast_dd_tags(struct sr_key_acc *acc, const uint8_t *p, uint32_t s, uint32_t e,
-			const struct sr_cls *c)
-{
-	sr_mask commas = c->m[SR_CLS_COMMA] & sr_mask_range(s, e);
-	uint32_t ps = s;
-	bool after_bare = false;
-
-	while (ps < e) {
-		uint32_t pe = commas ? sr_mask_first(commas) : e, k;
-		sr_mask colons = c->m[SR_CLS_COLON] & sr_mask_range(ps, pe);
-
-		if (pe == ps)
-			return SR_FAST_DECLINED;
-		if (colons == 0) {
-			if (after_bare)
-				return SR_FAST_DECLINED;
-			fast_tag(acc, sr_span_of(p + ps, pe - ps), sr_span_of(tag_true, 4));
-			after_bare = true;
-		} else {
-			if ((k = sr_mask_first(colons)) == ps)
-				return SR_FAST_DECLINED;
-			fast_tag(acc, sr_span_of(p + ps, k - ps),
-				 k + 1 < pe ? sr_span_of(p + k + 1, pe - k - 1) : sr_span_of(tag_true, 4));
-			after_bare = false;
-		}
-		commas &= commas - 1;
-		ps = pe + 1;
-	}
-	/* "bare," at the end: Telegraf adds the bare tag twice */
-	return after_bare && ps == e ? SR_FAST_DECLINED : SR_OK;
-}
-
-/*
- * "name[,k=v...]:value|type[|@rate][:value|type...][|#k:v,...][|c:id]" with
- * no white space, control or non-ASCII byte: a line sr_parse_telegraf would
- * accept, with the key sr_key_hash would give it, hashed as the tags are
- * found, without a byte loop or a tag list. Anything else (events, service
- * checks, Telegraf's tag quirks, a repeated tag key, any reject) is declined
- * and left to the full parser.
- */
+/* The fast path (sr_telegraf_fast.h) for tests and tools; the scan inlines it. */
 int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *c,
 			   enum sr_key_mode mode, uint64_t *key)
 {
-	struct sr_key_acc acc = { 0 };
-	const sr_mask in = sr_mask_below(len);
-	const sr_mask colons = c->m[SR_CLS_COLON] & in;
-	sr_mask bars = c->m[SR_CLS_BAR] & in, head;
-	struct bit b = { .fields = 1 };
-	uint32_t bar, colon, s;
-
-	if (bars == 0 || p[0] == '_' || p[0] == '#' || p[0] == ',')
-		return SR_FAST_DECLINED;
-	bar = sr_mask_first(bars);
-	head = colons & sr_mask_below(bar);
-	/* a value in the first segment, after a name that is not "c" */
-	if (head == 0 || (p[0] == 'c' && p[1] == ':'))
-		return SR_FAST_DECLINED;
-	colon = sr_mask_first(head);
-	if (colon == 0)
-		return SR_FAST_DECLINED; /* no name */
-	if (sr_mask_single(head))
-		b.value = sr_span_of(p + colon + 1, bar - colon - 1);
-	else if (telegraf_bits_text(&b, p + colon + 1, bar - colon - 1) != SR_OK)
-		return SR_FAST_DECLINED;
-
-	/* the later segments: removed ("#tags", "c:id") or fields (type, rate) */
-	for (s = bar + 1;; s = bar + 1) {
-		uint32_t e;
-
-		bars &= bars - 1;
-		e = bars ? sr_mask_first(bars) : len;
-		if (e > s && p[s] == '#') {
-			if (fast_dd_tags(&acc, p, s + 1, e, c) != SR_OK)
-				return SR_FAST_DECLINED;
-		} else if (e - s < 2 || p[s] != 'c' || p[s + 1] != ':') {
-			if (++b.fields == 2)
-				b.type = sr_span_of(p + s, e - s);
-			/* several values ("1|c:2|c"): each checked as Telegraf does */
-			if ((colons & sr_mask_range(s, e)) &&
-			    telegraf_bits_text(&b, p + s, e - s) != SR_OK)
-				return SR_FAST_DECLINED;
-		}
-		if (e == len)
-			break;
-		bar = e;
-	}
-	if (!fast_bit_ok(&b))
-		return SR_FAST_DECLINED;
-
-	/* the bucket: the name up to its first ',', then influx tags k=v */
-	sr_mask commas = c->m[SR_CLS_COMMA] & sr_mask_below(colon);
-	uint32_t end = commas ? sr_mask_first(commas) : colon;
-	const struct sr_span name = sr_span_of(p, end);
-
-	while (commas) {
-		uint32_t part = end + 1, eq;
-		sr_mask eqs;
-
-		commas &= commas - 1;
-		end = commas ? sr_mask_first(commas) : colon;
-		eqs = c->m[SR_CLS_EQ] & sr_mask_range(part, end);
-		if (eqs == 0 || (eq = sr_mask_first(eqs)) == part)
-			continue; /* ignored, as parseName does */
-		fast_tag(&acc, sr_span_of(p + part, eq - part), sr_span_of(p + eq + 1, end - eq - 1));
-	}
-	/* which of two equal keys wins, or too many tags: the full parser's call */
-	if (acc.maybe_repeated || acc.live > SR_MAX_TAGS)
-		return SR_FAST_DECLINED;
-	const uint64_t h = sr_key_name_hash(&name, SR_NAME_DOT_IS_UNDERSCORE);
-	*key = mode == SR_KEY_NAME ? sr_fmix64(h) : sr_key_combine(h, acc.sum, acc.live);
-	return SR_OK;
+	return sr_telegraf_fast(p, len, c, mode, key);
 }
 
 int sr_parse_telegraf(const uint8_t *p, uint32_t len, struct sr_line *l)

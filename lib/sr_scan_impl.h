@@ -13,6 +13,7 @@
 #include "sr_classify.h"
 #include "sr_line_priv.h"
 #include "sr_payload.h"
+#include "sr_telegraf_fast.h"
 
 /*
  * One line, its text known or not to be plain printable ASCII, to its shard.
@@ -26,7 +27,7 @@ static inline int scan_line(const struct sr_payload_cfg *cfg, const uint8_t *p, 
 	int rc;
 
 	if (plain && cfg->parse.dialect == SR_DIALECT_TELEGRAF &&
-	    sr_parse_telegraf_fast(p, n, cls, cfg->key_mode, &key) == SR_OK) {
+	    sr_telegraf_fast(p, n, cls, cfg->key_mode, &key) == SR_OK) {
 		*shard = sr_hash_uses_series_key(cfg->map->mode)
 				 ? sr_shard_of_hash(cfg->map, key)
 				 : sr_payload_pick_shard(cfg, NULL, p, n);
