@@ -95,6 +95,7 @@ void sr_stats_report(const struct sr_relay *r, FILE *out)
 		t.port.imissed, t.port.ierrors, t.port.rx_nombuf, t.port.oerrors);
 	if (r->cfg.record_cycles) {
 		unsigned int i;
+		fprintf(out, "  line scan build: %s\n", sr_isa_names[sr_payload_isa()]);
 		for (i = 0; i < r->n_pollers; i++) {
 			const struct sr_poller *p = r->pollers[i];
 			fprintf(out,
@@ -142,7 +143,8 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 			", \"bytes\": %" PRIu64 "}",
 			s ? "," : "", r->cfg.shards[s].id, t.shards[s].lines, t.shards[s].packets,
 			t.shards[s].bytes);
-	fprintf(f, "\n  ],\n  \"tsc_hz\": %" PRIu64 ",\n  \"pollers\": [", rte_get_tsc_hz());
+	fprintf(f, "\n  ],\n  \"tsc_hz\": %" PRIu64 ",\n  \"scan_build\": \"%s\",\n  \"pollers\": [",
+		rte_get_tsc_hz(), sr_isa_names[sr_payload_isa()]);
 	for (d = 0; d < (int)r->n_pollers; d++) {
 		const struct sr_poller *p = r->pollers[d];
 		fprintf(f,
