@@ -80,8 +80,8 @@ static void test_fast_lines(void **state)
 		"api.req:1|#env:prod|c",			    /* tags before the type */
 		"api.req:abc|s",
 		"x:1|d",
-		"api.request.duration.p99.with.a.long.name.over.sixteen:1|c|#"
-		"a_rather_long_tag_key:and_an_even_longer_tag_value",
+		("api.request.duration.p99.with.a.long.name.over.sixteen:1|c|#"
+		 "a_rather_long_tag_key:and_an_even_longer_tag_value"),
 	};
 	struct sr_line full;
 	struct sr_cls c;
@@ -145,16 +145,16 @@ static uint32_t build_payload(uint8_t *buf, uint32_t cap)
 		"api.req:1|c",
 		"api.req,env=prod,dc=fra1:12|ms|@0.25",
 		"db.q:5|h|#table:items,op:select,db:users,canary",
-		"temp.\xc2\xb0"
-		"C:3|g",
+		("temp.\xc2\xb0"
+		 "C:3|g"),
 		"bad line",
 		"api.req:1|x",
 		"",
 		"crlf.line:1|c\r",
 		"_e{5,4}:title|text|#env:prod",
 		"_sc|check|1",
-		"a.very.long.metric.name.that.goes.on.and.on.and.on.past.the.first.vector.block:1|c|#"
-		"host:web-0001,route:/api/v1/items/{id}/details,method:GET,status:200",
+		("a.very.long.metric.name.that.goes.on.and.on.and.on.past.the.first.vector.block:1|c|#"
+		 "host:web-0001,route:/api/v1/items/{id}/details,method:GET,status:200"),
 		"x:1|c|#a,b",
 		"api.req,env=a:1|c|#env:b",
 		"gauge.multi:1|g:2|g",
