@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 
 #include "sr_classify.h"
@@ -268,6 +271,61 @@ static void test_builds_agree(void **state)
 	free(buf);
 }
 
+/*
+ * Payloads that end exactly where a readable page ends, the next page
+ * unmapped: the whole-vector and 16-byte loads must stay inside (a fault
+ * would kill the test), for every build and every length up to 200.
+ */
+static void test_page_end(void **state)
+{
+	const long page = sysconf(_SC_PAGESIZE);
+	static struct sr_shard_desc d[4] = { { "198.18.1.1:8125", 1 }, { "198.18.1.2:8125", 1 },
+					     { "198.18.1.3:8125", 1 }, { "198.18.1.4:8125", 1 } };
+	static const char text[] = "svc.req,env=prod:1|c\nsvc.lat:12.5|ms|#route:/a,code:200\n"
+				   "x:1|g:2|g\nbad\ncache.hits:3|c|@0.5|#host:web-01,dc:fra1,canary\n"
+				   "svc.req,env=prod,dc=fra1,host=db-0001,shard=12:7|h|#a:b\n"
+				   "last.line.without.newline:4|d";
+	struct sr_line_ref refs[64];
+	enum sr_isa keep = sr_payload_isa();
+	char err[128];
+	uint8_t *region, *end;
+	uint32_t n, isa, total = 0;
+	struct sr_shard_map *map = sr_shard_map_build(SR_HASH_MAGLEV, d, 4, 401, err, sizeof(err));
+
+	(void)state;
+	assert_non_null(map);
+	region = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		      0);
+	assert_true(region != MAP_FAILED);
+	assert_int_equal(mprotect(region + page, (size_t)page, PROT_NONE), 0);
+	end = region + page;
+	for (n = 1; n <= sizeof(text) - 1; n++) {
+		struct sr_payload_cfg cfg = { .parse = telegraf, .key_mode = SR_KEY_NAME_TAGS, .map = map };
+		struct sr_line_ref want[64];
+		struct sr_counters wc = { 0 };
+		/* the last n bytes of the text, ending at the page's end */
+		uint8_t *p = end - n;
+		memcpy(p, text + sizeof(text) - 1 - n, n);
+		uint32_t nw = reference(&cfg, p, n, want, &wc);
+		for (isa = 0; isa < SR_ISA__COUNT; isa++) {
+			struct sr_counters gc = { 0 };
+			uint32_t pos = 0, ng = 0;
+			if (!sr_payload_set_isa((enum sr_isa)isa))
+				continue;
+			while (pos < n)
+				ng += sr_payload_scan(&cfg, p, n, &pos, refs + ng, 64 - ng, &gc).valid;
+			assert_int_equal(ng, nw);
+			assert_memory_equal(refs, want, nw * sizeof(want[0]));
+			assert_memory_equal(&gc, &wc, sizeof(wc));
+			total += ng;
+		}
+	}
+	assert_true(total > 0);
+	assert_true(sr_payload_set_isa(keep));
+	munmap(region, (size_t)page * 2);
+	sr_shard_map_free(map);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_fast_lines),
 		cmocka_unit_test(test_declined),
 		cmocka_unit_test(test_builds_agree),
+		cmocka_unit_test(test_page_end),
 	};
 
 	printf("sr_payload_scan builds: this CPU runs %s\n", sr_isa_names[sr_payload_isa()]);
