@@ -153,7 +153,6 @@ static int telegraf_bucket(struct sr_line *l, const uint8_t *b, uint32_t n)
 
 int sr_tg_check_bit(const struct sr_tg_bit *b)
 {
-	const uint8_t *t = b->type.p;
 	char type;
 
 	if (b->fields < 2)
@@ -162,12 +161,8 @@ int sr_tg_check_bit(const struct sr_tg_bit *b)
 	if (b->no_name)
 		return SR_DROP_LINE_BAD_NAME;
 	/* A malformed sample rate is only logged by Telegraf: not a reject. */
-	if (b->type.len == 1 && (t[0] == 'g' || t[0] == 'c' || t[0] == 's' || t[0] == 'd' ||
-				 t[0] == 'h'))
-		type = (char)t[0];
-	else if (b->type.len == 2 && t[0] == 'm' && t[1] == 's')
-		type = 'm';
-	else
+	type = sr_tg_type(&b->type);
+	if (type == 0)
 		return SR_DROP_LINE_UNKNOWN_TYPE;
 
 	if (b->value.len && (b->value.p[0] == '+' || b->value.p[0] == '-') && type != 'g' &&

@@ -83,19 +83,8 @@ bool sr_go_float_ok(const uint8_t *s, uint32_t n)
 
 	if (n == 0)
 		return false;
-	/* the usual case first: a short run of decimal digits, with at most one
-	 * '.' ("42", "0.25", "5."), counted without a branch per byte */
-	if (n <= 18) {
-		uint32_t dots = 0;
-		for (i = 0; i < n; i++) {
-			digits += (uint8_t)(s[i] - '0') < 10;
-			dots += s[i] == '.';
-		}
-		if (digits && dots <= 1 && digits + dots == n)
-			return true;
-		i = 0;
-		digits = 0;
-	}
+	if (sr_plain_decimal(s, n)) /* the usual case first */
+		return true;
 	if (s[0] == '+' || s[0] == '-') {
 		i = 1;
 		if (equals_word(s + 1, n - 1, "inf") || equals_word(s + 1, n - 1, "infinity"))

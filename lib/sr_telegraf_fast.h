@@ -11,6 +11,7 @@
 #include "sr_classify.h"
 #include "sr_key.h"
 #include "sr_line_priv.h"
+#include "sr_number.h"
 
 /* Tag ranks: Telegraf applies DogStatsD tags after the name's influx tags. */
 enum { SR_TG_RANK_INFLUX = 0, SR_TG_RANK_DOGSTATSD = 1 };
@@ -24,27 +25,26 @@ struct sr_tg_bit {
 
 /* "true", the value of a tag without one (padded for 16-byte loads). */
 extern const uint8_t sr_tg_true[16];
+/* The metric type Telegraf knows ('m' for "ms"), or 0. */
+static inline char sr_tg_type(const struct sr_span *t)
+{
+	if (t->len == 1 && (t->p[0] == 'g' || t->p[0] == 'c' || t->p[0] == 's' || t->p[0] == 'd' ||
+			    t->p[0] == 'h'))
+		return (char)t->p[0];
+	if (t->len == 2 && t->p[0] == 'm' && t->p[1] == 's')
+		return 'm';
+	return 0;
+}
+
 /* Telegraf's check of one bit; the text of one '|'-free stretch given to bits. */
 int sr_tg_check_bit(const struct sr_tg_bit *b);
 int sr_tg_bits_text(struct sr_tg_bit *b, const uint8_t *p, uint32_t n);
 
-/* The usual last bit inline: a known type and a plain decimal value ("42",
- * "0.25"), which every type takes; anything else gets telegraf_check_bit. */
+/* The usual last bit inline: a known type and a plain decimal value, which
+ * every type takes; anything else gets sr_tg_check_bit. */
 static inline bool fast_bit_ok(const struct sr_tg_bit *b)
 {
-	const uint8_t *t = b->type.p, *v = b->value.p;
-	uint32_t i, digits = 0, dots = 0;
-
-	if (b->fields < 2 || b->value.len == 0 || b->value.len > 18)
-		return sr_tg_check_bit(b) == SR_OK;
-	for (i = 0; i < b->value.len; i++) {
-		digits += (uint8_t)(v[i] - '0') < 10;
-		dots += v[i] == '.';
-	}
-	if (digits && dots <= 1 && digits + dots == b->value.len &&
-	    ((b->type.len == 1 &&
-	      (t[0] == 'c' || t[0] == 'g' || t[0] == 'h' || t[0] == 'd' || t[0] == 's')) ||
-	     (b->type.len == 2 && t[0] == 'm' && t[1] == 's')))
+	if (b->fields >= 2 && sr_tg_type(&b->type) && sr_plain_decimal(b->value.p, b->value.len))
 		return true;
 	return sr_tg_check_bit(b) == SR_OK;
 }
