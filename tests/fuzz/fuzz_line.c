@@ -19,6 +19,7 @@
 #include "sr_line.h"
 #include "sr_line_priv.h"
 #include "sr_number.h"
+#include "scan_check.h"
 #include "sr_payload.h"
 #include "sr_utf8.h"
 
@@ -52,61 +53,28 @@ static void check_fast_line(const struct sr_parse_cfg *cfg, const uint8_t *line,
 	assert(k_name == sr_key_hash(&full, SR_KEY_NAME));
 }
 
-/* sr_payload_scan in each build against splitting on '\n' and sr_line_parse. */
+/* sr_payload_scan in each build against the reference (scan_check.h). */
 static void check_scan(const struct sr_parse_cfg *pcfg, enum sr_key_mode mode, const uint8_t *data,
 		       uint32_t len)
 {
 	static struct sr_shard_map *map;
-	static struct sr_line_ref want[9000], got[9000];
-	static struct sr_line l;
 	struct sr_payload_cfg cfg;
-	struct sr_counters wc = { 0 };
-	uint32_t p = 0, nw = 0, isa;
+	struct scan_check sc;
 
 	if (map == NULL) {
 		static struct sr_shard_desc d[64];
 		static char addr[64][24];
 		char err[128];
-		for (isa = 0; isa < 64; isa++) {
-			snprintf(addr[isa], sizeof(addr[isa]), "198.18.1.%u:8125", isa + 1);
-			d[isa] = (struct sr_shard_desc){ addr[isa], 1 };
+		unsigned i;
+		for (i = 0; i < 64; i++) {
+			snprintf(addr[i], sizeof(addr[i]), "198.18.1.%u:8125", i + 1);
+			d[i] = (struct sr_shard_desc){ addr[i], 1 };
 		}
 		map = sr_shard_map_build(SR_HASH_MAGLEV, d, 64, 6451, err, sizeof(err));
 		assert(map);
 	}
 	cfg = (struct sr_payload_cfg){ .parse = *pcfg, .key_mode = mode, .map = map };
-	while (p < len) {
-		const uint8_t *s = data + p, *nl = memchr(s, '\n', len - p);
-		uint32_t n = nl ? (uint32_t)(nl - s) : len - p;
-		p += n + (nl != NULL);
-		if (n && s[n - 1] == '\r')
-			n--;
-		if (n == 0)
-			continue;
-		wc.lines_in++;
-		int rc = sr_line_parse(pcfg, s, n, &l);
-		if (rc != SR_OK) {
-			wc.drops[rc]++;
-			continue;
-		}
-		want[nw++] = (struct sr_line_ref){ (uint32_t)(s - data), n,
-						   sr_payload_pick_shard(&cfg, &l, s, n) };
-	}
-	enum sr_isa keep = sr_payload_isa();
-	for (isa = 0; isa < SR_ISA__COUNT; isa++) {
-		struct sr_counters gc = { 0 };
-		uint32_t pos = 0, ng = 0;
-		if (!sr_payload_set_isa((enum sr_isa)isa))
-			continue;
-		while (pos < len) {
-			/* a small max: resuming mid-payload is checked too */
-			struct sr_scan_result r = sr_payload_scan(&cfg, data, len, &pos, got + ng, 3, &gc);
-			ng += r.valid;
-		}
-		assert(ng == nw && memcmp(got, want, nw * sizeof(want[0])) == 0);
-		assert(memcmp(&gc, &wc, sizeof(wc)) == 0);
-	}
-	sr_payload_set_isa(keep);
+	assert(scan_check_builds(&cfg, data, len, 3, &sc) && sc.builds > 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

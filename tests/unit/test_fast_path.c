@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "scan_check.h"
 #include "sr_classify.h"
 #include "sr_key.h"
 #include "sr_line_priv.h"
@@ -183,44 +184,13 @@ static uint32_t build_payload(uint8_t *buf, uint32_t cap)
 	return len;
 }
 
-/* The reference: split on '\n', drop a '\r', sr_line_parse, the mode's shard. */
-static uint32_t reference(const struct sr_payload_cfg *cfg, const uint8_t *data, uint32_t len,
-			  struct sr_line_ref *refs, struct sr_counters *c)
-{
-	static struct sr_line l;
-	uint32_t p = 0, n_refs = 0;
-
-	while (p < len) {
-		const uint8_t *s = data + p, *nl = memchr(s, '\n', len - p);
-		uint32_t n = nl ? (uint32_t)(nl - s) : len - p;
-		int rc;
-
-		p += n + (nl != NULL);
-		if (n && s[n - 1] == '\r')
-			n--;
-		if (n == 0)
-			continue;
-		c->lines_in++;
-		rc = sr_line_parse(&cfg->parse, s, n, &l);
-		if (rc != SR_OK) {
-			c->drops[rc]++;
-			continue;
-		}
-		refs[n_refs++] = (struct sr_line_ref){ (uint32_t)(s - data), n,
-						       sr_payload_pick_shard(cfg, &l, s, n) };
-	}
-	return n_refs;
-}
-
 static void test_builds_agree(void **state)
 {
 	static struct sr_shard_desc d[16];
 	static char addr[16][24];
-	static struct sr_line_ref want[2048], got[2048];
 	enum sr_hash_mode modes[] = { SR_HASH_MAGLEV, SR_HASH_STATSD_PROXY };
-	enum sr_isa keep = sr_payload_isa();
 	uint8_t *buf = malloc(16384);
-	uint32_t i, m, isa, shift, runs = 0;
+	uint32_t i, m, shift;
 	char err[128];
 
 	(void)state;
@@ -238,36 +208,21 @@ static void test_builds_agree(void **state)
 				.key_mode = shift == 2 ? SR_KEY_NAME : SR_KEY_NAME_TAGS,
 				.map = map,
 			};
-			struct sr_counters wc = { 0 };
+			struct scan_check sc;
 			/* odd start: unaligned vector loads */
 			uint8_t *p = buf + shift;
 			uint32_t len = build_payload(p, 16000);
 			/* past the end: what the scan must never take for the payload */
 			memcpy(p + len, "\n:|,=\n", 6);
-			uint32_t nw = reference(&cfg, p, len, want, &wc);
-			assert_true(nw > 100 && wc.lines_in > nw);
-			for (isa = 0; isa < SR_ISA__COUNT; isa++) {
-				struct sr_counters gc = { 0 };
-				uint32_t pos = 0, ng = 0;
-				if (!sr_payload_set_isa((enum sr_isa)isa))
-					continue;
-				runs++;
-				while (pos < len) {
-					struct sr_scan_result r =
-						sr_payload_scan(&cfg, p, len, &pos, got + ng, 7, &gc);
-					ng += r.valid;
-				}
-				if (ng != nw || memcmp(got, want, nw * sizeof(want[0])) != 0 ||
-				    memcmp(&gc, &wc, sizeof(wc)) != 0)
-					fail_msg("build %s differs (mode %u, shift %u)",
-						 sr_isa_names[isa], m, shift);
-			}
+			if (!scan_check_builds(&cfg, p, len, 7, &sc))
+				fail_msg("build %s differs (mode %u, shift %u)", sr_isa_names[sc.bad],
+					 m, shift);
+			assert_true(sc.want > 100 && sc.counters.lines_in > sc.want);
+			/* the generic build always runs */
+			assert_true(sc.builds >= 1);
 		}
 		sr_shard_map_free(map);
 	}
-	assert_true(sr_payload_set_isa(keep));
-	/* the generic build always runs */
-	assert_true(runs >= 6);
 	free(buf);
 }
 
@@ -285,11 +240,9 @@ static void test_page_end(void **state)
 				   "x:1|g:2|g\nbad\ncache.hits:3|c|@0.5|#host:web-01,dc:fra1,canary\n"
 				   "svc.req,env=prod,dc=fra1,host=db-0001,shard=12:7|h|#a:b\n"
 				   "last.line.without.newline:4|d";
-	struct sr_line_ref refs[64];
-	enum sr_isa keep = sr_payload_isa();
 	char err[128];
 	uint8_t *region, *end;
-	uint32_t n, isa, total = 0;
+	uint32_t n, total = 0;
 	struct sr_shard_map *map = sr_shard_map_build(SR_HASH_MAGLEV, d, 4, 401, err, sizeof(err));
 
 	(void)state;
@@ -301,27 +254,15 @@ static void test_page_end(void **state)
 	end = region + page;
 	for (n = 1; n <= sizeof(text) - 1; n++) {
 		struct sr_payload_cfg cfg = { .parse = telegraf, .key_mode = SR_KEY_NAME_TAGS, .map = map };
-		struct sr_line_ref want[64];
-		struct sr_counters wc = { 0 };
+		struct scan_check sc;
 		/* the last n bytes of the text, ending at the page's end */
 		uint8_t *p = end - n;
 		memcpy(p, text + sizeof(text) - 1 - n, n);
-		uint32_t nw = reference(&cfg, p, n, want, &wc);
-		for (isa = 0; isa < SR_ISA__COUNT; isa++) {
-			struct sr_counters gc = { 0 };
-			uint32_t pos = 0, ng = 0;
-			if (!sr_payload_set_isa((enum sr_isa)isa))
-				continue;
-			while (pos < n)
-				ng += sr_payload_scan(&cfg, p, n, &pos, refs + ng, 64 - ng, &gc).valid;
-			assert_int_equal(ng, nw);
-			assert_memory_equal(refs, want, nw * sizeof(want[0]));
-			assert_memory_equal(&gc, &wc, sizeof(wc));
-			total += ng;
-		}
+		if (!scan_check_builds(&cfg, p, n, 64, &sc))
+			fail_msg("build %s differs on the last %u bytes", sr_isa_names[sc.bad], n);
+		total += sc.want * sc.builds;
 	}
 	assert_true(total > 0);
-	assert_true(sr_payload_set_isa(keep));
 	munmap(region, (size_t)page * 2);
 	sr_shard_map_free(map);
 }
