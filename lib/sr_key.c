@@ -148,7 +148,7 @@ uint64_t sr_key_part_hash_slow(const struct sr_span *s, uint64_t seed)
 	if (s->len > 16)
 		return sr_hash64_part(s->p, s->len, seed);
 	memcpy(w, s->p, s->len); /* near a page's end: the same words, copied */
-	return sr_mulfold(sr_load64(w) ^ seed, sr_load64(w + 8) ^ s->len ^ SR_HASH_P1);
+	return sr_key_short_hash(w, s->len, seed);
 }
 
 static inline int span_eq(const struct sr_span *a, const struct sr_span *b)

@@ -41,13 +41,19 @@ uint64_t sr_key_hash(const struct sr_line *l, enum sr_key_mode mode);
 extern const uint64_t sr_key_keep[17][2]; /* [len]: masks keeping the first len bytes */
 uint64_t sr_key_part_hash_slow(const struct sr_span *s, uint64_t seed);
 
+/* The short hash over a 16-byte window at w, of which the first len bytes count. */
+static inline uint64_t sr_key_short_hash(const uint8_t *w, uint32_t len, uint64_t seed)
+{
+	return sr_mulfold((sr_load64(w) & sr_key_keep[len][0]) ^ seed,
+			  (sr_load64(w + 8) & sr_key_keep[len][1]) ^ len ^ SR_HASH_P1);
+}
+
 static inline __attribute__((always_inline)) uint64_t sr_key_part_hash(const struct sr_span *s,
 								      uint64_t seed)
 {
 	if (s->len > 16 || !sr_overread_ok(s->p, 16))
 		return sr_key_part_hash_slow(s, seed);
-	return sr_mulfold((sr_load64(s->p) & sr_key_keep[s->len][0]) ^ seed,
-			  (sr_load64(s->p + 8) & sr_key_keep[s->len][1]) ^ s->len ^ SR_HASH_P1);
+	return sr_key_short_hash(s->p, s->len, seed);
 }
 
 /* The name as the downstream stores it: Telegraf reads '.' as '_'. */

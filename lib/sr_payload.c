@@ -3,7 +3,6 @@
 
 #include <rte_branch_prediction.h>
 
-#include "sr_classify.h"
 #include "sr_line_priv.h"
 #include "sr_payload.h"
 
@@ -18,12 +17,6 @@ uint32_t sr_payload_pick_shard(const struct sr_payload_cfg *cfg, const struct sr
 	colon = sr_find(text, ':', len);
 	return sr_shard_of_text(cfg->map, text, colon ? (uint32_t)(colon - text) : len);
 }
-
-#define B1(n) ((((sr_mask)1) << (n)) - 1)
-#define B4(n) B1(n), B1(n + 1), B1(n + 2), B1(n + 3)
-#define B16(n) B4(n), B4(n + 4), B4(n + 8), B4(n + 12)
-#define B64(n) B16(n), B16(n + 16), B16(n + 32), B16(n + 48)
-const sr_mask sr_mask_below_table[SR_CLS_MAX + 1] = { B64(0), B64(64), ~(sr_mask)0 };
 
 const char *const sr_isa_names[SR_ISA__COUNT] = {
 	[SR_ISA_GENERIC] = "generic",
