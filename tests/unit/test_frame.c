@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "sr_counters.h"
 #include "sr_frame.h"
 
@@ -27,25 +29,7 @@
 /* listen[SR_V4] and listen_port[SR_V4] (network order) are set in main(). */
 static struct sr_frame_ctx the_ctx = { .port_mac = { PORT_MAC } };
 
-/* --- RFC 1071, big-endian words --- */
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
+/* --- big-endian fields (RFC 1071 sums: test_util.h) --- */
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -738,15 +722,7 @@ static void test_reason_precedence(void **state)
 	assert_verdict(s, SR_DROP_FRAME_OTHER_PORT);
 }
 
-static uint64_t rng_state = 0x3c6ef372fe94f82bull;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+SR_TEST_RNG(0x3c6ef372fe94f82bull)
 
 /* Random valid frames: accepted, with the payload where fi says. */
 static void test_random_valid_frames(void **state)

@@ -12,17 +12,11 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "sr_hash.h"
 
-static uint64_t rng_state = 0x6a09e667f3bcc909ull;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+SR_TEST_RNG(0x6a09e667f3bcc909ull)
 
 /* Hash of a copy in an exactly-sized heap block: reads past the end are caught. */
 static uint64_t hash_heap(const void *data, size_t len, uint64_t seed)

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "sr_key.h"
 #include "sr_line.h"
 
@@ -93,15 +95,7 @@ static void assert_other_key(const char *a, const char *b)
 		fail_msg("same text \"%s\" for different series", ta);
 }
 
-static uint64_t rng_state = 0xda3e39cb94b95bdbull;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+SR_TEST_RNG(0xda3e39cb94b95bdbull)
 
 /* --- equal series --- */
 

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "sr_number.h"
 
 /* The number in an exactly-sized heap buffer: a read past its end is caught. */
@@ -217,15 +219,7 @@ static bool go_reference(const char *s, size_t n)
 	return !isinf(v);
 }
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+SR_TEST_RNG(0x2545f4914f6cdd1dull)
 
 /* --- the cases --- */
 

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "sr_frame.h"
 #include "sr_rewrite.h"
 
@@ -25,35 +27,9 @@ static const uint8_t DST_MAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x42 };
 #define SRC_PORT 8125
 #define DST_PORT 9125
 
-static uint64_t rng_state = 0xa54ff53a5f1d36f1ull;
+SR_TEST_RNG(0xa54ff53a5f1d36f1ull)
 
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-/* --- RFC 1071 over big-endian words --- */
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
+/* --- big-endian fields (RFC 1071 sums: test_util.h) --- */
 
 static uint16_t get16(const uint8_t *p)
 {

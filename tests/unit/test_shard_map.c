@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "sr_hash.h"
 #include "sr_md5.h"
 #include "sr_shard_map.h"
@@ -36,15 +38,7 @@ static int make_ids(void **state)
 	return 0;
 }
 
-static uint64_t rng_state = 0xbb67ae8584caa73bull;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+SR_TEST_RNG(0xbb67ae8584caa73bull)
 
 static struct sr_shard_map *build_mode(enum sr_hash_mode mode, const char *const *names,
 				      const uint32_t *weights, uint32_t n, uint32_t size)

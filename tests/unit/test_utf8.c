@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "sr_counters.h"
 #include "sr_utf8.h"
 
@@ -98,15 +100,7 @@ static int ref_check(const uint8_t *p, uint32_t len)
 	return bad ? BAD : SR_OK;
 }
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+SR_TEST_RNG(0x9e3779b97f4a7c15ull)
 
 /* --- ASCII --- */
 
