@@ -52,6 +52,7 @@ TS_BASE = 1700000000            # 2023-11-14T22:13:20Z, fixed
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also when loaded as a module
 from sr_reasons import FRAME_REASONS, LINE_REASONS  # noqa: E402  (lib/sr_counters.h)
+from sr_wire import in_prefix, inet_sum, parse_endpoint, solicited_node, split_lines  # noqa: E402
 # What a frame the relay answers gets back (the expectations' "answers").
 ANSWER_KINDS = ['arp_reply', 'icmp_echo_reply', 'icmp6_echo_reply', 'nd_advert']
 TYPES = {b'c', b'g', b'ms', b'h', b's', b'd'}
@@ -70,15 +71,6 @@ MAX_FRAGMENTS = 8               # fragments per reassembled datagram (DPDK rte_i
 def _u16(b, o):
     return (b[o] << 8) | b[o + 1]
 
-
-def inet_sum(data):
-    """One's-complement sum of 16-bit words (not inverted)."""
-    if len(data) % 2:
-        data = data + b'\0'
-    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
 
 
 def csum(data):
@@ -127,10 +119,6 @@ def udp_csum_ok(ip_src, ip_dst, udp):
     return pseudo_sum_ok(ip_src, ip_dst, 17, udp)
 
 
-def solicited_node(ip16):
-    """ff02::1:ffXX:XXXX of an IPv6 address (RFC 4291 2.7.1)."""
-    return bytes.fromhex('ff0200000000000000000001ff') + ip16[13:]
-
 
 def multicast_mac6(ip16):
     """33:33 + the group's last four bytes (RFC 2464 7)."""
@@ -141,19 +129,6 @@ ALL_NODES6 = ip_aton('ff02::1')
 UNSPEC6 = bytes(16)
 
 
-def parse_endpoint(text):
-    """A.B.C.D[/LEN][:PORT], [IPv6][/LEN][:PORT] or [IPv6/LEN][:PORT] -> (ip bytes, prefix, port)."""
-    m = re.fullmatch(r'\[([0-9A-Fa-f:.]+)(?:/(\d+))?\](?:/(\d+))?(?::(\d+))?|'
-                     r'([0-9.]+)(?:/(\d+))?(?::(\d+))?', text.strip())
-    if not m:
-        raise ValueError('bad endpoint %r' % text)
-    if m.group(1):
-        ip, plen, port = m.group(1), m.group(2) or m.group(3), m.group(4)
-    else:
-        ip, plen, port = m.group(5), m.group(6), m.group(7)
-    b = ip_aton(ip)
-    return b, int(plen) if plen else 8 * len(b), int(port or LISTEN_PORT)
-
 
 def parse_prefix(text):
     ip, _, plen = text.strip().strip('[]').partition('/')
@@ -161,12 +136,6 @@ def parse_prefix(text):
     b = ip_aton(ip)
     return b, int(plen) if plen else 8 * len(b)
 
-
-def in_prefix(ip, net, plen):
-    if len(ip) != len(net):
-        return False
-    n = int.from_bytes(ip, 'big') ^ int.from_bytes(net, 'big')
-    return n >> (8 * len(ip) - plen) == 0 if plen else True
 
 
 def ini_list(v):
@@ -668,16 +637,6 @@ def simulate(frames, ctx):
 # ----------------------------------------------------------------------------------------------
 # Reference model: lines
 # ----------------------------------------------------------------------------------------------
-
-def split_lines(payload):
-    """Lines of a datagram: split on LF, drop one trailing CR, skip empty ones."""
-    out = []
-    for raw in payload.split(b'\n'):
-        if raw.endswith(b'\r'):
-            raw = raw[:-1]
-        if raw:
-            out.append(raw)
-    return out
 
 
 def classify_line(line, max_payload=MAX_PAYLOAD):

@@ -25,7 +25,6 @@ import configparser
 import ipaddress
 import json
 import os
-import re
 import struct
 import sys
 
@@ -33,6 +32,8 @@ PORT_MAC = bytes.fromhex('027063617000')
 BCAST = b'\xff' * 6
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'scripts'))
 from sr_reasons import FRAME_REASONS, LINE_REASONS  # noqa: E402  (lib/sr_counters.h)
+from sr_wire import (in_prefix, inet_sum, parse_endpoint, read_pcap, solicited_node,  # noqa: E402
+                     split_lines)
 PORT_COUNTERS = ['imissed', 'ierrors', 'rx_nombuf', 'oerrors']
 ALL_NODES = ipaddress.ip_address('ff02::1').packed
 # The check that fails when an answer of a kind is wrong.
@@ -41,44 +42,6 @@ ANSWER_CHECK = {'arp_reply': 'answers_arp', 'icmp_echo_reply': 'answers_icmp',
 EXAMPLES = 4
 
 
-def read_pcap(path):
-    """Frames of a classic pcap file (either byte order, micro- or nanosecond)."""
-    with open(path, 'rb') as fh:
-        data = fh.read()
-    if len(data) < 24:
-        raise ValueError('%s: %d bytes, not a pcap file' % (path, len(data)))
-    magic = data[:4]
-    if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1'):
-        end = '<'
-    elif magic in (b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
-        end = '>'
-    else:
-        raise ValueError('%s: bad pcap magic %s' % (path, magic.hex()))
-    linktype = struct.unpack(end + 'I', data[20:24])[0]
-    if linktype != 1:
-        raise ValueError('%s: link type %d, not Ethernet' % (path, linktype))
-    frames, off = [], 24
-    while off < len(data):
-        if off + 16 > len(data):
-            raise ValueError('%s: truncated record header at %d' % (path, off))
-        _, _, caplen, wirelen = struct.unpack(end + 'IIII', data[off:off + 16])
-        off += 16
-        if off + caplen > len(data):
-            raise ValueError('%s: truncated record at %d' % (path, off))
-        if caplen != wirelen:
-            raise ValueError('%s: frame %d captured %d of %d bytes' % (path, len(frames), caplen, wirelen))
-        frames.append(data[off:off + caplen])
-        off += caplen
-    return frames
-
-
-def inet_sum(data):
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
 
 
 def pseudo_ok(src, dst, proto, l4):
@@ -102,33 +65,9 @@ def mac(b):
     return bytes(b).hex(':')
 
 
-def solicited_node(ip16):
-    return bytes.fromhex('ff0200000000000000000001ff') + ip16[13:]
-
 
 # ---- configuration
 
-def parse_endpoint(text):
-    """A.B.C.D[/LEN][:PORT] or [IPv6][/LEN][:PORT] / [IPv6/LEN][:PORT] -> (ip, prefix, port)."""
-    text = text.strip()
-    m = re.fullmatch(r'\[([0-9A-Fa-f:.]+)(?:/(\d+))?\](?:/(\d+))?(?::(\d+))?', text)
-    if m:
-        ip, plen, port = m.group(1), m.group(2) or m.group(3), m.group(4)
-    else:
-        m = re.fullmatch(r'([0-9.]+)(?:/(\d+))?(?::(\d+))?', text)
-        if not m:
-            raise ValueError('bad address %r' % text)
-        ip, plen, port = m.groups()
-    b = ipaddress.ip_address(ip).packed
-    return b, int(plen) if plen else 8 * len(b), int(port or 8125)
-
-
-def in_prefix(ip, net, plen):
-    if len(ip) != len(net):
-        return False
-    if plen == 0:
-        return True
-    return (int.from_bytes(ip, 'big') ^ int.from_bytes(net, 'big')) >> (8 * len(ip) - plen) == 0
 
 
 def parse_mac(text):
@@ -200,15 +139,6 @@ class Checker:
         if got != want:
             self.fail(check, '%s is %r, expected %r' % (what, got, want))
 
-
-def split_lines(payload):
-    out = []
-    for raw in payload.split(b'\n'):
-        if raw.endswith(b'\r'):
-            raw = raw[:-1]
-        if raw:
-            out.append(raw)
-    return out
 
 
 # ---- output frames

@@ -26,35 +26,14 @@ spoiled on purpose), and the stats are left alone unless the mode is about them.
 
 import json
 import struct
+import os
 import sys
 
-
-def read_pcap(path):
-    with open(path, 'rb') as fh:
-        data = fh.read()
-    end = '<' if data[:4] in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
-    frames, off = [], 24
-    while off < len(data):
-        caplen = struct.unpack(end + 'I', data[off + 8:off + 12])[0]
-        frames.append(data[off + 16:off + 16 + caplen])
-        off += 16 + caplen
-    return frames
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'scripts'))
+from sr_wire import inet_sum, read_pcap, write_pcap  # noqa: E402
 
 
-def write_pcap(path, frames):
-    with open(path, 'wb') as fh:
-        fh.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for i, f in enumerate(frames):
-            fh.write(struct.pack('<IIII', 1, i, len(f), len(f)) + f)
 
-
-def inet_sum(data):
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
 
 
 def is_udp4(f):
