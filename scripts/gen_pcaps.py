@@ -51,7 +51,6 @@ MAX_UDP_PAYLOAD = 1472          # keeps every input frame at or under 1514 bytes
 TS_BASE = 1700000000            # 2023-11-14T22:13:20Z, fixed
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also when loaded as a module
-from sr_reasons import FRAME_REASONS, LINE_REASONS  # noqa: E402  (lib/sr_counters.h)
 from sr_wire import in_prefix, inet_sum, parse_endpoint, solicited_node, split_lines  # noqa: E402
 # What a frame the relay answers gets back (the expectations' "answers").
 ANSWER_KINDS = ['arp_reply', 'icmp_echo_reply', 'icmp6_echo_reply', 'nd_advert']

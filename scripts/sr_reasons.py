@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The relay's drop reasons, read from lib/sr_counters.h: the one list the C
-code, the fixture generator and the replay checker all use."""
+code and the replay checker both use."""
 import re
 from pathlib import Path
 
