@@ -32,14 +32,9 @@ static int sum_up(const struct sr_relay *r, struct totals *t)
 		return -1;
 	for (i = 0; i < r->n_pollers; i++) {
 		const struct sr_poller *p = r->pollers[i];
-		t->c.frames_in += p->ctr.frames_in;
-		t->c.lines_in += p->ctr.lines_in;
-		t->c.lines_out += p->ctr.lines_out;
-		t->c.packets_out += p->ctr.packets_out;
-		t->c.packets_in_place += p->ctr.packets_in_place;
-		t->c.frames_control += p->ctr.frames_control;
-		t->c.fragments_in += p->ctr.fragments_in;
-		t->c.datagrams_reassembled += p->ctr.datagrams_reassembled;
+#define ADD(name) t->c.name += p->ctr.name;
+		SR_COUNTERS(ADD)
+#undef ADD
 		for (d = 0; d < SR_DROP__COUNT; d++)
 			t->c.drops[d] += p->ctr.drops[d];
 		for (s = 0; s < n; s++) {
@@ -123,14 +118,11 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 		free(t.shards);
 		return -1;
 	}
-	fprintf(f,
-		"{\n  \"frames_in\": %" PRIu64 ",\n  \"lines_in\": %" PRIu64
-		",\n  \"lines_out\": %" PRIu64 ",\n  \"packets_out\": %" PRIu64
-		",\n  \"packets_in_place\": %" PRIu64 ",\n  \"frames_control\": %" PRIu64
-		",\n  \"fragments_in\": %" PRIu64 ",\n  \"datagrams_reassembled\": %" PRIu64
-		",\n  \"elapsed_s\": %.6f,\n  \"drops\": {",
-		t.c.frames_in, t.c.lines_in, t.c.lines_out, t.c.packets_out, t.c.packets_in_place,
-		t.c.frames_control, t.c.fragments_in, t.c.datagrams_reassembled, t.elapsed_s);
+	fputc('{', f);
+#define JSON(name) fprintf(f, "\n  \"" #name "\": %" PRIu64 ",", t.c.name);
+	SR_COUNTERS(JSON)
+#undef JSON
+	fprintf(f, "\n  \"elapsed_s\": %.6f,\n  \"drops\": {", t.elapsed_s);
 	for (d = 0; d < SR_DROP__COUNT; d++)
 		fprintf(f, "%s\n    \"%s\": %" PRIu64, d ? "," : "", sr_drop_names[d], t.c.drops[d]);
 	fprintf(f,
@@ -174,14 +166,9 @@ static int telemetry_stats(const char *cmd, const char *params, struct rte_tel_d
 	if (!r || sum_up(r, &t))
 		return -1;
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "frames_in", t.c.frames_in);
-	rte_tel_data_add_dict_u64(d, "lines_in", t.c.lines_in);
-	rte_tel_data_add_dict_u64(d, "lines_out", t.c.lines_out);
-	rte_tel_data_add_dict_u64(d, "packets_out", t.c.packets_out);
-	rte_tel_data_add_dict_u64(d, "packets_in_place", t.c.packets_in_place);
-	rte_tel_data_add_dict_u64(d, "frames_control", t.c.frames_control);
-	rte_tel_data_add_dict_u64(d, "fragments_in", t.c.fragments_in);
-	rte_tel_data_add_dict_u64(d, "datagrams_reassembled", t.c.datagrams_reassembled);
+#define TEL(name) rte_tel_data_add_dict_u64(d, #name, t.c.name);
+	SR_COUNTERS(TEL)
+#undef TEL
 	for (i = 0; i < SR_DROP__COUNT; i++)
 		rte_tel_data_add_dict_u64(d, sr_drop_names[i], t.c.drops[i]);
 	free(t.shards);

@@ -61,16 +61,28 @@ static inline int sr_drop_is_line(enum sr_drop d)
 	return d >= SR_DROP_LINE_TOO_LONG && d < SR_DROP__COUNT;
 }
 
+/*
+ * The counters besides the drops, in the order they are reported; each field
+ * name is also its name in the stats, the JSON and telemetry.
+ *   packets_in_place: forwarded zero-copy, headers rewritten
+ *   frames_control:   ARP, ICMP echo, Neighbor Discovery handled
+ *   fragments_in:     IP fragments taken for reassembly
+ */
+#define SR_COUNTERS(X)                                                                             \
+	X(frames_in)                                                                               \
+	X(lines_in)                                                                                \
+	X(lines_out)                                                                               \
+	X(packets_out)                                                                             \
+	X(packets_in_place)                                                                        \
+	X(frames_control)                                                                          \
+	X(fragments_in)                                                                            \
+	X(datagrams_reassembled)
+
 /* Per-poller counters: one writer (its lcore); readers sum them at exit. */
 struct sr_counters {
-	uint64_t frames_in;
-	uint64_t lines_in;
-	uint64_t lines_out;
-	uint64_t packets_out;
-	uint64_t packets_in_place; /* forwarded zero-copy, headers rewritten */
-	uint64_t frames_control;   /* ARP, ICMP echo, Neighbor Discovery handled */
-	uint64_t fragments_in;	   /* IP fragments taken for reassembly */
-	uint64_t datagrams_reassembled;
+#define SR_COUNTER_FIELD(name) uint64_t name;
+	SR_COUNTERS(SR_COUNTER_FIELD)
+#undef SR_COUNTER_FIELD
 	uint64_t drops[SR_DROP__COUNT];
 };
 
