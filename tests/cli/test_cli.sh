@@ -118,6 +118,17 @@ expect queues 1 'pollers need one each' -- --no-huge --no-pci -m 128 --log-level
 expect config-ok 0 'lines in' -- "${EAL[@]}" --file-prefix cli_ok \
 	--vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/o.pcap" -- \
 	--config "$TMP/good.ini" --exit-idle 100 --max-payload 512
+# --record-cycles names the line scan build in use, and --stats-json writes the same one.
+out=$(timeout 30 "$BIN" "${EAL[@]}" --file-prefix cli_cyc \
+	--vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/c.pcap" -- \
+	--config "$TMP/good.ini" --exit-idle 100 --record-cycles --stats-json "$TMP/cyc.json" 2>&1)
+build=$(sed -n 's/^  line scan build: //p' <<<"$out")
+if [[ "$build" =~ ^(generic|avx2|avx512bw)$ ]] && grep -q "cycles/line" <<<"$out" &&
+	grep -q "\"scan_build\": \"$build\"" "$TMP/cyc.json"; then
+	PASS=$((PASS + 1)); echo "PASS record-cycles ($build)"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL record-cycles: build '$build'"; sed 's/^/    /' <<<"$out" | tail -n 5
+fi
 # SIGTERM: clean stop, exit 0, counters printed.
 "$BIN" "${EAL[@]}" --file-prefix cli_sig --vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/s.pcap" -- \
 	--config "$TMP/good.ini" --stats-json "$TMP/sig.json" >"$TMP/sig.out" 2>&1 &
