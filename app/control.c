@@ -12,8 +12,8 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "net/sr_ctl.h"
 #include "relay.h"
-#include "sr_ctl.h"
 
 #define MAX_PROBES_PER_TICK 32
 

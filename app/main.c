@@ -16,7 +16,7 @@
 #include <rte_malloc.h>
 
 #include "relay.h"
-#include "sr_shard_map.h"
+#include "shard/sr_shard_map.h"
 
 #ifndef SR_VERSION
 #define SR_VERSION "unknown"

@@ -16,13 +16,13 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
-#include "sr_batch.h"
+#include "net/sr_frame.h"
+#include "net/sr_neigh.h"
+#include "net/sr_rewrite.h"
 #include "sr_config.h"
 #include "sr_counters.h"
-#include "sr_frame.h"
-#include "sr_neigh.h"
-#include "sr_payload.h"
-#include "sr_rewrite.h"
+#include "statsd/sr_batch.h"
+#include "statsd/sr_payload.h"
 
 #define SR_BURST 32
 #define SR_REFS_MAX 256		 /* valid lines held per scan step */

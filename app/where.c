@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialect/sr_dialect.h"
+#include "shard/sr_key.h"
+#include "shard/sr_shard_map.h"
 #include "sr_config.h"
-#include "sr_key.h"
-#include "sr_line.h"
-#include "sr_payload.h"
-#include "sr_shard_map.h"
+#include "statsd/sr_payload.h"
 
 static void explain(const struct sr_config *c, const struct sr_shard_map *map, const char *text)
 {
@@ -33,7 +33,7 @@ static void explain(const struct sr_config *c, const struct sr_shard_map *map, c
 		printf("drop\t%s\t%s\n", sr_drop_names[rc], text);
 		return;
 	}
-	sr_key_text(&line, c->key_mode, key, sizeof(key));
+	sr_line_key_text(&line, c->key_mode, key, sizeof(key));
 	struct sr_payload_cfg pay = { .parse = pc, .key_mode = c->key_mode, .map = map };
 	uint32_t shard = sr_payload_pick_shard(&pay, &line, (const uint8_t *)text, (uint32_t)n);
 	if (!sr_hash_uses_series_key(c->hash)) /* the compatibility key: text before ':' */

@@ -14,8 +14,8 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
+#include "net/sr_ctl.h"
 #include "relay.h"
-#include "sr_ctl.h"
 
 #define PREFETCH_AHEAD 4
 #define TX_RETRIES 64 /* bounded spin when the TX ring is full, then drop */

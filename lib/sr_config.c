@@ -381,7 +381,7 @@ static int opt_dialect(struct parse_state *s, const char *v)
 	int d;
 
 	for (d = 0; d < SR_DIALECT__COUNT; d++)
-		if (!strcmp(v, sr_dialect_names[d])) {
+		if (!strcmp(v, sr_dialect_name((enum sr_dialect)d))) {
 			s->c->dialect = (enum sr_dialect)d;
 			return 0;
 		}

@@ -15,10 +15,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sr_addr.h"
-#include "sr_key.h"
-#include "sr_line.h"
-#include "sr_shard_map.h"
+#include "dialect/sr_dialect.h"
+#include "net/sr_addr.h"
+#include "shard/sr_key.h"
+#include "shard/sr_shard_map.h"
 
 #define SR_MAX_SHARDS 1024
 #define SR_DEFAULT_PORT 8125

@@ -16,12 +16,12 @@
 #include <string.h>
 #include <x86intrin.h>
 
+#include "dialect/sr_dialect.h"
 #include "keygen.h"
-#include "sr_key.h"
-#include "sr_line.h"
-#include "sr_md5.h"
-#include "sr_payload.h"
-#include "sr_shard_map.h"
+#include "shard/sr_key.h"
+#include "shard/sr_md5.h"
+#include "shard/sr_shard_map.h"
+#include "statsd/sr_payload.h"
 
 #define MAX_N 65
 
@@ -90,7 +90,7 @@ static void prepare(struct key *keys, uint64_t n)
 			fprintf(stderr, "hash_props: generated line refused: %s\n", buf);
 			exit(1);
 		}
-		keys[i].series = sr_key_hash(&line, SR_KEY_NAME_TAGS);
+		keys[i].series = sr_line_key_hash(&line, SR_KEY_NAME_TAGS);
 		keys[i].md5 = sr_md5_le32(buf, klen);
 		keys[i].murmur = sr_murmur3_32((uint8_t *)buf, klen, 0xaccd3d34);
 		keys[i].fnv = sr_fnv1a64((uint8_t *)buf, klen);

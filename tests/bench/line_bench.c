@@ -11,9 +11,9 @@
 #include <x86intrin.h>
 
 #include "keygen.h"
-#include "sr_batch.h"
-#include "sr_payload.h"
-#include "sr_shard_map.h"
+#include "shard/sr_shard_map.h"
+#include "statsd/sr_batch.h"
+#include "statsd/sr_payload.h"
 
 #define PAYLOADS 256
 #define MAX_PAYLOAD 1432

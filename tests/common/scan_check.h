@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sr_line.h"
-#include "sr_payload.h"
+#include "dialect/sr_dialect.h"
+#include "statsd/sr_payload.h"
 
 #define SCAN_CHECK_MAX_REFS 9000 /* more than the lines of any payload checked */
 

@@ -14,14 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sr_classify.h"
-#include "sr_key.h"
-#include "sr_line.h"
-#include "sr_line_priv.h"
-#include "sr_number.h"
+#include "dialect/sr_dialect.h"
+#include "dialect/telegraf/sr_telegraf.h"
 #include "scan_check.h"
-#include "sr_payload.h"
-#include "sr_utf8.h"
+#include "shard/sr_key.h"
+#include "statsd/sr_payload.h"
+#include "text/sr_classify.h"
+#include "text/sr_number.h"
+#include "text/sr_utf8.h"
 
 static void span_inside(const struct sr_span *s, const uint8_t *p, size_t n)
 {
@@ -49,8 +49,8 @@ static void check_fast_line(const struct sr_parse_cfg *cfg, const uint8_t *line,
 	assert(sr_parse_telegraf_fast(line, n, &cls, SR_KEY_NAME, &k_name) == SR_OK);
 	assert(sr_line_parse(&telegraf, line, n, &full) == SR_OK);
 	assert(full.kind == SR_LINE_METRIC);
-	assert(k_tags == sr_key_hash(&full, SR_KEY_NAME_TAGS));
-	assert(k_name == sr_key_hash(&full, SR_KEY_NAME));
+	assert(k_tags == sr_line_key_hash(&full, SR_KEY_NAME_TAGS));
+	assert(k_name == sr_line_key_hash(&full, SR_KEY_NAME));
 }
 
 /* sr_payload_scan in each build against the reference (scan_check.h). */
@@ -116,9 +116,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			span_inside(&a.tags[i].value, line, n);
 	}
 	assert(sr_line_parse(&cfg, line, n, &b) == SR_OK);
-	assert(sr_key_hash(&a, mode) == sr_key_hash(&b, mode));
-	size_t full = sr_key_text(&a, mode, big, sizeof(big));
-	assert(sr_key_text(&a, mode, small, sizeof(small)) == full);
+	assert(sr_line_key_hash(&a, mode) == sr_line_key_hash(&b, mode));
+	size_t full = sr_line_key_text(&a, mode, big, sizeof(big));
+	assert(sr_line_key_text(&a, mode, small, sizeof(small)) == full);
 	assert(strlen(small) == (full < sizeof(small) ? full : sizeof(small) - 1));
 	return 0;
 }

@@ -16,12 +16,12 @@
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 
-#include "sr_batch.h"
-#include "sr_ctl.h"
-#include "sr_frame.h"
-#include "sr_payload.h"
-#include "sr_rewrite.h"
-#include "sr_shard_map.h"
+#include "net/sr_ctl.h"
+#include "net/sr_frame.h"
+#include "net/sr_rewrite.h"
+#include "shard/sr_shard_map.h"
+#include "statsd/sr_batch.h"
+#include "statsd/sr_payload.h"
 
 #define N_SHARDS 4
 #define MAX_PAYLOAD 512

@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
+#include "shard/sr_shard_map.h"
 #include "sr_config.h"
-#include "sr_shard_map.h"
 
 #define LISTEN "198.18.0.1"
 #define SHARD1 "198.18.1.1:8125,mac=02:00:00:00:01:01"

@@ -13,8 +13,8 @@
 #include <cmocka.h>
 #include <rte_ip.h>
 
-#include "sr_ctl.h"
-#include "sr_frame.h"
+#include "net/sr_ctl.h"
+#include "net/sr_frame.h"
 
 static const uint8_t RELAY_MAC[6] = { 0x02, 0x70, 0x63, 0x61, 0x70, 0x00 };
 static const uint8_t PEER_MAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 };

@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "sr_key.h"
-#include "sr_line.h"
+#include "dialect/sr_dialect.h"
+#include "shard/sr_key.h"
 
 #define A SR_OK
 #define T SR_DIALECT_TELEGRAF
@@ -303,15 +303,15 @@ static void test_table(void **state)
 		memcpy(buf, r->line, n);
 		rc = sr_line_parse(&cfg, buf, (uint32_t)n, &l);
 		if (rc != r->verdict) {
-			printf("  %s \"%s\": got %s, want %s\n", sr_dialect_names[r->dialect], r->line,
+			printf("  %s \"%s\": got %s, want %s\n", sr_dialect_name(r->dialect), r->line,
 			       rc == SR_OK ? "accept" : sr_drop_names[rc],
 			       r->verdict == SR_OK ? "accept" : sr_drop_names[r->verdict]);
 			failures++;
 		} else if (rc == SR_OK && r->key) {
-			sr_key_text(&l, SR_KEY_NAME_TAGS, key, sizeof(key));
+			sr_line_key_text(&l, SR_KEY_NAME_TAGS, key, sizeof(key));
 			if (strcmp(key, r->key)) {
 				printf("  %s \"%s\": key \"%s\", want \"%s\"\n",
-				       sr_dialect_names[r->dialect], r->line, key, r->key);
+				       sr_dialect_name(r->dialect), r->line, key, r->key);
 				failures++;
 			}
 		}
@@ -335,20 +335,20 @@ static void test_equal_texts_equal_hashes(void **state)
 		if (sr_line_parse(&cfg, (const uint8_t *)rows[i].line, (uint32_t)strlen(rows[i].line),
 				  &a) != SR_OK)
 			continue;
-		sr_key_text(&a, SR_KEY_NAME_TAGS, ka, sizeof(ka));
+		sr_line_key_text(&a, SR_KEY_NAME_TAGS, ka, sizeof(ka));
 		for (j = i + 1; j < sizeof(rows) / sizeof(rows[0]); j++) {
 			if (rows[j].dialect != rows[i].dialect ||
 			    sr_line_parse(&cfg, (const uint8_t *)rows[j].line,
 					  (uint32_t)strlen(rows[j].line), &b) != SR_OK)
 				continue;
-			sr_key_text(&b, SR_KEY_NAME_TAGS, kb, sizeof(kb));
+			sr_line_key_text(&b, SR_KEY_NAME_TAGS, kb, sizeof(kb));
 			if (!strcmp(ka, kb)) {
-				assert_true(sr_key_hash(&a, SR_KEY_NAME_TAGS) ==
-					    sr_key_hash(&b, SR_KEY_NAME_TAGS));
+				assert_true(sr_line_key_hash(&a, SR_KEY_NAME_TAGS) ==
+					    sr_line_key_hash(&b, SR_KEY_NAME_TAGS));
 				pairs++;
 			} else {
-				assert_true(sr_key_hash(&a, SR_KEY_NAME_TAGS) !=
-					    sr_key_hash(&b, SR_KEY_NAME_TAGS));
+				assert_true(sr_line_key_hash(&a, SR_KEY_NAME_TAGS) !=
+					    sr_line_key_hash(&b, SR_KEY_NAME_TAGS));
 			}
 		}
 	}

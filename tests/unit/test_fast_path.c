@@ -18,12 +18,13 @@
 
 #include <cmocka.h>
 
+#include "dialect/sr_dialect.h"
+#include "dialect/telegraf/sr_telegraf.h"
 #include "scan_check.h"
-#include "sr_classify.h"
-#include "sr_key.h"
-#include "sr_line_priv.h"
-#include "sr_payload.h"
-#include "sr_shard_map.h"
+#include "shard/sr_key.h"
+#include "shard/sr_shard_map.h"
+#include "statsd/sr_payload.h"
+#include "text/sr_classify.h"
 
 static const struct sr_parse_cfg telegraf = { SR_DIALECT_TELEGRAF, 1432 };
 
@@ -103,7 +104,7 @@ static void test_fast_lines(void **state)
 							SR_KEY_NAME, &k2),
 				 SR_OK);
 		assert_int_equal(sr_line_parse(&telegraf, (const uint8_t *)lines[i], n, &full), SR_OK);
-		if (k1 != sr_key_hash(&full, SR_KEY_NAME_TAGS) || k2 != sr_key_hash(&full, SR_KEY_NAME))
+		if (k1 != sr_line_key_hash(&full, SR_KEY_NAME_TAGS) || k2 != sr_line_key_hash(&full, SR_KEY_NAME))
 			fail_msg("key differs from the full parser's: %s", lines[i]);
 	}
 }

@@ -17,8 +17,8 @@
 
 #include "test_util.h"
 
+#include "net/sr_frame.h"
 #include "sr_counters.h"
-#include "sr_frame.h"
 
 #define PORT_MAC 0x02, 0x00, 0x00, 0x00, 0x00, 0x01
 #define LISTEN_IP 0x0a000001u /* 10.0.0.1 */

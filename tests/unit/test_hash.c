@@ -14,7 +14,7 @@
 
 #include "test_util.h"
 
-#include "sr_hash.h"
+#include "shard/sr_hash.h"
 
 SR_TEST_RNG(0x6a09e667f3bcc909ull)
 

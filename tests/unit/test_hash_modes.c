@@ -14,12 +14,12 @@
 
 #include <cmocka.h>
 
+#include "dialect/sr_dialect.h"
 #include "keygen.h"
-#include "sr_key.h"
-#include "sr_line.h"
-#include "sr_md5.h"
-#include "sr_payload.h"
-#include "sr_shard_map.h"
+#include "shard/sr_key.h"
+#include "shard/sr_md5.h"
+#include "shard/sr_shard_map.h"
+#include "statsd/sr_payload.h"
 
 static const char *golden_file;
 static char ids[70][32];
@@ -150,7 +150,7 @@ static void test_maglev_bounds(void **state)
 	for (k = 0; k < KEYS; k++) {
 		int len = kg_line(k, buf, sizeof(buf));
 		assert_int_equal(sr_line_parse(&pc, (uint8_t *)buf, (uint32_t)len, &line), SR_OK);
-		h[k] = sr_key_hash(&line, SR_KEY_NAME_TAGS);
+		h[k] = sr_line_key_hash(&line, SR_KEY_NAME_TAGS);
 	}
 	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
 		uint32_t n = ns[i], mid = 1 + (n + 1) / 2;

@@ -15,8 +15,8 @@
 
 #include "test_util.h"
 
-#include "sr_key.h"
-#include "sr_line.h"
+#include "dialect/sr_dialect.h"
+#include "shard/sr_key.h"
 
 static const struct sr_parse_cfg telegraf = { .dialect = SR_DIALECT_TELEGRAF, .max_line = 8192 };
 
@@ -44,7 +44,7 @@ static uint64_t hash_mode(const char *s, enum sr_key_mode mode)
 	uint64_t h;
 
 	parse_into(&pl, s, strlen(s));
-	h = sr_key_hash(&pl.l, mode);
+	h = sr_line_key_hash(&pl.l, mode);
 	free(pl.buf);
 	return h;
 }
@@ -62,7 +62,7 @@ static const char *text_mode(const char *s, enum sr_key_mode mode)
 	size_t n;
 
 	parse_into(&pl, s, strlen(s));
-	n = sr_key_text(&pl.l, mode, out, sizeof(out));
+	n = sr_line_key_text(&pl.l, mode, out, sizeof(out));
 	free(pl.buf);
 	assert_int_equal(n, strlen(out));
 	return out;
@@ -275,35 +275,35 @@ static void test_text_truncation(void **state)
 	parse_into(&pl, "abc,x=1:1|c", 11); /* "abc,x=1": 7 bytes */
 
 	memset(buf, '#', sizeof(buf));
-	n = sr_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, sizeof(buf));
+	n = sr_line_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, sizeof(buf));
 	assert_int_equal(n, 7);
 	assert_string_equal(buf, "abc,x=1");
 
 	memset(buf, '#', sizeof(buf));
-	n = sr_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, 4);
+	n = sr_line_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, 4);
 	assert_int_equal(n, 7); /* the full length */
 	assert_string_equal(buf, "abc");
 	assert_int_equal(buf[4], '#'); /* nothing written past cap */
 
 	memset(buf, '#', sizeof(buf));
-	n = sr_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, 7); /* one short for the NUL */
+	n = sr_line_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, 7); /* one short for the NUL */
 	assert_int_equal(n, 7);
 	assert_string_equal(buf, "abc,x=");
 	assert_int_equal(buf[7], '#');
 
 	memset(buf, '#', sizeof(buf));
-	n = sr_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, 8);
+	n = sr_line_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, 8);
 	assert_int_equal(n, 7);
 	assert_string_equal(buf, "abc,x=1");
 
 	memset(buf, '#', sizeof(buf));
-	n = sr_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, 1);
+	n = sr_line_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, 1);
 	assert_int_equal(n, 7);
 	assert_int_equal(buf[0], '\0');
 	assert_int_equal(buf[1], '#');
 
 	memset(buf, '#', sizeof(buf));
-	n = sr_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, 0);
+	n = sr_line_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, 0);
 	assert_int_equal(n, 7);
 	assert_int_equal(buf[0], '#'); /* cap 0: nothing written at all */
 
@@ -312,7 +312,7 @@ static void test_text_truncation(void **state)
 	parse_into(&pl, "a:1|c|#k:x y", 12); /* "a,k=x\ y": 8 bytes */
 	for (size_t cap = 0; cap <= 10; cap++) {
 		memset(buf, '#', sizeof(buf));
-		n = sr_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, cap);
+		n = sr_line_key_text(&pl.l, SR_KEY_NAME_TAGS, buf, cap);
 		assert_int_equal(n, 8);
 		if (cap)
 			assert_int_equal(strlen(buf), cap - 1 < 8 ? cap - 1 : 8);
@@ -405,13 +405,13 @@ static void test_property_permutations(void **state)
 			len = build_line(line, sizeof(line), name, tags, order, n);
 			parse_into(&pl, line, len);
 			assert_int_equal(pl.l.n_tags, n);
-			h = sr_key_hash(&pl.l, SR_KEY_NAME_TAGS);
+			h = sr_line_key_hash(&pl.l, SR_KEY_NAME_TAGS);
 			if (perm == 0) {
 				h0 = h;
-				sr_key_text(&pl.l, SR_KEY_NAME_TAGS, text0, sizeof(text0));
+				sr_line_key_text(&pl.l, SR_KEY_NAME_TAGS, text0, sizeof(text0));
 			} else {
 				char t[4096];
-				sr_key_text(&pl.l, SR_KEY_NAME_TAGS, t, sizeof(t));
+				sr_line_key_text(&pl.l, SR_KEY_NAME_TAGS, t, sizeof(t));
 				if (h != h0 || strcmp(t, text0) != 0) {
 					free(pl.buf);
 					fail_msg("set %u: \"%s\" keyed apart from its first permutation",
@@ -461,7 +461,7 @@ static void test_property_no_collisions(void **state)
 			break;
 		}
 		parse_into(&pl, line, len);
-		h[i] = sr_key_hash(&pl.l, SR_KEY_NAME_TAGS);
+		h[i] = sr_line_key_hash(&pl.l, SR_KEY_NAME_TAGS);
 		free(pl.buf);
 	}
 	qsort(h, N, sizeof(*h), cmp_u64);
@@ -508,7 +508,7 @@ static void test_position_independent(void **state)
 		assert_non_null(block);
 		memcpy(block + off, s, n);
 		assert_int_equal(sr_line_parse(&telegraf, block + off, (uint32_t)n, &l), SR_OK);
-		assert_true(sr_key_hash(&l, SR_KEY_NAME_TAGS) == h);
+		assert_true(sr_line_key_hash(&l, SR_KEY_NAME_TAGS) == h);
 		free(block);
 	}
 }
@@ -562,7 +562,7 @@ static void test_regression_etsy_text_many_components(void **state)
 	uint8_t *buf = malloc(n);
 	memcpy(buf, line, n);
 	assert_int_equal(sr_line_parse(&cfg, buf, (uint32_t)n, &l), SR_OK);
-	len = sr_key_text(&l, SR_KEY_NAME_TAGS, text, sizeof(text));
+	len = sr_line_key_text(&l, SR_KEY_NAME_TAGS, text, sizeof(text));
 	assert_int_equal(strlen(text), len);
 	assert_int_equal(strncmp(text, "fc=dr---=--x;", 13), 0);
 	free(buf);

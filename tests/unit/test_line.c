@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
+#include "dialect/sr_dialect.h"
+#include "shard/sr_key.h"
 #include "sr_counters.h"
-#include "sr_key.h"
-#include "sr_line.h"
 
 static const struct sr_parse_cfg telegraf = { .dialect = SR_DIALECT_TELEGRAF, .max_line = 4096 };
 
@@ -117,7 +117,7 @@ static const char *key_text(const struct sr_line *l)
 {
 	static char buf[4096];
 
-	sr_key_text(l, SR_KEY_NAME_TAGS, buf, sizeof(buf));
+	sr_line_key_text(l, SR_KEY_NAME_TAGS, buf, sizeof(buf));
 	return buf;
 }
 
@@ -673,7 +673,7 @@ static void test_random_lines(void **state)
 				bad |= (v->len && (v->p < p || v->p + v->len > p + n) &&
 					!span_is(v, "true"));
 			}
-			sr_key_hash(&l, SR_KEY_NAME_TAGS);
+			sr_line_key_hash(&l, SR_KEY_NAME_TAGS);
 			if (bad) {
 				free(p);
 				fail_msg("iteration %u: span outside the line", iter);

@@ -9,7 +9,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "sr_neigh.h"
+#include "net/sr_neigh.h"
 
 static struct sr_neigh_table t;
 

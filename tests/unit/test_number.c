@@ -19,7 +19,7 @@
 
 #include "test_util.h"
 
-#include "sr_number.h"
+#include "text/sr_number.h"
 
 /* The number in an exactly-sized heap buffer: a read past its end is caught. */
 static bool go_ok_n(const char *s, size_t n)

@@ -13,11 +13,11 @@
 
 #include <cmocka.h>
 
+#include "dialect/sr_dialect.h"
+#include "shard/sr_key.h"
+#include "shard/sr_shard_map.h"
 #include "sr_counters.h"
-#include "sr_key.h"
-#include "sr_line.h"
-#include "sr_payload.h"
-#include "sr_shard_map.h"
+#include "statsd/sr_payload.h"
 
 #define N_SHARDS 4
 
@@ -99,7 +99,7 @@ static uint32_t shard_of(const char *line)
 	assert_non_null(p);
 	memcpy(p, line, n);
 	assert_int_equal(sr_line_parse(&cfg.parse, p, n, &l), SR_OK);
-	uint32_t s = sr_shard_of_hash(cfg.map, sr_key_hash(&l, cfg.key_mode));
+	uint32_t s = sr_shard_of_hash(cfg.map, sr_line_key_hash(&l, cfg.key_mode));
 	free(p);
 	return s;
 }

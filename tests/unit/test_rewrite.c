@@ -17,8 +17,8 @@
 
 #include "test_util.h"
 
-#include "sr_frame.h"
-#include "sr_rewrite.h"
+#include "net/sr_frame.h"
+#include "net/sr_rewrite.h"
 
 static const uint8_t SRC_MAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 static const uint8_t DST_MAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x42 };

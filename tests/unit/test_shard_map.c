@@ -17,9 +17,9 @@
 
 #include "test_util.h"
 
-#include "sr_hash.h"
-#include "sr_md5.h"
-#include "sr_shard_map.h"
+#include "shard/sr_hash.h"
+#include "shard/sr_md5.h"
+#include "shard/sr_shard_map.h"
 
 #define MAX_IDS 80
 

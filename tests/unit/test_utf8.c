@@ -16,7 +16,7 @@
 #include "test_util.h"
 
 #include "sr_counters.h"
-#include "sr_utf8.h"
+#include "text/sr_utf8.h"
 
 #define CTRL SR_DROP_LINE_CONTROL_CHAR
 #define BAD SR_DROP_LINE_BAD_UTF8

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The fast path for tests and tools; the scan inlines it. */
+#include "dialect/telegraf/sr_telegraf_fast.h"
+
+int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *c,
+			   enum sr_key_mode mode, uint64_t *key)
+{
+	return sr_telegraf_fast(p, len, c, mode, key);
+}

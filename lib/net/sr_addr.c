@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <stdio.h>
+
+#include "net/sr_addr.h"
+
+bool sr_ip_in_prefix(const struct sr_ip *ip, const struct sr_ip *net, uint8_t len)
+{
+	unsigned full = len / 8, bits = len % 8;
+
+	if (ip->v6 != net->v6)
+		return false;
+	if (memcmp(ip->a, net->a, full) != 0)
+		return false;
+	if (bits == 0)
+		return true;
+	uint8_t mask = (uint8_t)(0xff << (8 - bits));
+	return (ip->a[full] & mask) == (net->a[full] & mask);
+}
+
+bool sr_ip_parse(const char *s, size_t len, struct sr_ip *out)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, buf, out->a) == 1)
+		return true;
+	out->v6 = SR_V6;
+	return inet_pton(AF_INET6, buf, out->a) == 1;
+}
+
+bool sr_ip_unicast(const struct sr_ip *ip)
+{
+	static const uint8_t zero[16];
+
+	if (ip->v6)
+		return memcmp(ip->a, zero, 16) != 0 && ip->a[0] != 0xff;
+	return sr_ip4(ip) != 0 && (ip->a[0] >> 4) < 0xe;
+}
+
+void sr_ip_format(const struct sr_ip *ip, char *buf, size_t len)
+{
+	char tmp[INET6_ADDRSTRLEN];
+
+	inet_ntop(ip->v6 ? AF_INET6 : AF_INET, ip->a, tmp, sizeof(tmp));
+	snprintf(buf, len, "%s", tmp);
+}
+
+void sr_endpoint_format(const struct sr_endpoint *e, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	sr_ip_format(&e->ip, ip, sizeof(ip));
+	snprintf(buf, len, e->ip.v6 ? "[%s]:%u" : "%s:%u", ip, e->port);
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Frame classification: is this Ethernet frame a StatsD datagram for us, a
+ * control frame the relay answers or learns from (ARP, ICMP echo, IPv6
+ * Neighbor Discovery and echo), a fragment to reassemble, or a drop (and
+ * why)? Plain C over the frame's bytes; the worker feeds it the mbuf's data
+ * and the checksum verdicts the port's RX offloads already gave.
+ */
+#ifndef SR_FRAME_H
+#define SR_FRAME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/sr_addr.h"
+#include "sr_counters.h"
+
+/* Verdicts besides SR_OK (StatsD for us) and the frame_* drop reasons. */
+#define SR_FRAME_CONTROL (SR_DROP__COUNT + 1)  /* see sr_frame_info.control */
+#define SR_FRAME_FRAGMENT (SR_DROP__COUNT + 2) /* a fragment for us: reassemble */
+
+/* What the NIC already knows about a checksum. */
+enum sr_cksum_state {
+	SR_CKSUM_UNKNOWN, /* verify in software */
+	SR_CKSUM_GOOD,
+	SR_CKSUM_BAD,
+};
+
+enum sr_control {
+	SR_CTL_NONE,
+	SR_CTL_ARP_REQUEST,  /* for our IPv4 address: answer; sender learnable */
+	SR_CTL_ARP_REPLY,    /* to us: learn */
+	SR_CTL_ICMP_ECHO,    /* to our IPv4 address: answer */
+	SR_CTL_ND_SOLICIT,   /* for our IPv6 address: answer; sender learnable */
+	SR_CTL_ND_ADVERT,    /* learn */
+	SR_CTL_ICMP6_ECHO,   /* to our IPv6 address: answer */
+};
+
+struct sr_prefix;
+
+struct sr_frame_ctx {
+	uint8_t port_mac[6];
+	struct sr_ip listen[SR_FAMILIES];
+	uint16_t listen_port[SR_FAMILIES]; /* network order; 0: no such family */
+	const struct sr_prefix *allow;	   /* clients allowed; NULL: all */
+	uint32_t n_allow;
+	bool no_statsd; /* the egress side of a two-armed relay: ARP/ND/ICMP only */
+};
+
+struct sr_frame_info {
+	uint8_t v6;
+	uint16_t l2_len, l3_len; /* Ethernet (+VLAN); IP header (+IPv6 fragment header) */
+	uint32_t payload_off;	 /* UDP payload, from the frame start */
+	uint32_t payload_len;	 /* from the UDP length (Ethernet padding excluded) */
+	struct sr_ip src, dst;
+	uint16_t src_port; /* network order */
+	uint16_t dst_port;
+	uint16_t udp_cksum; /* as received; 0 = none */
+	enum sr_control control;
+	uint8_t peer_mac[6]; /* ARP sender / ND link-layer option */
+	uint8_t has_peer_mac;
+	uint8_t atomic_fragment; /* IPv6 fragment header, offset 0, last: a whole datagram */
+	struct sr_ip peer_ip;  /* ARP sender / ND target (advert) */
+	uint32_t l4_off;       /* ICMP/ICMPv6/ARP header offset */
+};
+
+/*
+ * Returns SR_OK (StatsD for us, *fi filled), SR_FRAME_CONTROL, SR_FRAME_FRAGMENT
+ * or a frame_* drop reason.
+ */
+int sr_frame_parse(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len,
+		   enum sr_cksum_state ip_ck, enum sr_cksum_state udp_ck, struct sr_frame_info *fi);
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include "net/sr_neigh.h"
+
+int sr_neigh_add(struct sr_neigh_table *t, const struct sr_ip *ip, const uint8_t *static_mac,
+		 uint64_t now_ms)
+{
+	struct sr_neigh *e;
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (sr_ip_equal(&t->e[i].ip, ip)) {
+			if (static_mac) {
+				memcpy(t->e[i].mac, static_mac, 6);
+				t->e[i].state = SR_NEIGH_STATIC;
+			}
+			return (int)i;
+		}
+	if (t->n == SR_MAX_NEIGH)
+		return -1;
+	e = &t->e[t->n];
+	memset(e, 0, sizeof(*e));
+	e->ip = *ip;
+	e->next_probe_ms = now_ms; /* ask at once */
+	if (static_mac) {
+		memcpy(e->mac, static_mac, 6);
+		e->state = SR_NEIGH_STATIC;
+	}
+	return (int)t->n++;
+}
+
+bool sr_neigh_learn(struct sr_neigh_table *t, const struct sr_ip *ip, const uint8_t mac[6],
+		    uint64_t now_ms)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++) {
+		struct sr_neigh *e = &t->e[i];
+		bool changed;
+		if (e->state == SR_NEIGH_STATIC || !sr_ip_equal(&e->ip, ip))
+			continue;
+		changed = e->state != SR_NEIGH_REACHABLE || memcmp(e->mac, mac, 6) != 0;
+		memcpy(e->mac, mac, 6);
+		e->state = SR_NEIGH_REACHABLE;
+		e->expires_ms = now_ms + SR_NEIGH_REACHABLE_MS;
+		e->next_probe_ms = now_ms + SR_NEIGH_REFRESH_MS;
+		return changed;
+	}
+	return false;
+}
+
+uint32_t sr_neigh_tick(struct sr_neigh_table *t, uint64_t now_ms, uint32_t *idx, bool *unicast,
+		       uint32_t max, bool *changed)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < t->n; i++) {
+		struct sr_neigh *e = &t->e[i];
+		if (e->state == SR_NEIGH_STATIC)
+			continue;
+		if (e->state == SR_NEIGH_REACHABLE && now_ms >= e->expires_ms) {
+			e->state = SR_NEIGH_INCOMPLETE; /* refresh unanswered: forget it */
+			*changed = true;
+		}
+		if (now_ms < e->next_probe_ms || n == max)
+			continue;
+		idx[n] = i;
+		unicast[n] = e->state == SR_NEIGH_REACHABLE;
+		n++;
+		e->next_probe_ms = now_ms + SR_NEIGH_RETRY_MS;
+	}
+	return n;
+}

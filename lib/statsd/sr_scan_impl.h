@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The body of sr_payload_scan, compiled once per instruction set (sr_scan_*.c)
+ * so that text/sr_classify.h's block classifier uses the widest vectors built in.
+ */
+#ifndef SR_SCAN_IMPL_H
+#define SR_SCAN_IMPL_H
+
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+
+#include "dialect/telegraf/sr_telegraf_fast.h"
+#include "statsd/sr_payload.h"
+#include "text/sr_classify.h"
+
+/*
+ * One line, its text known or not to be plain printable ASCII, to its shard.
+ * The Telegraf fast path gives the series key itself; others fill *line.
+ */
+static inline int scan_line(const struct sr_payload_cfg *cfg, const uint8_t *p, uint32_t n,
+			    const struct sr_cls *cls, bool plain, struct sr_line *line,
+			    uint32_t *shard)
+{
+	uint64_t key;
+	int rc;
+
+	if (plain && cfg->parse.dialect == SR_DIALECT_TELEGRAF &&
+	    sr_telegraf_fast(p, n, cls, cfg->key_mode, &key) == SR_OK) {
+		*shard = sr_hash_uses_series_key(cfg->map->mode)
+				 ? sr_shard_of_hash(cfg->map, key)
+				 : sr_payload_pick_shard(cfg, NULL, p, n);
+		return SR_OK;
+	}
+	rc = plain ? sr_line_parse_clean(&cfg->parse, p, n, line)
+		   : sr_line_parse(&cfg->parse, p, n, line);
+	if (rc == SR_OK)
+		*shard = sr_payload_pick_shard(cfg, line, p, n);
+	return rc;
+}
+
+static inline __attribute__((always_inline)) void
+scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len, uint32_t *pos,
+	  struct sr_line_ref *refs, uint32_t max, struct sr_counters *c, struct sr_scan_result *out)
+{
+	uint32_t lines = 0, valid = 0;
+	bool one_shard = true;
+	struct sr_line line;
+	uint32_t p = *pos;
+
+	while (p < len && valid < max) {
+		const uint8_t *start = payload + p;
+		const uint32_t avail = len - p;
+		struct sr_cls cls;
+		bool classified = sr_cls_line(start, avail, &cls), has_nl;
+		uint32_t n, shard;
+		int rc;
+
+		if (likely(classified)) {
+			has_nl = cls.m[SR_CLS_NL] != 0;
+			n = has_nl ? sr_mask_first(cls.m[SR_CLS_NL]) : avail;
+		} else { /* longer than SR_CLS_MAX */
+			const uint8_t *nl = memchr(start, '\n', avail);
+			has_nl = nl != NULL;
+			n = has_nl ? (uint32_t)(nl - start) : avail;
+		}
+		p += n + has_nl;
+		if (n > 0 && start[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue;
+		lines++;
+		rc = scan_line(cfg, start, n, &cls,
+			       classified && n <= cfg->parse.max_line &&
+				       (cls.m[SR_CLS_ODD] & sr_mask_below(n)) == 0,
+			       &line, &shard);
+		if (rc != SR_OK) {
+			c->drops[rc]++;
+			continue;
+		}
+		refs[valid] = (struct sr_line_ref){
+			.off = (uint32_t)(start - payload), .len = n, .shard = shard
+		};
+		one_shard &= valid == 0 || shard == refs[0].shard;
+		valid++;
+	}
+	c->lines_in += lines;
+	*pos = p;
+	out->lines = lines;
+	out->valid = valid;
+	out->one_shard = one_shard;
+}
+
+#define SR_SCAN_VARIANT(name)                                                                      \
+	SR_SCAN_DECLARE(name)                                                                      \
+	{                                                                                          \
+		scan_impl(cfg, payload, len, pos, refs, max, c, out);                              \
+	}
+
+#endif
