@@ -3,10 +3,11 @@
 # End-to-end tests: the relay on DPDK's net_af_packet vdev in a network namespace,
 # real clients (nc, bash /dev/udp, Debian's python3-statsd, a python socket sending
 # datagrams bigger than the MTU) in client namespaces, and REAL etsy statsd 0.9.0
-# servers (tests/peers) in shard namespaces, all on one bridged L2 segment (plus a
-# router to a second subnet when the relay has --gateway). Each server writes what
-# it aggregated (json_backend.js); the checks compare that, exactly, with what the
-# clients sent for the series statsd-relay-where puts on it.
+# servers (npm, pinned by tests/peers/package-lock.json) in shard namespaces, all
+# on one bridged L2 segment (plus a router to a second subnet when the relay has
+# --gateway). Each server writes what it aggregated (json_backend.js); the checks
+# compare that, exactly, with what the clients sent for the series
+# statsd-relay-where puts on it.
 #
 #   tests/e2e/run_e2e.sh BUILD_DIR            e.g. tests/e2e/run_e2e.sh build
 #
@@ -23,6 +24,7 @@
 #   E2E_GATEWAY=auto|0|1   the routed shard behind --gateway (auto: when --help has it)
 #   E2E_VDEV=...           the relay's vdev (default net_af_packet0,iface=r0)
 #   E2E_RELAY_ARGS=...     more relay options (after --)
+#   SR_PEERS_DIR=...       where tests/peers/install.sh installs etsy statsd (default build/peers)
 #   KEEP=1                 keep the temporary directory (configs, logs, server JSON)
 #   E2E_VERBOSE=1          print the relay's and servers' logs on failure (default on)
 set -uo pipefail
@@ -35,7 +37,6 @@ BUILD=${1:?usage: run_e2e.sh BUILD_DIR}
 BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || { echo "e2e: no build directory $1"; exit 2; }
 RELAY=$BUILD/app/statsd-relay
 WHERE=$BUILD/app/statsd-relay-where
-STATSD=$ROOT/tests/peers/node_modules/statsd/stats.js
 BACKEND=$HERE/json_backend.js
 T_START=$SECONDS
 
@@ -82,10 +83,10 @@ for tool in ip ethtool ping nc node timeout; do
 	command -v "$tool" >/dev/null || skip_all "'$tool' is not installed (scripts/setup.sh installs it)"
 done
 [ -x "$RELAY" ] && [ -x "$WHERE" ] || { echo "e2e: $RELAY or $WHERE missing (build first)"; echo "e2e: 0 passed, 1 failed"; exit 1; }
-if [ ! -f "$STATSD" ]; then
-	bash "$ROOT/tests/peers/install.sh" >/dev/null 2>&1 || true
-	[ -f "$STATSD" ] || skip_all "etsy statsd is not installed (bash tests/peers/install.sh needs npm and the registry)"
-fi
+# the npm packages, installed outside the source tree (build/peers, or SR_PEERS_DIR)
+PEERS=$(bash "$ROOT/tests/peers/install.sh" 2>/dev/null) || PEERS=
+STATSD=$PEERS/statsd/stats.js
+[ -n "$PEERS" ] && [ -f "$STATSD" ] || skip_all "etsy statsd is not installed (bash tests/peers/install.sh needs npm and the registry)"
 
 RUN=$$
 NSP=sr-e2e-$RUN # namespace names: unique per run, so concurrent runs do not collide
