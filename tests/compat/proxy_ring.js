@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The node etsy statsd's proxy.js picks, computed by the real npm packages:
 // the ring is built by `hashring` with the options object taken verbatim from
-// node_modules/statsd/proxy.js (config = {}), node names as proxy.js makes
-// them, weight 100 each. Reads "N<TAB>node,node,...<TAB>key" lines on stdin,
-// prints "N<TAB>key<TAB>node".
+// statsd/proxy.js (config = {}), node names as proxy.js makes them, weight 100
+// each. Reads "N<TAB>node,node,...<TAB>key" lines on stdin, prints
+// "N<TAB>key<TAB>node".
+//   node proxy_ring.js NODE_MODULES     the folder tests/peers/install.sh prints
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
 
-const peers = path.join(__dirname, '..', 'peers', 'node_modules');
+if (process.argv.length !== 3) {
+  console.error('usage: node proxy_ring.js NODE_MODULES (the folder tests/peers/install.sh prints)');
+  process.exit(2);
+}
+const peers = path.resolve(process.argv[2]);
 const HashRing = require(path.join(peers, 'hashring'));
 const proxySrc = fs.readFileSync(path.join(peers, 'statsd', 'proxy.js'), 'utf8');
 

@@ -17,7 +17,8 @@ FAIL=0
 ok() { PASS=$((PASS + 1)); echo "PASS $1"; }
 ko() { FAIL=$((FAIL + 1)); echo "FAIL $1"; }
 
-bash "$HERE/../peers/install.sh" >/dev/null || { echo "FAIL peers: npm install"; echo "compat: 0 passed, 1 failed"; exit 1; }
+# the npm packages, installed outside the source tree (build/peers, or SR_PEERS_DIR)
+PEERS=$(bash "$HERE/../peers/install.sh") || { echo "FAIL peers: npm install"; echo "compat: 0 passed, 1 failed"; exit 1; }
 
 # 10,000 keys: dotted names, influx tags, UTF-8, long and short ones
 /usr/bin/python3 - "$TMP/keys" <<'PY'
@@ -51,7 +52,7 @@ for n in $(seq 1 16); do
 		fi
 	done
 	list=$(IFS=,; echo "${nodes[*]}")
-	awk -v n="$n" -v l="$list" '{print n "\t" l "\t" $0}' "$TMP/keys" | node "$HERE/proxy_ring.js" |
+	awk -v n="$n" -v l="$list" '{print n "\t" l "\t" $0}' "$TMP/keys" | node "$HERE/proxy_ring.js" "$PEERS" |
 		awk -F'\t' '{print $3}' >"$TMP/want.$n"
 	sed 's/$/:1|c/' "$TMP/keys" | "$WHERE" --hash statsd-proxy "${flags[@]}" |
 		awk -F'\t' '{print $2}' >"$TMP/got.$n"
