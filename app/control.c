@@ -14,6 +14,7 @@
 
 #include "net/sr_ctl.h"
 #include "relay.h"
+#include "tx.h"
 
 #define MAX_PROBES_PER_TICK 32
 
@@ -34,7 +35,7 @@ static void publish(struct sr_relay *r)
 	uint32_t s;
 
 	for (s = 0; s < r->cfg.n_shards; s++)
-		__atomic_store_n(&r->nh_word[s], sr_neigh_word(&r->neigh->e[r->shard_neigh[s]]),
+		__atomic_store_n(&r->plane->nh_word[s], sr_neigh_word(&r->neigh->e[r->shard_neigh[s]]),
 				 __ATOMIC_RELEASE);
 }
 
@@ -44,10 +45,11 @@ int sr_control_init(struct sr_relay *r)
 
 	r->neigh = rte_zmalloc("neigh", sizeof(*r->neigh), RTE_CACHE_LINE_SIZE);
 	r->shard_neigh = rte_zmalloc("shard_neigh", n * sizeof(*r->shard_neigh), 0);
-	r->nh_word = rte_zmalloc("nh_word", n * sizeof(*r->nh_word), RTE_CACHE_LINE_SIZE);
+	r->plane->nh_word = rte_zmalloc("nh_word", n * sizeof(*r->plane->nh_word),
+					RTE_CACHE_LINE_SIZE);
 	r->learn = rte_ring_create_elem("sr_learn", sizeof(struct sr_neigh_msg), 1024,
 					(int)rte_socket_id(), RING_F_SC_DEQ);
-	if (!r->neigh || !r->shard_neigh || !r->nh_word || !r->learn)
+	if (!r->neigh || !r->shard_neigh || !r->plane->nh_word || !r->learn)
 		return -1;
 	for (s = 0; s < n; s++) {
 		const struct sr_shard_cfg *sh = &r->cfg.shards[s];
@@ -77,8 +79,7 @@ static void probe(struct sr_relay *r, struct sr_poller *p, const struct sr_neigh
 	m->data_len = m->pkt_len = RTE_MAX(len, (uint32_t)RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
 	if (len < m->data_len)
 		memset(f + len, 0, m->data_len - len); /* pad to the Ethernet minimum */
-	m->hash.fdir.lo = 0;
-	m->hash.fdir.hi = UINT32_MAX; /* not a StatsD packet (see tx_unsent) */
+	sr_tx_mark_control(m);
 	rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m);
 }
 

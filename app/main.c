@@ -47,18 +47,27 @@ static int setup_relay(struct sr_relay *r)
 
 	r->port_id = r->cfg.port_id;
 	r->tx_port = r->cfg.egress_port >= 0 ? (uint16_t)r->cfg.egress_port : r->port_id;
-	r->payload.parse.dialect = r->cfg.dialect;
-	r->payload.parse.max_line = r->cfg.max_line ? r->cfg.max_line : r->cfg.max_payload;
-	r->payload.key_mode = r->cfg.key_mode;
-	/* Built off the hot path; a reload will build a new map and publish it
-	 * here (pollers load the pointer once per burst), then free the old one
+	/* Built off the hot path; a reload will build a new plane and publish
+	 * it (pollers load the pointer once per burst), then free the old one
 	 * once every poller has passed a quiescent point. */
-	r->payload.map = sr_config_shard_map(&r->cfg, err, sizeof(err));
+	r->plane = rte_zmalloc("plane", sizeof(*r->plane), RTE_CACHE_LINE_SIZE);
 	r->tmpl = rte_zmalloc("tmpl", r->cfg.n_shards * sizeof(*r->tmpl), RTE_CACHE_LINE_SIZE);
-	if (!r->payload.map || !r->tmpl) {
-		fprintf(stderr, "statsd-relay: %s\n", r->payload.map ? "out of memory" : err);
+	if (!r->plane || !r->tmpl) {
+		fprintf(stderr, "statsd-relay: out of memory\n");
 		return -1;
 	}
+	r->plane->payload = (struct sr_payload_cfg){
+		.parse = { .dialect = r->cfg.dialect,
+			   .max_line = r->cfg.max_line ? r->cfg.max_line : r->cfg.max_payload },
+		.key_mode = r->cfg.key_mode,
+		.map = sr_config_shard_map(&r->cfg, err, sizeof(err)),
+	};
+	if (!r->plane->payload.map) {
+		fprintf(stderr, "statsd-relay: %s\n", err);
+		return -1;
+	}
+	r->plane->tmpl = r->tmpl;
+	r->plane->n_shards = r->cfg.n_shards;
 	for (int f = 0; f < SR_FAMILIES; f++) {
 		if (!r->cfg.has_listen[f])
 			continue;
@@ -150,7 +159,7 @@ int main(int argc, char **argv)
 	/* One lcore polls itself; with more, workers poll and main controls. */
 	main_polls = rte_lcore_count() == 1 || r->cfg.main_polls;
 	n_pollers = rte_lcore_count() - (main_polls ? 0 : 1);
-	if (setup_relay(r) || sr_port_check(r->port_id, (uint16_t)n_pollers, (uint16_t)n_pollers) ||
+	if (setup_relay(r) || sr_pkt_meta_register() || sr_port_check(r->port_id, (uint16_t)n_pollers, (uint16_t)n_pollers) ||
 	    (r->tx_port != r->port_id && sr_port_check(r->tx_port, 1, (uint16_t)n_pollers)) ||
 	    sr_pool_create(r, (uint16_t)n_pollers) ||
 	    sr_port_init(r, r->port_id, (uint16_t)n_pollers, true, r->frame.port_mac)) {

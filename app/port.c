@@ -16,6 +16,26 @@
 #define POOL_CACHE 256
 #define SR_RX_FRAME_MAX 9216u /* largest frame received in one buffer */
 
+int sr_pkt_meta_offset = -1;
+
+/* The per-packet field the pollers keep their accounting in (tx.h). */
+int sr_pkt_meta_register(void)
+{
+	static const struct rte_mbuf_dynfield desc = {
+		.name = "statsd_relay_pkt_meta",
+		.size = sizeof(struct sr_pkt_meta),
+		.align = __alignof__(struct sr_pkt_meta),
+	};
+
+	sr_pkt_meta_offset = rte_mbuf_dynfield_register(&desc);
+	if (sr_pkt_meta_offset < 0) {
+		fprintf(stderr, "statsd-relay: cannot register an mbuf field: %s\n",
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Before any memory is taken: does the port exist, with a queue per poller? */
 int sr_port_check(uint16_t port, uint16_t n_rx, uint16_t n_tx)
 {

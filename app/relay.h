@@ -13,6 +13,8 @@
 #include <rte_ethdev.h>
 #include <rte_ip_frag.h>
 #include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
@@ -21,7 +23,7 @@
 #include "net/sr_rewrite.h"
 #include "sr_config.h"
 #include "sr_counters.h"
-#include "statsd/sr_batch.h"
+#include "statsd/sr_coalesce.h"
 #include "statsd/sr_payload.h"
 
 #define SR_BURST 32
@@ -32,12 +34,35 @@
 #define SR_FRAG_ENTRIES 1024	 /* datagrams being reassembled per queue */
 #define SR_FRAG_MS 1000		 /* ... at most this long */
 
-/* A per-shard outgoing packet being filled with copied lines. */
-struct sr_pending {
-	struct rte_mbuf *m; /* NULL when none is open */
-	struct sr_batch b;  /* its payload */
-	uint64_t deadline;  /* TSC by which it is sent even if not full */
+/*
+ * What the pollers read of the shards, published as one pointer that each
+ * poller loads once per burst (the place where a reload will swap in a new
+ * one). Built by the control side before the pollers start.
+ */
+struct sr_plane {
+	struct sr_payload_cfg payload; /* parse rules, key mode, shard map */
+	const struct sr_hdr_tmpl *tmpl; /* [n_shards] outgoing headers */
+	/* Next-hop MAC per shard (sr_neigh_word): written by the control
+	 * side, read by every poller with one atomic load. */
+	uint64_t *nh_word; /* [n_shards] */
+	uint32_t n_shards;
 };
+
+/*
+ * What a poller knows of a packet it sends, kept in an mbuf dynamic field
+ * so that a packet the PMD refuses can be counted back.
+ */
+struct sr_pkt_meta {
+	uint32_t lines; /* StatsD lines carried; 0: an answer or a request of ours */
+	uint32_t shard;
+};
+
+extern int sr_pkt_meta_offset; /* registered by sr_pkt_meta_register() */
+
+static inline struct sr_pkt_meta *sr_pkt_meta(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, sr_pkt_meta_offset, struct sr_pkt_meta *);
+}
 
 /* Packets of a shard waiting for its next hop's MAC. */
 struct sr_held {
@@ -58,12 +83,12 @@ struct sr_poller {
 	uint16_t rxq, txq;
 	bool is_main;
 	struct sr_relay *relay; /* read only, but for the control side on poller 0 */
+	const struct sr_plane *plane; /* as loaded for the burst being handled */
 	struct rte_eth_dev_tx_buffer *txb;
 	struct sr_counters ctr;
 	struct sr_shard_counters *shard_ctr; /* [n_shards] */
-	struct sr_pending *pending;	     /* [n_shards] */
-	uint32_t n_pending;
-	struct sr_held *held; /* [n_shards] */
+	struct sr_coalescer co;		     /* per-shard packets being filled */
+	struct sr_held *held;		     /* [n_shards] */
 	uint32_t n_held;
 	struct rte_ip_frag_tbl *frags;
 	struct rte_ip_frag_death_row death_row;
@@ -85,11 +110,8 @@ struct sr_relay {
 	bool poll_egress;	       /* ... whose neighbours are resolved there */
 	struct rte_mempool *pool;
 	struct sr_frame_ctx frame;
-	struct sr_payload_cfg payload; /* .map is where a reload will publish a new table */
-	struct sr_hdr_tmpl *tmpl;      /* [n_shards] */
-	/* Next-hop MAC per shard (sr_neigh_word): written by the control side,
-	 * read by every poller with one atomic load. */
-	uint64_t *nh_word;	/* [n_shards] */
+	struct sr_plane *plane;	/* published: pollers load it once per burst */
+	struct sr_hdr_tmpl *tmpl;	/* [n_shards] the plane's headers, built here */
 	struct rte_ring *learn; /* pollers -> control: neighbours seen (sr_neigh_msg) */
 	/* Control side, run by the first poller every millisecond: owned there. */
 	struct sr_neigh_table *neigh;
@@ -114,6 +136,7 @@ int sr_poller_run(void *arg);
 void sr_control_loop(const struct sr_relay *r);
 
 /* port.c */
+int sr_pkt_meta_register(void);
 int sr_port_check(uint16_t port, uint16_t n_rx, uint16_t n_tx);
 int sr_pool_create(struct sr_relay *r, uint16_t n_queues);
 int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives, uint8_t mac[6]);

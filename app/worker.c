@@ -16,188 +16,53 @@
 
 #include "net/sr_ctl.h"
 #include "relay.h"
+#include "tx.h"
 
 #define PREFETCH_AHEAD 4
-#define TX_RETRIES 64 /* bounded spin when the TX ring is full, then drop */
 #define CONTROL_PERIOD_US 1000
 
-/* Lines and shard ride in the mbuf so a failed send can be accounted. */
-static inline void tag_mbuf(struct rte_mbuf *m, uint32_t lines, uint32_t shard)
+/* What the coalescing callbacks need: the poller, and the datagram at hand. */
+struct dgram_ctx {
+	struct sr_poller *p;
+	struct rte_mbuf *m; /* the received datagram; NULL when flushing */
+	const struct sr_frame_info *fi;
+	uint64_t now;
+};
+
+/* A new per-shard packet; its lines go after the shard's headers. */
+static void *open_packet(void *arg, uint32_t shard, uint8_t **payload)
 {
-	m->hash.fdir.lo = lines;
-	m->hash.fdir.hi = shard;
+	struct dgram_ctx *d = arg;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(d->p->relay->pool);
+
+	if (likely(m != NULL))
+		*payload = rte_pktmbuf_mtod_offset(m, uint8_t *, d->p->plane->tmpl[shard].len);
+	return m;
 }
 
-/* Lines of a packet that will not be sent: counted under a line reason. */
-static void drop_packet(struct sr_poller *p, struct rte_mbuf *m, enum sr_drop why)
+/* A filled per-shard packet: headers, then send. */
+static void send_packet(void *arg, uint32_t shard, void *pkt, const struct sr_batch *b)
 {
-	p->ctr.drops[why] += m->hash.fdir.lo;
-	rte_pktmbuf_free(m);
-}
+	struct dgram_ctx *d = arg;
+	const struct sr_hdr_tmpl *t = &d->p->plane->tmpl[shard];
+	struct rte_mbuf *m = pkt;
 
-/* Packets the PMD would not take even after retries: their lines are lost. */
-static void tx_unsent(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
-{
-	struct sr_poller *p = userdata;
-	const struct sr_relay *r = p->relay;
-	uint16_t sent = 0, i;
-	int tries;
-
-	for (tries = 0; tries < TX_RETRIES && sent < unsent; tries++)
-		sent += rte_eth_tx_burst(r->tx_port, p->txq, pkts + sent, unsent - sent);
-	for (i = sent; i < unsent; i++) {
-		struct rte_mbuf *m = pkts[i];
-		uint32_t lines = m->hash.fdir.lo;
-
-		if (m->hash.fdir.hi != UINT32_MAX) { /* a StatsD packet, not a control answer */
-			struct sr_shard_counters *sc = &p->shard_ctr[m->hash.fdir.hi];
-			p->ctr.lines_out -= lines;
-			p->ctr.packets_out--;
-			sc->lines -= lines;
-			sc->packets--;
-			sc->bytes -= m->pkt_len - r->tmpl[m->hash.fdir.hi].len;
-		}
-		drop_packet(p, m, SR_DROP_LINE_TX_DROPPED);
-	}
-}
-
-/* Hand a finished packet to TX with its next hop's MAC. */
-static inline void transmit(struct sr_poller *p, struct rte_mbuf *m, uint64_t nh)
-{
-	const struct sr_relay *r = p->relay;
-	uint32_t shard = m->hash.fdir.hi;
-	struct sr_shard_counters *sc = &p->shard_ctr[shard];
-	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
-	int i;
-
-	for (i = 0; i < 6; i++)
-		eth[i] = (uint8_t)(nh >> (8 * i));
-	p->ctr.lines_out += m->hash.fdir.lo;
-	p->ctr.packets_out++;
-	sc->lines += m->hash.fdir.lo;
-	sc->packets++;
-	sc->bytes += m->pkt_len - r->tmpl[shard].len;
-	rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m);
-}
-
-/* Send, or hold while the shard's next hop is unresolved (line_no_neighbour on overflow). */
-static inline void send_packet(struct sr_poller *p, struct rte_mbuf *m, uint32_t shard,
-			       uint32_t lines, uint64_t now)
-{
-	uint64_t nh = __atomic_load_n(&p->relay->nh_word[shard], __ATOMIC_ACQUIRE);
-	struct sr_held *h;
-
-	tag_mbuf(m, lines, shard);
-	h = &p->held[shard];
-	if (likely(nh & SR_NEIGH_VALID)) {
-		if (unlikely(h->n)) { /* older packets of this shard go first */
-			for (uint8_t i = 0; i < h->n; i++)
-				transmit(p, h->m[i], nh);
-			h->n = 0;
-			p->n_held--;
-		}
-		transmit(p, m, nh);
-		return;
-	}
-	if (h->n == SR_HOLD) {
-		drop_packet(p, m, SR_DROP_LINE_NO_NEIGHBOUR);
-		return;
-	}
-	if (h->n == 0) {
-		h->since = now;
-		p->n_held++;
-	}
-	h->m[h->n++] = m;
-}
-
-/* Held packets go once their neighbour is known, or are dropped when too old
- * (or at shutdown: all). */
-static void release_held(struct sr_poller *p, uint64_t now, bool shutdown)
-{
-	const struct sr_relay *r = p->relay;
-	uint64_t limit = rte_get_tsc_hz() / 1000 * SR_HOLD_MS;
-	uint32_t s, i;
-
-	for (s = 0; s < r->cfg.n_shards && p->n_held; s++) {
-		struct sr_held *h = &p->held[s];
-		uint64_t nh = __atomic_load_n(&r->nh_word[s], __ATOMIC_ACQUIRE);
-		if (h->n == 0)
-			continue;
-		if (nh & SR_NEIGH_VALID) {
-			for (i = 0; i < h->n; i++)
-				transmit(p, h->m[i], nh);
-		} else if (shutdown || now - h->since > limit) {
-			for (i = 0; i < h->n; i++)
-				drop_packet(p, h->m[i], SR_DROP_LINE_NO_NEIGHBOUR);
-		} else {
-			continue;
-		}
-		h->n = 0;
-		p->n_held--;
-	}
-}
-
-static void send_pending(struct sr_poller *p, uint32_t shard, uint64_t now)
-{
-	const struct sr_relay *r = p->relay;
-	struct sr_pending *pd = &p->pending[shard];
-	struct rte_mbuf *m = pd->m;
-	uint8_t hlen = r->tmpl[shard].len;
-
-	m->data_len = (uint16_t)(hlen + pd->b.len);
+	m->data_len = (uint16_t)(t->len + b->len);
 	m->pkt_len = m->data_len;
-	sr_hdr_write(rte_pktmbuf_mtod(m, uint8_t *), &r->tmpl[shard], (uint16_t)pd->b.len,
-		     sr_payload_sum(pd->b.buf, pd->b.len));
-	pd->m = NULL;
-	p->n_pending--;
-	send_packet(p, m, shard, pd->b.lines, now);
-}
-
-static void flush_pending(struct sr_poller *p, uint64_t now, bool all)
-{
-	uint32_t s;
-
-	for (s = 0; s < p->relay->cfg.n_shards && p->n_pending; s++)
-		if (p->pending[s].m && (all || p->pending[s].deadline <= now))
-			send_pending(p, s, now);
-}
-
-/* Copy one valid line, ended by '\n', into its shard's open packet. */
-static void append_line(struct sr_poller *p, const uint8_t *payload, const struct sr_line_ref *ref,
-			uint64_t now)
-{
-	const struct sr_relay *r = p->relay;
-	struct sr_pending *pd = &p->pending[ref->shard];
-
-	if (pd->m && !sr_batch_fits(&pd->b, ref->len, r->cfg.max_payload))
-		send_pending(p, ref->shard, now);
-	if (!pd->m) {
-		pd->m = rte_pktmbuf_alloc(r->pool);
-		if (unlikely(pd->m == NULL)) {
-			p->ctr.drops[SR_DROP_LINE_NO_MBUF]++;
-			return;
-		}
-		pd->b = (struct sr_batch){
-			.buf = rte_pktmbuf_mtod_offset(pd->m, uint8_t *, r->tmpl[ref->shard].len),
-		};
-		pd->deadline = now + r->flush_cycles;
-		p->n_pending++;
-	}
-	sr_batch_append(&pd->b, payload + ref->off, ref->len);
+	sr_hdr_write(rte_pktmbuf_mtod(m, uint8_t *), t, (uint16_t)b->len,
+		     sr_payload_sum(b->buf, b->len));
+	sr_tx_send(d->p, m, shard, b->lines, d->now);
 }
 
 /* Every line valid, one shard, fits: rewrite the headers, keep the payload. */
-static void forward_in_place(struct sr_poller *p, struct rte_mbuf *m, const struct sr_frame_info *fi,
-			     uint32_t shard, uint32_t lines, uint64_t now)
+static void forward_in_place(void *arg, uint32_t shard, uint32_t lines)
 {
-	const struct sr_relay *r = p->relay;
-	const struct sr_hdr_tmpl *t = &r->tmpl[shard];
+	struct dgram_ctx *d = arg;
+	const struct sr_hdr_tmpl *t = &d->p->plane->tmpl[shard];
+	const struct sr_frame_info *fi = d->fi;
+	struct rte_mbuf *m = d->m;
 	uint32_t sum;
 
-	/* Lines of this shard waiting to be coalesced go first: order is kept
-	 * per shard (gauge deltas depend on it). */
-	if (p->pending[shard].m)
-		send_pending(p, shard, now);
 	sum = fi->udp_cksum ? sr_payload_sum_from_udp(fi)
 			    : sr_payload_sum(rte_pktmbuf_mtod_offset(m, uint8_t *, fi->payload_off),
 					     fi->payload_len);
@@ -208,8 +73,21 @@ static void forward_in_place(struct sr_poller *p, struct rte_mbuf *m, const stru
 	m->ol_flags = 0;
 	m->vlan_tci = 0;
 	sr_hdr_write(rte_pktmbuf_mtod(m, uint8_t *), t, (uint16_t)fi->payload_len, sum);
-	p->ctr.packets_in_place++;
-	send_packet(p, m, shard, lines, now);
+	d->p->ctr.packets_in_place++;
+	sr_tx_send(d->p, m, shard, lines, d->now);
+}
+
+static const struct sr_coalesce_ops coalesce_ops = {
+	.open = open_packet,
+	.send = send_packet,
+	.in_place = forward_in_place,
+};
+
+static void flush_pending(struct sr_poller *p, uint64_t now, bool all)
+{
+	struct dgram_ctx d = { .p = p, .now = now };
+
+	sr_coalesce_flush(&p->co, &coalesce_ops, &d, now, all);
 }
 
 static inline enum sr_cksum_state cksum_state(uint64_t flags, uint64_t mask, uint64_t good,
@@ -252,7 +130,7 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 	m->data_len = (uint16_t)out;
 	m->pkt_len = out;
 	m->ol_flags = 0;
-	tag_mbuf(m, 0, UINT32_MAX);
+	sr_tx_mark_control(m);
 	if (side == &r->egress || r->tx_port == r->port_id) {
 		rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m);
 	} else if (rte_eth_tx_burst(r->port_id, p->txq, &m, 1) == 0) {
@@ -265,7 +143,7 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 static void drop_frame(struct sr_poller *p, struct rte_mbuf *m, enum sr_drop why,
 		       const struct sr_frame_info *fi)
 {
-	if (why == SR_DROP_FRAME_ARP_OTHER && fi->has_peer_mac)
+	if (why == SR_DROP_FRAME_ARP_OTHER && fi && fi->has_peer_mac)
 		learn(p, fi);
 	p->ctr.drops[why]++;
 	rte_pktmbuf_free(m);
@@ -276,43 +154,40 @@ static void handle_egress(struct sr_poller *p, struct rte_mbuf *m)
 {
 	struct sr_relay *r = p->relay;
 	struct sr_frame_info fi;
-	int rc;
+	struct sr_verdict v;
 
 	p->ctr.frames_in++;
-	rc = m->nb_segs != 1 ? SR_DROP_FRAME_OTHER_PROTOCOL
-			     : sr_frame_parse(&r->egress, rte_pktmbuf_mtod(m, uint8_t *), m->data_len,
-					      SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi);
-	if (rc == SR_FRAME_CONTROL) {
-		handle_control(p, m, rte_pktmbuf_mtod(m, uint8_t *), &fi, &r->egress);
+	if (m->nb_segs != 1) {
+		drop_frame(p, m, SR_DROP_FRAME_OTHER_PROTOCOL, NULL);
 		return;
 	}
-	drop_frame(p, m, rc < SR_DROP__COUNT ? (enum sr_drop)rc : SR_DROP_FRAME_OTHER_PORT, &fi);
+	v = sr_frame_parse(&r->egress, rte_pktmbuf_mtod(m, uint8_t *), m->data_len,
+			   SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi);
+	switch (v.kind) {
+	case SR_VERDICT_CONTROL:
+		handle_control(p, m, rte_pktmbuf_mtod(m, uint8_t *), &fi, &r->egress);
+		break;
+	case SR_VERDICT_FRAGMENT: /* nothing is reassembled on this side */
+		drop_frame(p, m, SR_DROP_FRAME_IP_FRAGMENT, &fi);
+		break;
+	case SR_VERDICT_RELAY: /* the egress context takes no StatsD: cannot be */
+		drop_frame(p, m, SR_DROP_FRAME_OTHER_PORT, &fi);
+		break;
+	case SR_VERDICT_DROP:
+		drop_frame(p, m, v.drop, &fi);
+		break;
+	}
 }
 
 static void handle_statsd(struct sr_poller *p, struct rte_mbuf *m, const uint8_t *frame,
 			  const struct sr_frame_info *fi, uint64_t now)
 {
-	const struct sr_relay *r = p->relay;
-	const uint8_t *payload = frame + fi->payload_off;
-	struct sr_scan_result sr;
-	uint32_t pos = 0, i;
+	struct dgram_ctx d = { .p = p, .m = m, .fi = fi, .now = now };
 
-	sr = sr_payload_scan(&r->payload, payload, fi->payload_len, &pos, p->refs, SR_REFS_MAX,
-			     &p->ctr);
-	if (sr.valid && sr.valid == sr.lines && sr.one_shard && pos == fi->payload_len &&
-	    fi->payload_len <= r->cfg.max_payload && m->nb_segs == 1) {
-		forward_in_place(p, m, fi, p->refs[0].shard, sr.valid, now);
-		return;
-	}
-	for (;;) {
-		for (i = 0; i < sr.valid; i++)
-			append_line(p, payload, &p->refs[i], now);
-		if (pos >= fi->payload_len)
-			break;
-		sr = sr_payload_scan(&r->payload, payload, fi->payload_len, &pos, p->refs,
-				     SR_REFS_MAX, &p->ctr);
-	}
-	rte_pktmbuf_free(m);
+	if (!sr_coalesce_datagram(&p->co, &coalesce_ops, &d, &p->plane->payload,
+				  frame + fi->payload_off, fi->payload_len, m->nb_segs == 1, p->refs,
+				  SR_REFS_MAX, &p->ctr, now))
+		rte_pktmbuf_free(m);
 }
 
 static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now, bool reassembled);
@@ -351,7 +226,7 @@ static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now,
 	uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t len = m->data_len;
 	struct sr_frame_info fi;
-	int rc;
+	struct sr_verdict v;
 
 	if (!reassembled)
 		p->ctr.frames_in++;
@@ -360,7 +235,7 @@ static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now,
 		frame = (uint8_t *)(uintptr_t)rte_pktmbuf_read(m, 0, len, p->scratch);
 	}
 	/* reassembly zeroes the IPv4 header checksum; each fragment's was checked */
-	rc = sr_frame_parse(&r->frame, frame, len,
+	v = sr_frame_parse(&r->frame, frame, len,
 			    reassembled ? SR_CKSUM_GOOD
 					: cksum_state(m->ol_flags, RTE_MBUF_F_RX_IP_CKSUM_MASK,
 						      RTE_MBUF_F_RX_IP_CKSUM_GOOD,
@@ -368,19 +243,28 @@ static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now,
 			    cksum_state(m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_MASK,
 					RTE_MBUF_F_RX_L4_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_BAD),
 			    &fi);
-	if (likely(rc == SR_OK)) {
+	switch (v.kind) {
+	case SR_VERDICT_RELAY:
 		if (unlikely(fi.atomic_fragment)) { /* a fragment that is a whole datagram */
 			p->ctr.fragments_in++;
 			p->ctr.datagrams_reassembled++;
 		}
 		handle_statsd(p, m, frame, &fi, now);
-	} else if (rc == SR_FRAME_CONTROL) {
+		break;
+	case SR_VERDICT_CONTROL:
 		handle_control(p, m, frame, &fi, &r->frame);
-	} else if (rc == SR_FRAME_FRAGMENT && !reassembled) {
-		handle_fragment(p, m, frame, &fi, now);
-	} else { /* a drop, or a fragment inside a reassembled datagram */
-		drop_frame(p, m, rc < SR_DROP__COUNT ? (enum sr_drop)rc : SR_DROP_FRAME_IP_FRAGMENT,
-			   &fi);
+		break;
+	case SR_VERDICT_FRAGMENT:
+		if (!reassembled) {
+			handle_fragment(p, m, frame, &fi, now);
+			break;
+		}
+		/* a fragment inside a reassembled datagram */
+		drop_frame(p, m, SR_DROP_FRAME_IP_FRAGMENT, &fi);
+		break;
+	case SR_VERDICT_DROP:
+		drop_frame(p, m, v.drop, &fi);
+		break;
 	}
 }
 
@@ -411,17 +295,23 @@ int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, 
 	p->relay = r;
 	p->shard_ctr = rte_zmalloc_socket("shard_ctr", n * sizeof(*p->shard_ctr),
 					  RTE_CACHE_LINE_SIZE, socket);
-	p->pending = rte_zmalloc_socket("pending", n * sizeof(*p->pending), RTE_CACHE_LINE_SIZE,
-					socket);
+	p->co = (struct sr_coalescer){
+		.open = rte_zmalloc_socket("pending", n * sizeof(*p->co.open), RTE_CACHE_LINE_SIZE,
+					   socket),
+		.n_shards = n,
+		.max_payload = r->cfg.max_payload,
+		.hold = r->flush_cycles,
+	};
 	p->held = rte_zmalloc_socket("held", n * sizeof(*p->held), RTE_CACHE_LINE_SIZE, socket);
 	p->scratch = rte_malloc_socket("scratch", SR_SCRATCH_LEN, RTE_CACHE_LINE_SIZE, socket);
 	p->txb = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(SR_BURST), 0, socket);
 	p->frags = rte_ip_frag_table_create(SR_FRAG_ENTRIES / 4, 4, SR_FRAG_ENTRIES, frag_cycles,
 					    socket);
-	if (!p->shard_ctr || !p->pending || !p->held || !p->scratch || !p->txb || !p->frags)
+	if (!p->shard_ctr || !p->co.open || !p->held || !p->scratch || !p->txb || !p->frags)
 		return -1;
 	rte_eth_tx_buffer_init(p->txb, SR_BURST);
-	rte_eth_tx_buffer_set_err_callback(p->txb, tx_unsent, p);
+	rte_eth_tx_buffer_set_err_callback(p->txb, sr_tx_unsent, p);
+	p->plane = r->plane;
 	p->start_tsc = p->last_rx_tsc = rte_rdtsc();
 	return 0;
 }
@@ -463,6 +353,8 @@ int sr_poller_run(void *arg)
 	while (!__atomic_load_n(&sr_force_quit, __ATOMIC_RELAXED)) {
 		uint64_t now = rte_rdtsc();
 
+		/* the shards as published: one load per burst */
+		p->plane = __atomic_load_n(&r->plane, __ATOMIC_ACQUIRE);
 		nb = rte_eth_rx_burst(r->port_id, p->rxq, pkts, SR_BURST);
 		if (nb && r->cfg.io_mode) {
 			__atomic_store_n(&p->last_rx_tsc, now, __ATOMIC_RELAXED);
@@ -486,9 +378,9 @@ int sr_poller_run(void *arg)
 			if (r->cfg.record_cycles)
 				p->busy_cycles += rte_rdtsc() - now;
 		}
-		if ((p->n_pending || p->n_held) && now >= p->next_flush_tsc) {
+		if ((p->co.n_open || p->n_held) && now >= p->next_flush_tsc) {
 			flush_pending(p, now, false);
-			release_held(p, now, false);
+			sr_tx_release_held(p, now, false);
 			rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
 			p->next_flush_tsc = now + flush_step;
 		}
@@ -508,7 +400,7 @@ int sr_poller_run(void *arg)
 	}
 	/* Stop: nothing accepted is left behind (unresolved: line_no_neighbour). */
 	flush_pending(p, rte_rdtsc(), true);
-	release_held(p, rte_rdtsc(), true);
+	sr_tx_release_held(p, rte_rdtsc(), true);
 	for (i = 0; i < SR_FRAG_ENTRIES; i++) { /* the death row is bounded: in rounds */
 		rte_ip_frag_table_del_expired_entries(p->frags, &p->death_row, UINT64_MAX);
 		if (p->death_row.cnt == 0)

@@ -18,6 +18,16 @@
 #define ND_OPT_TARGET_LL 2
 #define IPV6_FRAGMENT_HDR 44
 
+static inline struct sr_verdict verdict(enum sr_verdict_kind kind)
+{
+	return (struct sr_verdict){ .kind = kind };
+}
+
+static inline struct sr_verdict drop(enum sr_drop why)
+{
+	return (struct sr_verdict){ .kind = SR_VERDICT_DROP, .drop = why };
+}
+
 static inline uint16_t load_be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
@@ -40,7 +50,7 @@ static bool allowed(const struct sr_frame_ctx *ctx, const struct sr_ip *src)
  * us learnt; any other well-formed ARP is dropped (frame_arp_other) but its
  * sender is still offered for learning (gratuitous ARP, RFC 5227).
  */
-static int parse_arp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len, uint32_t l2,
+static struct sr_verdict parse_arp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len, uint32_t l2,
 		     struct sr_frame_info *fi)
 {
 	const struct rte_arp_hdr *a = (const struct rte_arp_hdr *)(f + l2);
@@ -48,11 +58,11 @@ static int parse_arp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t 
 
 	fi->v6 = SR_V4;
 	if (len < l2 + sizeof(*a))
-		return SR_DROP_FRAME_TRUNCATED;
+		return drop(SR_DROP_FRAME_TRUNCATED);
 	if (a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
 	    a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) || a->arp_hlen != 6 ||
 	    a->arp_plen != 4)
-		return SR_DROP_FRAME_ARP_OTHER;
+		return drop(SR_DROP_FRAME_ARP_OTHER);
 	fi->l4_off = l2;
 	memcpy(fi->peer_mac, &a->arp_data.arp_sha, 6);
 	fi->has_peer_mac = 1;
@@ -61,13 +71,13 @@ static int parse_arp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t 
 	op = rte_be_to_cpu_16(a->arp_opcode);
 	if ((op != RTE_ARP_OP_REQUEST && op != RTE_ARP_OP_REPLY) ||
 	    memcmp(&a->arp_data.arp_tip, ctx->listen[SR_V4].a, 4) != 0)
-		return SR_DROP_FRAME_ARP_OTHER;
+		return drop(SR_DROP_FRAME_ARP_OTHER);
 	fi->control = op == RTE_ARP_OP_REQUEST ? SR_CTL_ARP_REQUEST : SR_CTL_ARP_REPLY;
-	return SR_FRAME_CONTROL;
+	return verdict(SR_VERDICT_CONTROL);
 }
 
 /* UDP for the listen port of a family: length, port, ACL, checksum (RFC 768, 8200 8.1). */
-static int parse_udp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t l4_off,
+static struct sr_verdict parse_udp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t l4_off,
 		     uint32_t l4_len, uint32_t pseudo_sum, enum sr_cksum_state udp_ck,
 		     struct sr_frame_info *fi)
 {
@@ -75,33 +85,33 @@ static int parse_udp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t 
 	uint32_t udp_len;
 
 	if (l4_len < sizeof(*udp))
-		return SR_DROP_FRAME_TRUNCATED;
+		return drop(SR_DROP_FRAME_TRUNCATED);
 	udp_len = rte_be_to_cpu_16(udp->dgram_len);
 	if (udp_len < sizeof(*udp) || udp_len > l4_len)
-		return SR_DROP_FRAME_BAD_UDP_LENGTH;
+		return drop(SR_DROP_FRAME_BAD_UDP_LENGTH);
 	if (udp->dst_port != ctx->listen_port[fi->v6] || ctx->no_statsd)
-		return SR_DROP_FRAME_OTHER_PORT;
+		return drop(SR_DROP_FRAME_OTHER_PORT);
 	if (!allowed(ctx, &fi->src))
-		return SR_DROP_FRAME_NOT_ALLOWED;
+		return drop(SR_DROP_FRAME_NOT_ALLOWED);
 	/* IPv4: zero means no checksum; IPv6: a checksum is mandatory */
 	if (udp->dgram_cksum != 0 || fi->v6) {
 		if (udp_ck == SR_CKSUM_BAD || (fi->v6 && udp->dgram_cksum == 0))
-			return SR_DROP_FRAME_BAD_UDP_CHECKSUM;
+			return drop(SR_DROP_FRAME_BAD_UDP_CHECKSUM);
 		if (udp_ck == SR_CKSUM_UNKNOWN &&
 		    sr_cksum_fold(__rte_raw_cksum(udp, udp_len,
 						  pseudo_sum + rte_cpu_to_be_16((uint16_t)udp_len))) !=
 			    0xffff)
-			return SR_DROP_FRAME_BAD_UDP_CHECKSUM;
+			return drop(SR_DROP_FRAME_BAD_UDP_CHECKSUM);
 	}
 	fi->payload_off = l4_off + sizeof(*udp);
 	fi->payload_len = udp_len - sizeof(*udp);
 	fi->src_port = udp->src_port;
 	fi->dst_port = udp->dst_port;
 	fi->udp_cksum = udp->dgram_cksum;
-	return SR_OK;
+	return verdict(SR_VERDICT_RELAY);
 }
 
-static int parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len, uint32_t l2,
+static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len, uint32_t l2,
 		      enum sr_cksum_state ip_ck, enum sr_cksum_state udp_ck,
 		      struct sr_frame_info *fi)
 {
@@ -110,19 +120,19 @@ static int parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t
 	bool ours;
 
 	if (len < l2 + sizeof(*ip))
-		return SR_DROP_FRAME_TRUNCATED;
+		return drop(SR_DROP_FRAME_TRUNCATED);
 	/* RFC 1812 5.2.2: version 4, header length >= 20, total length >= header. */
 	ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
 	ip_len = rte_be_to_cpu_16(ip->total_length);
 	if ((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip))
-		return SR_DROP_FRAME_BAD_IP_HEADER;
+		return drop(SR_DROP_FRAME_BAD_IP_HEADER);
 	if (len < l2 + ihl)
-		return SR_DROP_FRAME_TRUNCATED;
+		return drop(SR_DROP_FRAME_TRUNCATED);
 	if (ip_len < ihl || ip_len > len - l2)
-		return SR_DROP_FRAME_BAD_IP_HEADER;
+		return drop(SR_DROP_FRAME_BAD_IP_HEADER);
 	if (ip_ck == SR_CKSUM_BAD ||
 	    (ip_ck == SR_CKSUM_UNKNOWN && rte_raw_cksum(ip, ihl) != 0xffff))
-		return SR_DROP_FRAME_BAD_IP_CHECKSUM;
+		return drop(SR_DROP_FRAME_BAD_IP_CHECKSUM);
 	fi->v6 = SR_V4;
 	fi->l3_len = (uint16_t)ihl;
 	memset(&fi->src, 0, sizeof(fi->src));
@@ -133,28 +143,28 @@ static int parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t
 	/* More-fragments flag or an offset: a piece of a datagram, reassembled if ours. */
 	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
 		if (!ours)
-			return SR_DROP_FRAME_IP_FRAGMENT;
-		return allowed(ctx, &fi->src) ? SR_FRAME_FRAGMENT : SR_DROP_FRAME_NOT_ALLOWED;
+			return drop(SR_DROP_FRAME_IP_FRAGMENT);
+		return allowed(ctx, &fi->src) ? verdict(SR_VERDICT_FRAGMENT) : drop(SR_DROP_FRAME_NOT_ALLOWED);
 	}
 	if (ip->next_proto_id == IPPROTO_ICMP) {
 		const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(f + l2 + ihl);
 		if (ip_len - ihl < sizeof(*icmp))
-			return SR_DROP_FRAME_TRUNCATED;
+			return drop(SR_DROP_FRAME_TRUNCATED);
 		/* only echo requests to us are answered (RFC 792) */
 		if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0 || !ours)
-			return SR_DROP_FRAME_OTHER_PROTOCOL;
+			return drop(SR_DROP_FRAME_OTHER_PROTOCOL);
 		if (!allowed(ctx, &fi->src))
-			return SR_DROP_FRAME_NOT_ALLOWED;
+			return drop(SR_DROP_FRAME_NOT_ALLOWED);
 		if (rte_raw_cksum(icmp, ip_len - ihl) != 0xffff)
-			return SR_DROP_FRAME_BAD_ICMP;
+			return drop(SR_DROP_FRAME_BAD_ICMP);
 		fi->control = SR_CTL_ICMP_ECHO;
 		fi->l4_off = l2 + ihl;
-		return SR_FRAME_CONTROL;
+		return verdict(SR_VERDICT_CONTROL);
 	}
 	if (ip->next_proto_id != IPPROTO_UDP)
-		return SR_DROP_FRAME_OTHER_PROTOCOL;
+		return drop(SR_DROP_FRAME_OTHER_PROTOCOL);
 	if (!ours)
-		return SR_DROP_FRAME_OTHER_ADDRESS;
+		return drop(SR_DROP_FRAME_OTHER_ADDRESS);
 	return parse_udp(ctx, f, l2 + ihl, ip_len - ihl,
 			 sr_sum_be32(ip->src_addr) + sr_sum_be32(ip->dst_addr) +
 				 rte_cpu_to_be_16(IPPROTO_UDP),
@@ -185,7 +195,7 @@ static bool ipv6_for_us(const struct sr_frame_ctx *ctx, const struct rte_ipv6_hd
 }
 
 /* ICMPv6 to us: echo requests, and Neighbor Discovery (RFC 4861 7.1.1, 7.1.2). */
-static int parse_icmp6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t off,
+static struct sr_verdict parse_icmp6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t off,
 		       uint32_t len, const struct rte_ipv6_hdr *ip, struct sr_frame_info *fi)
 {
 	const uint8_t *m = f + off;
@@ -194,23 +204,23 @@ static int parse_icmp6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_
 	bool echo;
 
 	if (len < 4)
-		return SR_DROP_FRAME_TRUNCATED;
+		return drop(SR_DROP_FRAME_TRUNCATED);
 	echo = m[0] == ICMP6_ECHO_REQUEST && m[1] == 0 && len >= 8 &&
 	       !memcmp(ip->dst_addr, ctx->listen[SR_V6].a, 16);
 	/* as over IPv4: the source is checked before the checksum */
 	if (echo && !allowed(ctx, &fi->src))
-		return SR_DROP_FRAME_NOT_ALLOWED;
+		return drop(SR_DROP_FRAME_NOT_ALLOWED);
 	if (sr_cksum_fold(__rte_raw_cksum(m, len, ipv6_pseudo_sum(ip, IPPROTO_ICMPV6) +
 							 rte_cpu_to_be_16((uint16_t)len))) != 0xffff)
-		return SR_DROP_FRAME_BAD_ICMP;
+		return drop(SR_DROP_FRAME_BAD_ICMP);
 	fi->l4_off = off;
 	if (echo) {
 		fi->control = SR_CTL_ICMP6_ECHO;
-		return SR_FRAME_CONTROL;
+		return verdict(SR_VERDICT_CONTROL);
 	}
 	if ((m[0] != ND_NEIGHBOR_SOLICIT && m[0] != ND_NEIGHBOR_ADVERT) || m[1] != 0 || len < 24 ||
 	    ip->hop_limits != 255)
-		return SR_DROP_FRAME_OTHER_PROTOCOL;
+		return drop(SR_DROP_FRAME_OTHER_PROTOCOL);
 	/* options: type, length in 8-byte units, value; the link-layer address one */
 	for (o = 24; o + 8 <= len && m[o + 1] != 0; o += m[o + 1] * 8u)
 		if ((m[o] == ND_OPT_SOURCE_LL || m[o] == ND_OPT_TARGET_LL) && m[o + 1] == 1) {
@@ -221,44 +231,44 @@ static int parse_icmp6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_
 	fi->peer_ip.v6 = SR_V6;
 	if (m[0] == ND_NEIGHBOR_SOLICIT) {
 		if (memcmp(m + 8, ctx->listen[SR_V6].a, 16) != 0)
-			return SR_DROP_FRAME_OTHER_ADDRESS;
+			return drop(SR_DROP_FRAME_OTHER_ADDRESS);
 		memcpy(fi->peer_ip.a, ip->src_addr, 16); /* the solicitor */
 		fi->control = SR_CTL_ND_SOLICIT;
 	} else {
 		memcpy(fi->peer_ip.a, m + 8, 16); /* the target advertised */
 		fi->control = SR_CTL_ND_ADVERT;
 	}
-	return SR_FRAME_CONTROL;
+	return verdict(SR_VERDICT_CONTROL);
 }
 
-static int parse_ipv6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len, uint32_t l2,
+static struct sr_verdict parse_ipv6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len, uint32_t l2,
 		      enum sr_cksum_state udp_ck, struct sr_frame_info *fi)
 {
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(f + l2);
 	uint32_t plen;
 
 	if (len < l2 + sizeof(*ip))
-		return SR_DROP_FRAME_TRUNCATED;
+		return drop(SR_DROP_FRAME_TRUNCATED);
 	plen = rte_be_to_cpu_16(ip->payload_len);
 	if ((f[l2] >> 4) != 6 || plen > len - l2 - sizeof(*ip))
-		return SR_DROP_FRAME_BAD_IP_HEADER;
+		return drop(SR_DROP_FRAME_BAD_IP_HEADER);
 	fi->v6 = SR_V6;
 	fi->l3_len = sizeof(*ip);
 	fi->src.v6 = fi->dst.v6 = SR_V6;
 	memcpy(fi->src.a, ip->src_addr, 16);
 	memcpy(fi->dst.a, ip->dst_addr, 16);
 	if (!ipv6_for_us(ctx, ip, f + l2 + sizeof(*ip), plen))
-		return SR_DROP_FRAME_OTHER_ADDRESS;
+		return drop(SR_DROP_FRAME_OTHER_ADDRESS);
 	switch (ip->proto) {
 	case IPPROTO_ICMPV6:
 		return parse_icmp6(ctx, f, l2 + sizeof(*ip), plen, ip, fi);
 	case IPV6_FRAGMENT_HDR: {
 		const uint8_t *fh = f + l2 + sizeof(*ip);
 		if (plen < 8)
-			return SR_DROP_FRAME_TRUNCATED;
+			return drop(SR_DROP_FRAME_TRUNCATED);
 		fi->l3_len = sizeof(*ip) + 8;
 		if (memcmp(ip->dst_addr, ctx->listen[SR_V6].a, 16) != 0)
-			return SR_DROP_FRAME_OTHER_ADDRESS;
+			return drop(SR_DROP_FRAME_OTHER_ADDRESS);
 		/* offset 0 and no more fragments: an atomic fragment, taken alone
 		 * (RFC 6946 4) */
 		if ((load_be16(fh + 2) & 0xfff9) == 0 && fh[0] == IPPROTO_UDP) {
@@ -266,20 +276,21 @@ static int parse_ipv6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t
 			return parse_udp(ctx, f, l2 + sizeof(*ip) + 8, plen - 8,
 					 ipv6_pseudo_sum(ip, IPPROTO_UDP), udp_ck, fi);
 		}
-		return allowed(ctx, &fi->src) ? SR_FRAME_FRAGMENT : SR_DROP_FRAME_NOT_ALLOWED;
+		return allowed(ctx, &fi->src) ? verdict(SR_VERDICT_FRAGMENT) : drop(SR_DROP_FRAME_NOT_ALLOWED);
 	}
 	case IPPROTO_UDP:
 		if (memcmp(ip->dst_addr, ctx->listen[SR_V6].a, 16) != 0)
-			return SR_DROP_FRAME_OTHER_ADDRESS;
+			return drop(SR_DROP_FRAME_OTHER_ADDRESS);
 		return parse_udp(ctx, f, l2 + sizeof(*ip), plen, ipv6_pseudo_sum(ip, IPPROTO_UDP),
 				 udp_ck, fi);
 	default: /* other extension headers are not taken */
-		return SR_DROP_FRAME_OTHER_PROTOCOL;
+		return drop(SR_DROP_FRAME_OTHER_PROTOCOL);
 	}
 }
 
-int sr_frame_parse(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len,
-		   enum sr_cksum_state ip_ck, enum sr_cksum_state udp_ck, struct sr_frame_info *fi)
+struct sr_verdict sr_frame_parse(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len,
+				 enum sr_cksum_state ip_ck, enum sr_cksum_state udp_ck,
+				 struct sr_frame_info *fi)
 {
 	uint32_t l2 = RTE_ETHER_HDR_LEN;
 	uint16_t type;
@@ -288,14 +299,14 @@ int sr_frame_parse(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t le
 	fi->has_peer_mac = 0;
 	fi->atomic_fragment = 0;
 	if (len < RTE_ETHER_HDR_LEN)
-		return SR_DROP_FRAME_TRUNCATED;
+		return drop(SR_DROP_FRAME_TRUNCATED);
 	/* Ours, broadcast or multicast (group bit of the first octet). */
 	if (memcmp(f, ctx->port_mac, RTE_ETHER_ADDR_LEN) != 0 && !(f[0] & 0x01))
-		return SR_DROP_FRAME_OTHER_MAC;
+		return drop(SR_DROP_FRAME_OTHER_MAC);
 	type = load_be16(f + 12);
 	if (type == RTE_ETHER_TYPE_VLAN) {
 		if (len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
-			return SR_DROP_FRAME_TRUNCATED;
+			return drop(SR_DROP_FRAME_TRUNCATED);
 		type = load_be16(f + 16);
 		l2 += RTE_VLAN_HLEN;
 	}
@@ -306,13 +317,13 @@ int sr_frame_parse(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t le
 	/* a family the relay has no address in is not spoken at all */
 	case RTE_ETHER_TYPE_IPV6:
 		if (!ctx->listen_port[SR_V6])
-			return SR_DROP_FRAME_OTHER_ETHERTYPE;
+			return drop(SR_DROP_FRAME_OTHER_ETHERTYPE);
 		return parse_ipv6(ctx, f, len, l2, udp_ck, fi);
 	case RTE_ETHER_TYPE_ARP:
 		if (!ctx->listen_port[SR_V4])
-			return SR_DROP_FRAME_OTHER_ETHERTYPE;
+			return drop(SR_DROP_FRAME_OTHER_ETHERTYPE);
 		return parse_arp(ctx, f, len, l2, fi);
 	default:
-		return SR_DROP_FRAME_OTHER_ETHERTYPE;
+		return drop(SR_DROP_FRAME_OTHER_ETHERTYPE);
 	}
 }

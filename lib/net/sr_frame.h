@@ -15,9 +15,18 @@
 #include "net/sr_addr.h"
 #include "sr_counters.h"
 
-/* Verdicts besides SR_OK (StatsD for us) and the frame_* drop reasons. */
-#define SR_FRAME_CONTROL (SR_DROP__COUNT + 1)  /* see sr_frame_info.control */
-#define SR_FRAME_FRAGMENT (SR_DROP__COUNT + 2) /* a fragment for us: reassemble */
+/* What becomes of a frame. */
+enum sr_verdict_kind {
+	SR_VERDICT_RELAY,    /* StatsD for us: *fi says where its payload is */
+	SR_VERDICT_CONTROL,  /* answered or learnt from: fi->control says which */
+	SR_VERDICT_FRAGMENT, /* a fragment for us: to reassemble */
+	SR_VERDICT_DROP,     /* not taken: .drop says why */
+};
+
+struct sr_verdict {
+	enum sr_verdict_kind kind;
+	enum sr_drop drop; /* SR_VERDICT_DROP: a frame_* reason */
+};
 
 /* What the NIC already knows about a checksum. */
 enum sr_cksum_state {
@@ -64,11 +73,9 @@ struct sr_frame_info {
 	uint32_t l4_off;       /* ICMP/ICMPv6/ARP header offset */
 };
 
-/*
- * Returns SR_OK (StatsD for us, *fi filled), SR_FRAME_CONTROL, SR_FRAME_FRAGMENT
- * or a frame_* drop reason.
- */
-int sr_frame_parse(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len,
-		   enum sr_cksum_state ip_ck, enum sr_cksum_state udp_ck, struct sr_frame_info *fi);
+/* Classify a frame; *fi tells what the verdict needs (payload, control, peer). */
+struct sr_verdict sr_frame_parse(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len,
+				 enum sr_cksum_state ip_ck, enum sr_cksum_state udp_ck,
+				 struct sr_frame_info *fi);
 
 #endif

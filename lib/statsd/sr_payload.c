@@ -4,18 +4,13 @@
 #include <rte_branch_prediction.h>
 
 #include "statsd/sr_payload.h"
-#include "text/sr_span.h"
 
 uint32_t sr_payload_pick_shard(const struct sr_payload_cfg *cfg, const struct sr_line *line,
 			       const uint8_t *text, uint32_t len)
 {
-	const uint8_t *colon;
-
 	if (likely(sr_hash_uses_series_key(cfg->map->mode)))
 		return sr_shard_of_hash(cfg->map, sr_line_key_hash(line, cfg->key_mode));
-	/* compatibility modes: their own key, the text before the first ':' */
-	colon = sr_find(text, ':', len);
-	return sr_shard_of_text(cfg->map, text, colon ? (uint32_t)(colon - text) : len);
+	return sr_shard_of_line_text(cfg->map, text, len);
 }
 
 const char *const sr_isa_names[SR_ISA__COUNT] = {

@@ -14,6 +14,7 @@
 #include "shard/sr_key.h"
 #include "shard/sr_shard_map.h"
 #include "sr_counters.h"
+#include "text/sr_span.h"
 
 struct sr_line_ref {
 	uint32_t off; /* from the payload start */
@@ -34,8 +35,18 @@ struct sr_scan_result {
 	bool one_shard;	 /* every valid line goes to refs[0].shard */
 };
 
+/* The compatibility modes' key: the line's text before its first ':'. */
+static inline uint32_t sr_shard_of_line_text(const struct sr_shard_map *m, const uint8_t *text,
+					     uint32_t len)
+{
+	const uint8_t *colon = sr_find(text, ':', len);
+
+	return sr_shard_of_text(m, text, colon ? (uint32_t)(colon - text) : len);
+}
+
 /* The shard of one valid line: the mode's key rule, then its hash. The
- * compatibility modes key on the text alone: line may then be NULL. */
+ * compatibility modes key on the text alone: line may then be NULL. (The
+ * scan inlines the same two steps.) */
 uint32_t sr_payload_pick_shard(const struct sr_payload_cfg *cfg, const struct sr_line *line,
 			       const uint8_t *text, uint32_t len);
 

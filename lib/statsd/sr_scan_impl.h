@@ -14,28 +14,35 @@
 #include "statsd/sr_payload.h"
 #include "text/sr_classify.h"
 
+/* What a scan reads of the configuration, loaded once per call. */
+struct scan_rules {
+	const struct sr_parse_cfg *parse;
+	const struct sr_shard_map *map;
+	enum sr_key_mode key_mode;
+	bool series_key; /* the map hashes series keys (else the text before ':') */
+	bool telegraf;	 /* the Telegraf fast path applies */
+};
+
 /*
  * One line, its text known or not to be plain printable ASCII, to its shard.
  * The Telegraf fast path gives the series key itself; others fill *line.
  */
-static inline int scan_line(const struct sr_payload_cfg *cfg, const uint8_t *p, uint32_t n,
+static inline int scan_line(const struct scan_rules *sr, const uint8_t *p, uint32_t n,
 			    const struct sr_cls *cls, bool plain, struct sr_line *line,
 			    uint32_t *shard)
 {
 	uint64_t key;
 	int rc;
 
-	if (plain && cfg->parse.dialect == SR_DIALECT_TELEGRAF &&
-	    sr_telegraf_fast(p, n, cls, cfg->key_mode, &key) == SR_OK) {
-		*shard = sr_hash_uses_series_key(cfg->map->mode)
-				 ? sr_shard_of_hash(cfg->map, key)
-				 : sr_payload_pick_shard(cfg, NULL, p, n);
+	if (plain && sr->telegraf && sr_telegraf_fast(p, n, cls, sr->key_mode, &key) == SR_OK) {
+		*shard = sr->series_key ? sr_shard_of_hash(sr->map, key)
+					: sr_shard_of_line_text(sr->map, p, n);
 		return SR_OK;
 	}
-	rc = plain ? sr_line_parse_clean(&cfg->parse, p, n, line)
-		   : sr_line_parse(&cfg->parse, p, n, line);
+	rc = plain ? sr_line_parse_clean(sr->parse, p, n, line) : sr_line_parse(sr->parse, p, n, line);
 	if (rc == SR_OK)
-		*shard = sr_payload_pick_shard(cfg, line, p, n);
+		*shard = sr->series_key ? sr_shard_of_hash(sr->map, sr_line_key_hash(line, sr->key_mode))
+					: sr_shard_of_line_text(sr->map, p, n);
 	return rc;
 }
 
@@ -43,6 +50,13 @@ static inline __attribute__((always_inline)) void
 scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len, uint32_t *pos,
 	  struct sr_line_ref *refs, uint32_t max, struct sr_counters *c, struct sr_scan_result *out)
 {
+	const struct scan_rules rules = {
+		.parse = &cfg->parse,
+		.map = cfg->map,
+		.key_mode = cfg->key_mode,
+		.series_key = sr_hash_uses_series_key(cfg->map->mode),
+		.telegraf = cfg->parse.dialect == SR_DIALECT_TELEGRAF,
+	};
 	uint32_t lines = 0, valid = 0;
 	bool one_shard = true;
 	struct sr_line line;
@@ -70,7 +84,7 @@ scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len
 		if (n == 0)
 			continue;
 		lines++;
-		rc = scan_line(cfg, start, n, &cls,
+		rc = scan_line(&rules, start, n, &cls,
 			       classified && n <= cfg->parse.max_line &&
 				       (cls.m[SR_CLS_ODD] & sr_mask_below(n)) == 0,
 			       &line, &shard);

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target: the whole packet path over a byte buffer, as the worker
- * runs it: frame checks -> lines -> keys -> shards -> per-shard batches ->
- * headers. Input byte 0: bit 0 set = the rest is a whole frame, else it is a
- * UDP payload wrapped in valid headers (to reach the line code); bits 1-2 the
- * dialect; bit 3 no UDP checksum. Checks: every line is counted once
- * (lines_in == copied + dropped), batches never pass max-payload, each line
- * comes out byte for byte, and every packet built parses back as valid.
+ * runs it: frame checks -> lines -> keys -> shards -> the library's in-place
+ * or copy decision and per-shard coalescing (statsd/sr_coalesce.h, the code
+ * the worker calls) -> headers. Input byte 0: bit 0 set = the rest is a whole
+ * frame, else it is a UDP payload wrapped in valid headers (to reach the line
+ * code); bits 1-2 the dialect; bit 3 no UDP checksum; bit 4 packets run out
+ * after two (line_no_mbuf). Checks: every line is counted once (lines_in ==
+ * sent + dropped), packets never pass max-payload, what each shard receives
+ * is exactly its lines in order (against a reference scan), a datagram left
+ * in place only when all its lines are valid and for one shard, and every
+ * packet built parses back as valid.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -17,10 +21,11 @@
 #include <rte_ip.h>
 
 #include "net/sr_ctl.h"
+#include "scan_check.h"
 #include "net/sr_frame.h"
 #include "net/sr_rewrite.h"
 #include "shard/sr_shard_map.h"
-#include "statsd/sr_batch.h"
+#include "statsd/sr_coalesce.h"
 #include "statsd/sr_payload.h"
 
 #define N_SHARDS 4
@@ -84,27 +89,118 @@ static void check_sent(const uint8_t *hdr, const struct sr_batch *b, int shard)
 	memcpy(ctx.port_mac, hdr, 6);
 	assert(b->len <= MAX_PAYLOAD);
 	assert(sr_frame_parse(&ctx, hdr, SR_HDR_V4_LEN + b->len, SR_CKSUM_UNKNOWN,
-			      SR_CKSUM_UNKNOWN, &fi) == SR_OK);
+			      SR_CKSUM_UNKNOWN, &fi).kind == SR_VERDICT_RELAY);
 	assert(fi.payload_len == b->len);
 	assert(same_sum(sr_payload_sum_from_udp(&fi), sr_payload_sum(b->buf, b->len)));
+}
+
+/* What the shards receive: the fuzzer's packets behind the library's callbacks. */
+struct sink {
+	uint8_t out[N_SHARDS][SR_HDR_V4_LEN + MAX_PAYLOAD]; /* one open packet per shard */
+	bool open[N_SHARDS];
+	uint8_t got[N_SHARDS][FRAME_MAX]; /* every payload byte each shard received */
+	uint32_t got_len[N_SHARDS];
+	uint64_t lines_sent;
+	int opens_left; /* < 0: unlimited */
+	int in_place;	/* shard the datagram left for as it came, or -1 */
+	const uint8_t *payload;
+	uint32_t payload_len;
+};
+
+static void received(struct sink *k, uint32_t shard, const uint8_t *p, uint32_t n)
+{
+	assert(k->got_len[shard] + n <= FRAME_MAX);
+	memcpy(k->got[shard] + k->got_len[shard], p, n);
+	k->got_len[shard] += n;
+}
+
+static void *sink_open(void *arg, uint32_t shard, uint8_t **payload)
+{
+	struct sink *k = arg;
+
+	assert(shard < N_SHARDS && !k->open[shard]);
+	if (k->opens_left == 0)
+		return NULL;
+	if (k->opens_left > 0)
+		k->opens_left--;
+	k->open[shard] = true;
+	*payload = k->out[shard] + SR_HDR_V4_LEN;
+	return k->out[shard];
+}
+
+static void sink_send(void *arg, uint32_t shard, void *pkt, const struct sr_batch *b)
+{
+	struct sink *k = arg;
+
+	assert(shard < N_SHARDS && k->open[shard] && pkt == k->out[shard] && b->lines);
+	sr_hdr_write(k->out[shard], &tmpl[shard], (uint16_t)b->len, sr_payload_sum(b->buf, b->len));
+	check_sent(k->out[shard], b, (int)shard);
+	received(k, shard, b->buf, b->len);
+	k->lines_sent += b->lines;
+	k->open[shard] = false;
+}
+
+static void sink_in_place(void *arg, uint32_t shard, uint32_t lines)
+{
+	struct sink *k = arg;
+
+	assert(shard < N_SHARDS && k->in_place < 0 && lines);
+	k->in_place = (int)shard;
+	received(k, shard, k->payload, k->payload_len);
+	k->lines_sent += lines;
+}
+
+static const struct sr_coalesce_ops sink_ops = {
+	.open = sink_open,
+	.send = sink_send,
+	.in_place = sink_in_place,
+};
+
+/* Each shard got exactly its valid lines, in order, each ended by '\n'
+ * (or, in place, the datagram as it came, all of whose lines are its own). */
+static void check_shards(const struct sink *k, const struct sr_payload_cfg *cfg,
+			 struct sr_counters *want_c)
+{
+	static struct sr_line_ref want[SCAN_CHECK_MAX_REFS];
+	static uint8_t text[N_SHARDS][FRAME_MAX];
+	uint32_t text_len[N_SHARDS] = { 0 }, n, i;
+	int s;
+
+	n = scan_reference(cfg, k->payload, k->payload_len, want, want_c);
+	if (k->in_place >= 0) {
+		assert(n && n == want_c->lines_in);
+		for (i = 0; i < n; i++)
+			assert(want[i].shard == (uint32_t)k->in_place);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		uint8_t *t = text[want[i].shard] + text_len[want[i].shard];
+		memcpy(t, k->payload + want[i].off, want[i].len);
+		t[want[i].len] = '\n';
+		text_len[want[i].shard] += want[i].len + 1;
+	}
+	for (s = 0; s < N_SHARDS; s++)
+		assert(k->got_len[s] == text_len[s] && !memcmp(k->got[s], text[s], text_len[s]));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t frame[FRAME_MAX];
-	static uint8_t out[N_SHARDS][SR_HDR_V4_LEN + MAX_PAYLOAD];
-	struct sr_batch batch[N_SHARDS];
+	static struct sink sink;
+	static struct sr_open_pkt open_pkts[N_SHARDS];
+	struct sr_coalescer co = {
+		.open = open_pkts, .n_shards = N_SHARDS, .max_payload = MAX_PAYLOAD, .hold = 0
+	};
 	struct sr_line_ref refs[8];
 	struct sr_payload_cfg cfg;
-	struct sr_counters c = { 0 };
+	struct sr_counters c = { 0 }, want_c = { 0 };
 	struct sr_frame_ctx ctx = { .listen_port = { listen_port, listen_port } };
 	struct sr_frame_info fi;
+	struct sr_verdict v;
 	static uint8_t answer[FRAME_MAX];
-	uint64_t copied = 0, dropped = 0;
-	const uint8_t *payload;
-	uint32_t len, pos = 0, i;
-	int s, rc;
+	uint64_t dropped = 0;
+	uint32_t len, i;
 
 	if (!map)
 		setup();
@@ -126,60 +222,48 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.key_mode = SR_KEY_NAME_TAGS,
 		.map = map,
 	};
-	rc = sr_frame_parse(&ctx, frame, len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi);
-	if (rc == SR_FRAME_CONTROL) {
+	v = sr_frame_parse(&ctx, frame, len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi);
+	switch (v.kind) {
+	case SR_VERDICT_CONTROL: {
 		/* answers are built in place, within the request's bytes */
 		memcpy(answer, frame, len);
 		uint32_t out_len = sr_ctl_answer(answer, len, &fi, port_mac, &ctx.listen[fi.v6]);
 		assert(out_len <= len);
 		return 0;
 	}
-	if (rc == SR_FRAME_FRAGMENT) {
+	case SR_VERDICT_FRAGMENT:
 		assert(fi.l2_len + fi.l3_len <= len);
 		return 0;
-	}
-	if (rc != SR_OK) {
-		assert(rc >= 0 && rc < SR_DROP__COUNT && !sr_drop_is_line((enum sr_drop)rc));
+	case SR_VERDICT_DROP:
+		assert(v.drop < SR_DROP__COUNT && !sr_drop_is_line(v.drop));
 		return 0;
+	case SR_VERDICT_RELAY:
+		break;
+	default:
+		assert(0 && "no such verdict");
 	}
 	assert(fi.payload_off + fi.payload_len <= len);
-	payload = frame + fi.payload_off;
+	memset(&sink, 0, sizeof(sink));
+	sink.in_place = -1;
+	sink.opens_left = data[0] & 16 ? 2 : -1;
+	sink.payload = frame + fi.payload_off;
+	sink.payload_len = fi.payload_len;
 	if (fi.udp_cksum)
-		assert(same_sum(sr_payload_sum_from_udp(&fi), sr_payload_sum(payload, fi.payload_len)));
+		assert(same_sum(sr_payload_sum_from_udp(&fi),
+				sr_payload_sum(sink.payload, fi.payload_len)));
 
-	for (s = 0; s < N_SHARDS; s++)
-		batch[s] = (struct sr_batch){ .buf = out[s] + SR_HDR_V4_LEN };
-	while (pos < fi.payload_len) {
-		uint32_t before = pos;
-		struct sr_scan_result r = sr_payload_scan(&cfg, payload, fi.payload_len, &pos, refs,
-							  8, &c);
-		assert(pos > before && pos <= fi.payload_len);
-		assert(r.valid <= r.lines || r.valid <= 8);
-		for (i = 0; i < r.valid; i++) {
-			struct sr_batch *b = &batch[refs[i].shard];
-			assert(refs[i].shard < N_SHARDS);
-			assert(refs[i].off + refs[i].len <= fi.payload_len);
-			if (!sr_batch_fits(b, refs[i].len, MAX_PAYLOAD)) {
-				sr_hdr_write(out[refs[i].shard], &tmpl[refs[i].shard],
-						(uint16_t)b->len, sr_payload_sum(b->buf, b->len));
-				check_sent(out[refs[i].shard], b, (int)refs[i].shard);
-				b->len = 0;
-			}
-			sr_batch_append(b, payload + refs[i].off, refs[i].len);
-			/* the copy is the line, byte for byte */
-			assert(!memcmp(b->buf + b->len - refs[i].len - 1, payload + refs[i].off,
-				       refs[i].len));
-			copied++;
-		}
-	}
-	for (s = 0; s < N_SHARDS; s++)
-		if (batch[s].len) {
-			sr_hdr_write(out[s], &tmpl[s], (uint16_t)batch[s].len,
-					sr_payload_sum(batch[s].buf, batch[s].len));
-			check_sent(out[s], &batch[s], s);
-		}
+	sr_coalesce_datagram(&co, &sink_ops, &sink, &cfg, sink.payload, sink.payload_len, true,
+			     refs, 8, &c, 0);
+	sr_coalesce_flush(&co, &sink_ops, &sink, 0, true);
+	assert(co.n_open == 0);
 	for (i = 0; i < SR_DROP__COUNT; i++)
 		dropped += c.drops[i];
-	assert(c.lines_in == copied + dropped);
+	assert(c.lines_in == sink.lines_sent + dropped);
+	if (c.drops[SR_DROP_LINE_NO_MBUF] == 0) {
+		/* all lines the reference accepts were sent, each to its shard */
+		check_shards(&sink, &cfg, &want_c);
+		assert(want_c.lines_in == c.lines_in);
+		assert(!memcmp(want_c.drops, c.drops, sizeof(c.drops)));
+	}
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "test_util.h"
+#include "verdict_check.h"
 
 #include "net/sr_frame.h"
 #include "sr_counters.h"
@@ -143,12 +144,13 @@ static struct frame build(const struct spec *s)
 	return f;
 }
 
-static int parse_states(const struct frame *f, uint32_t len, enum sr_cksum_state ip_ck,
-			enum sr_cksum_state udp_ck, struct sr_frame_info *fi)
+static struct sr_verdict parse_states(const struct frame *f, uint32_t len,
+				      enum sr_cksum_state ip_ck, enum sr_cksum_state udp_ck,
+				      struct sr_frame_info *fi)
 {
 	/* A prefix of the frame gets its own exactly-sized copy. */
 	uint8_t *copy = malloc(len ? len : 1);
-	int rc;
+	struct sr_verdict rc;
 
 	assert_non_null(copy);
 	memcpy(copy, f->p, len);
@@ -157,37 +159,23 @@ static int parse_states(const struct frame *f, uint32_t len, enum sr_cksum_state
 	return rc;
 }
 
-static int parse(const struct frame *f, struct sr_frame_info *fi)
+static struct sr_verdict parse(const struct frame *f, struct sr_frame_info *fi)
 {
 	return parse_states(f, f->len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, fi);
 }
 
 /* Build, parse (unknown checksums), free. */
-static int verdict(const struct spec *s)
+static struct sr_verdict verdict(const struct spec *s)
 {
 	struct frame f = build(s);
 	struct sr_frame_info fi;
-	int rc = parse(&f, &fi);
+	struct sr_verdict rc = parse(&f, &fi);
 
 	free(f.p);
 	return rc;
 }
 
-static const char *name_of(int rc)
-{
-	return rc == SR_OK		? "ok"
-	       : rc == SR_FRAME_CONTROL	? "control"
-	       : rc == SR_FRAME_FRAGMENT ? "fragment"
-	       : rc >= 0 && rc < SR_DROP__COUNT ? sr_drop_names[rc]
-					  : "?";
-}
-
-#define assert_verdict(spec, want)                                                          \
-	do {                                                                                \
-		int got_ = verdict(&(spec));                                                \
-		if (got_ != (want))                                                         \
-			fail_msg("got %s, want %s", name_of(got_), name_of(want));          \
-	} while (0)
+#define assert_verdict(spec, want) assert_verdict_is(verdict(&(spec)), want)
 
 /* --- accepted --- */
 
@@ -200,7 +188,7 @@ static void test_valid_frame(void **state)
 
 	(void)state;
 	memset(&fi, 0xee, sizeof(fi));
-	assert_int_equal(parse(&f, &fi), SR_OK);
+	assert_verdict_is(parse(&f, &fi), V_RELAY);
 	assert_int_equal(fi.payload_off, 42);
 	assert_int_equal(fi.payload_len, 5);
 	assert_memory_equal(f.p + fi.payload_off, "a:1|c", 5);
@@ -228,7 +216,7 @@ static void test_broadcast_and_multicast_accepted(void **state)
 	for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++) {
 		struct spec s = default_spec();
 		memcpy(s.dst_mac, macs[i], 6);
-		assert_verdict(s, SR_OK);
+		assert_verdict(s, V_RELAY);
 	}
 }
 
@@ -241,7 +229,7 @@ static void test_vlan_accepted(void **state)
 	(void)state;
 	s.vlan = 1;
 	f = build(&s);
-	assert_int_equal(parse(&f, &fi), SR_OK);
+	assert_verdict_is(parse(&f, &fi), V_RELAY);
 	assert_int_equal(fi.payload_off, 46);
 	assert_int_equal(fi.payload_len, 5);
 	assert_memory_equal(f.p + fi.payload_off, "a:1|c", 5);
@@ -261,7 +249,7 @@ static void test_ip_options(void **state)
 		s.opt_len = opts[i];
 		s.vlan = i & 1;
 		f = build(&s);
-		assert_int_equal(parse(&f, &fi), SR_OK);
+		assert_verdict_is(parse(&f, &fi), V_RELAY);
 		assert_int_equal(fi.payload_off, (s.vlan ? 18 : 14) + 20 + opts[i] + 8);
 		assert_int_equal(fi.payload_len, 5);
 		assert_memory_equal(f.p + fi.payload_off, "a:1|c", 5);
@@ -283,19 +271,19 @@ static void test_ethernet_padding(void **state)
 	s.pad = 60 - 44; /* to the 60-byte minimum */
 	f = build(&s);
 	assert_int_equal(f.len, 60);
-	assert_int_equal(parse(&f, &fi), SR_OK);
+	assert_verdict_is(parse(&f, &fi), V_RELAY);
 	assert_int_equal(fi.payload_off, 42);
 	assert_int_equal(fi.payload_len, 2);
 	free(f.p);
 
 	s.pad_byte = 0xaa; /* garbage padding is not checksummed either */
-	assert_verdict(s, SR_OK);
+	assert_verdict(s, V_RELAY);
 
 	/* Bytes inside the IP datagram past the UDP length: still the UDP length. */
 	s = default_spec();
 	s.ip_trailer = 7;
 	f = build(&s);
-	assert_int_equal(parse(&f, &fi), SR_OK);
+	assert_verdict_is(parse(&f, &fi), V_RELAY);
 	assert_int_equal(fi.payload_len, 5);
 	free(f.p);
 
@@ -304,7 +292,7 @@ static void test_ethernet_padding(void **state)
 	s.payload_len = 0;
 	s.pad = 18;
 	f = build(&s);
-	assert_int_equal(parse(&f, &fi), SR_OK);
+	assert_verdict_is(parse(&f, &fi), V_RELAY);
 	assert_int_equal(fi.payload_len, 0);
 	assert_int_equal(fi.payload_off, 42);
 	free(f.p);
@@ -316,7 +304,7 @@ static void test_dont_fragment_accepted(void **state)
 
 	(void)state;
 	s.frag = 0x4000; /* DF */
-	assert_verdict(s, SR_OK);
+	assert_verdict(s, V_RELAY);
 }
 
 /* A zero UDP checksum means none: accepted whatever the payload. */
@@ -330,14 +318,14 @@ static void test_zero_udp_checksum(void **state)
 	(void)state;
 	s.zero_udp_ck = 1;
 	f = build(&s);
-	assert_int_equal(parse(&f, &fi), SR_OK);
+	assert_verdict_is(parse(&f, &fi), V_RELAY);
 	assert_int_equal(fi.udp_cksum, 0);
 	/* Even a NIC saying "bad" is not asked about a checksum that was not sent. */
-	assert_int_equal(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_BAD, &fi), SR_OK);
+	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_BAD, &fi), V_RELAY);
 	free(f.p);
 	s.payload = junk;
 	s.payload_len = sizeof(junk) - 1;
-	assert_verdict(s, SR_OK);
+	assert_verdict(s, V_RELAY);
 }
 
 /* A computed checksum of 0 is sent as 0xffff (RFC 768) and must verify. */
@@ -359,7 +347,7 @@ static void test_checksum_ffff(void **state)
 		f = build(&s);
 		if (f.p[40] == 0xff && f.p[41] == 0xff) {
 			found++;
-			assert_int_equal(parse(&f, &fi), SR_OK);
+			assert_verdict_is(parse(&f, &fi), V_RELAY);
 			assert_int_equal(fi.udp_cksum, 0xffff);
 		}
 		free(f.p);
@@ -378,13 +366,13 @@ static void test_truncated_everywhere(void **state)
 
 	(void)state;
 	for (len = 0; len < f.len; len++) {
-		int rc = parse_states(&f, len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi);
+		struct sr_verdict rc = parse_states(&f, len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi);
 		/* Up to the IP header: truncated; then the IP total length is past the end. */
-		int want = len < 34 ? SR_DROP_FRAME_TRUNCATED : SR_DROP_FRAME_BAD_IP_HEADER;
-		if (rc != want)
-			fail_msg("cut at %u: %s", len, name_of(rc));
+		struct sr_verdict want = len < 34 ? V_DROP(FRAME_TRUNCATED) : V_DROP(FRAME_BAD_IP_HEADER);
+		if (!verdict_eq(rc, want))
+			fail_msg("cut at %u: %s", len, verdict_name(rc));
 	}
-	assert_int_equal(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi), SR_OK);
+	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi), V_RELAY);
 	free(f.p);
 }
 
@@ -399,29 +387,29 @@ static void test_truncated_at_each_header(void **state)
 	/* Ethernet */
 	f = build(&s);
 	for (len = 0; len < 14; len++)
-		assert_int_equal(parse_states(&f, len, 0, 0, &fi), SR_DROP_FRAME_TRUNCATED);
+		assert_verdict_is(parse_states(&f, len, 0, 0, &fi), V_DROP(FRAME_TRUNCATED));
 	free(f.p);
 	/* 802.1Q tag, then IP after it */
 	s.vlan = 1;
 	f = build(&s);
 	for (len = 14; len < 18; len++)
-		assert_int_equal(parse_states(&f, len, 0, 0, &fi), SR_DROP_FRAME_TRUNCATED);
+		assert_verdict_is(parse_states(&f, len, 0, 0, &fi), V_DROP(FRAME_TRUNCATED));
 	for (len = 18; len < 38; len++)
-		assert_int_equal(parse_states(&f, len, 0, 0, &fi), SR_DROP_FRAME_TRUNCATED);
+		assert_verdict_is(parse_states(&f, len, 0, 0, &fi), V_DROP(FRAME_TRUNCATED));
 	free(f.p);
 	/* IP options */
 	s = default_spec();
 	s.opt_len = 8;
 	f = build(&s);
 	for (len = 34; len < 42; len++)
-		assert_int_equal(parse_states(&f, len, 0, 0, &fi), SR_DROP_FRAME_TRUNCATED);
+		assert_verdict_is(parse_states(&f, len, 0, 0, &fi), V_DROP(FRAME_TRUNCATED));
 	free(f.p);
 	/* UDP: an IP total length leaving fewer than 8 bytes for its header */
 	s = default_spec();
 	s.tot_len_delta = -6; /* 20 + 7 */
-	assert_verdict(s, SR_DROP_FRAME_TRUNCATED);
+	assert_verdict(s, V_DROP(FRAME_TRUNCATED));
 	s.tot_len_delta = -13; /* 20: no UDP header at all */
-	assert_verdict(s, SR_DROP_FRAME_TRUNCATED);
+	assert_verdict(s, V_DROP(FRAME_TRUNCATED));
 }
 
 static void test_other_mac(void **state)
@@ -439,7 +427,7 @@ static void test_other_mac(void **state)
 	for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++) {
 		struct spec s = default_spec();
 		memcpy(s.dst_mac, macs[i], 6);
-		assert_verdict(s, SR_DROP_FRAME_OTHER_MAC);
+		assert_verdict(s, V_DROP(FRAME_OTHER_MAC));
 	}
 }
 
@@ -455,18 +443,18 @@ static void test_other_ethertype(void **state)
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		s = default_spec();
 		s.ethertype = types[i];
-		assert_verdict(s, SR_DROP_FRAME_OTHER_ETHERTYPE);
+		assert_verdict(s, V_DROP(FRAME_OTHER_ETHERTYPE));
 		/* the same behind an 802.1Q tag */
 		s = default_spec();
 		s.vlan = 1;
 		s.vlan_inner = types[i];
-		assert_verdict(s, SR_DROP_FRAME_OTHER_ETHERTYPE);
+		assert_verdict(s, V_DROP(FRAME_OTHER_ETHERTYPE));
 	}
 	/* Two stacked 802.1Q tags: only one is looked through. */
 	s = default_spec();
 	s.vlan = 1;
 	s.vlan_inner = 0x8100;
-	assert_verdict(s, SR_DROP_FRAME_OTHER_ETHERTYPE);
+	assert_verdict(s, V_DROP(FRAME_OTHER_ETHERTYPE));
 }
 
 static void test_bad_ip_header(void **state)
@@ -479,35 +467,34 @@ static void test_bad_ip_header(void **state)
 	for (i = 0; i < sizeof(vihl); i++) {
 		s = default_spec();
 		s.version_ihl = vihl[i];
-		assert_verdict(s, SR_DROP_FRAME_BAD_IP_HEADER);
+		assert_verdict(s, V_DROP(FRAME_BAD_IP_HEADER));
 	}
 	/* Total length below the header length, or past the frame. */
 	s = default_spec();
 	s.tot_len_delta = -(8 + 5 + 1); /* 19 */
-	assert_verdict(s, SR_DROP_FRAME_BAD_IP_HEADER);
+	assert_verdict(s, V_DROP(FRAME_BAD_IP_HEADER));
 	s.tot_len_delta = -(8 + 5 + 20); /* 0 */
-	assert_verdict(s, SR_DROP_FRAME_BAD_IP_HEADER);
+	assert_verdict(s, V_DROP(FRAME_BAD_IP_HEADER));
 	s = default_spec();
 	s.opt_len = 8;
 	s.tot_len_delta = -(8 + 5 + 1); /* 27 < IHL 28 */
-	assert_verdict(s, SR_DROP_FRAME_BAD_IP_HEADER);
+	assert_verdict(s, V_DROP(FRAME_BAD_IP_HEADER));
 	s = default_spec();
 	s.tot_len_delta = 1;
-	assert_verdict(s, SR_DROP_FRAME_BAD_IP_HEADER);
+	assert_verdict(s, V_DROP(FRAME_BAD_IP_HEADER));
 	s.tot_len_delta = 1000;
-	assert_verdict(s, SR_DROP_FRAME_BAD_IP_HEADER);
+	assert_verdict(s, V_DROP(FRAME_BAD_IP_HEADER));
 	/* A total length that takes in the Ethernet padding is inside the frame. */
 	s.tot_len_delta = 4;
 	s.pad = 4;
-	assert_int_equal(verdict(&s), SR_OK);
+	assert_verdict_is(verdict(&s), V_RELAY);
 	/* A checksum offload verdict does not excuse a broken header. */
 	s = default_spec();
 	s.version_ihl = 0x65;
 	{
 		struct frame f = build(&s);
 		struct sr_frame_info fi;
-		assert_int_equal(parse_states(&f, f.len, SR_CKSUM_GOOD, SR_CKSUM_GOOD, &fi),
-				 SR_DROP_FRAME_BAD_IP_HEADER);
+		assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_GOOD, SR_CKSUM_GOOD, &fi), V_DROP(FRAME_BAD_IP_HEADER));
 		free(f.p);
 	}
 }
@@ -521,28 +508,27 @@ static void test_bad_ip_checksum(void **state)
 	(void)state;
 	s.bad_ip_ck = 1;
 	f = build(&s);
-	assert_int_equal(parse(&f, &fi), SR_DROP_FRAME_BAD_IP_CHECKSUM);
+	assert_verdict_is(parse(&f, &fi), V_DROP(FRAME_BAD_IP_CHECKSUM));
 	/* The NIC said good: not verified again. */
-	assert_int_equal(parse_states(&f, f.len, SR_CKSUM_GOOD, SR_CKSUM_UNKNOWN, &fi), SR_OK);
+	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_GOOD, SR_CKSUM_UNKNOWN, &fi), V_RELAY);
 	free(f.p);
 	/* A header changed after its checksum. */
 	s = default_spec();
 	f = build(&s);
 	f.p[14 + 8]--; /* TTL */
-	assert_int_equal(parse(&f, &fi), SR_DROP_FRAME_BAD_IP_CHECKSUM);
+	assert_verdict_is(parse(&f, &fi), V_DROP(FRAME_BAD_IP_CHECKSUM));
 	free(f.p);
 	/* The NIC said bad: dropped even though it is right. */
 	s = default_spec();
 	f = build(&s);
-	assert_int_equal(parse_states(&f, f.len, SR_CKSUM_BAD, SR_CKSUM_UNKNOWN, &fi),
-			 SR_DROP_FRAME_BAD_IP_CHECKSUM);
+	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_BAD, SR_CKSUM_UNKNOWN, &fi), V_DROP(FRAME_BAD_IP_CHECKSUM));
 	free(f.p);
 	/* Options are covered by the checksum. */
 	s = default_spec();
 	s.opt_len = 4;
 	f = build(&s);
 	f.p[14 + 21] ^= 0x10;
-	assert_int_equal(parse(&f, &fi), SR_DROP_FRAME_BAD_IP_CHECKSUM);
+	assert_verdict_is(parse(&f, &fi), V_DROP(FRAME_BAD_IP_CHECKSUM));
 	free(f.p);
 }
 
@@ -557,9 +543,9 @@ static void test_ip_fragment(void **state)
 		struct spec s = default_spec();
 		s.frag = frags[i];
 		/* to us: reassembled; to another address: dropped */
-		assert_verdict(s, SR_FRAME_FRAGMENT);
+		assert_verdict(s, V_FRAGMENT);
 		s.dst_ip = 0x0a000009u;
-		assert_verdict(s, SR_DROP_FRAME_IP_FRAGMENT);
+		assert_verdict(s, V_DROP(FRAME_IP_FRAGMENT));
 	}
 }
 
@@ -572,7 +558,7 @@ static void test_other_protocol(void **state)
 	for (i = 0; i < sizeof(protos); i++) {
 		struct spec s = default_spec();
 		s.proto = protos[i];
-		assert_verdict(s, SR_DROP_FRAME_OTHER_PROTOCOL);
+		assert_verdict(s, V_DROP(FRAME_OTHER_PROTOCOL));
 	}
 }
 
@@ -586,13 +572,13 @@ static void test_other_address(void **state)
 	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
 		struct spec s = default_spec();
 		s.dst_ip = addrs[i];
-		assert_verdict(s, SR_DROP_FRAME_OTHER_ADDRESS);
+		assert_verdict(s, V_DROP(FRAME_OTHER_ADDRESS));
 	}
 	/* The source does not matter. */
 	{
 		struct spec s = default_spec();
 		s.src_ip = LISTEN_IP;
-		assert_verdict(s, SR_OK);
+		assert_verdict(s, V_RELAY);
 	}
 }
 
@@ -606,11 +592,11 @@ static void test_other_port(void **state)
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
 		s = default_spec();
 		s.dport = ports[i];
-		assert_verdict(s, SR_DROP_FRAME_OTHER_PORT);
+		assert_verdict(s, V_DROP(FRAME_OTHER_PORT));
 	}
 	s = default_spec();
 	s.sport = LISTEN_PORT;
-	assert_verdict(s, SR_OK);
+	assert_verdict(s, V_RELAY);
 }
 
 static void test_bad_udp_length(void **state)
@@ -620,21 +606,21 @@ static void test_bad_udp_length(void **state)
 	(void)state;
 	s = default_spec();
 	s.udp_len_delta = -6; /* 7 */
-	assert_verdict(s, SR_DROP_FRAME_BAD_UDP_LENGTH);
+	assert_verdict(s, V_DROP(FRAME_BAD_UDP_LENGTH));
 	s.udp_len_delta = -13; /* 0 */
-	assert_verdict(s, SR_DROP_FRAME_BAD_UDP_LENGTH);
+	assert_verdict(s, V_DROP(FRAME_BAD_UDP_LENGTH));
 	s.udp_len_delta = 1; /* past the IP payload */
-	assert_verdict(s, SR_DROP_FRAME_BAD_UDP_LENGTH);
+	assert_verdict(s, V_DROP(FRAME_BAD_UDP_LENGTH));
 	/* ...even when the frame has padding there. */
 	s.pad = 16;
-	assert_verdict(s, SR_DROP_FRAME_BAD_UDP_LENGTH);
+	assert_verdict(s, V_DROP(FRAME_BAD_UDP_LENGTH));
 	s = default_spec();
 	s.udp_len_delta = 60000;
-	assert_verdict(s, SR_DROP_FRAME_BAD_UDP_LENGTH);
+	assert_verdict(s, V_DROP(FRAME_BAD_UDP_LENGTH));
 	/* Exactly the header: an empty datagram. */
 	s = default_spec();
 	s.payload_len = 0;
-	assert_verdict(s, SR_OK);
+	assert_verdict(s, V_RELAY);
 }
 
 static void test_bad_udp_checksum(void **state)
@@ -646,15 +632,15 @@ static void test_bad_udp_checksum(void **state)
 	(void)state;
 	s.bad_udp_ck = 1;
 	f = build(&s);
-	assert_int_equal(parse(&f, &fi), SR_DROP_FRAME_BAD_UDP_CHECKSUM);
+	assert_verdict_is(parse(&f, &fi), V_DROP(FRAME_BAD_UDP_CHECKSUM));
 	/* The NIC said good: not verified again. */
-	assert_int_equal(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_GOOD, &fi), SR_OK);
+	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_GOOD, &fi), V_RELAY);
 	free(f.p);
 	/* A payload byte changed in flight. */
 	s = default_spec();
 	f = build(&s);
 	f.p[42] ^= 0x20;
-	assert_int_equal(parse(&f, &fi), SR_DROP_FRAME_BAD_UDP_CHECKSUM);
+	assert_verdict_is(parse(&f, &fi), V_DROP(FRAME_BAD_UDP_CHECKSUM));
 	free(f.p);
 	/* The pseudo header counts: another source address, same datagram. */
 	s = default_spec();
@@ -662,14 +648,13 @@ static void test_bad_udp_checksum(void **state)
 	f.p[14 + 15] ^= 1;				  /* source address... */
 	put16(f.p + 14 + 10, 0);			  /* ...with a fixed IP checksum */
 	put16(f.p + 14 + 10, (uint16_t)~fold(sum16(f.p + 14, 20, 0)));
-	assert_int_equal(parse(&f, &fi), SR_DROP_FRAME_BAD_UDP_CHECKSUM);
+	assert_verdict_is(parse(&f, &fi), V_DROP(FRAME_BAD_UDP_CHECKSUM));
 	free(f.p);
 	/* The NIC said bad: dropped even though it is right. */
 	s = default_spec();
 	f = build(&s);
-	assert_int_equal(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_BAD, &fi),
-			 SR_DROP_FRAME_BAD_UDP_CHECKSUM);
-	assert_int_equal(parse_states(&f, f.len, SR_CKSUM_GOOD, SR_CKSUM_GOOD, &fi), SR_OK);
+	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_BAD, &fi), V_DROP(FRAME_BAD_UDP_CHECKSUM));
+	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_GOOD, SR_CKSUM_GOOD, &fi), V_RELAY);
 	free(f.p);
 	/* Odd payload lengths and padding: the checksum covers the UDP length only. */
 	for (uint32_t n = 1; n < 40; n++) {
@@ -680,9 +665,9 @@ static void test_bad_udp_checksum(void **state)
 		s.payload_len = n;
 		s.pad = n % 5;
 		s.pad_byte = 0xc3;
-		assert_verdict(s, SR_OK);
+		assert_verdict(s, V_RELAY);
 		s.bad_udp_ck = 1;
-		assert_verdict(s, SR_DROP_FRAME_BAD_UDP_CHECKSUM);
+		assert_verdict(s, V_DROP(FRAME_BAD_UDP_CHECKSUM));
 	}
 }
 
@@ -695,31 +680,31 @@ static void test_reason_precedence(void **state)
 	s = default_spec();
 	s.dst_mac[5] = 9;
 	s.ethertype = 0x86dd;
-	assert_verdict(s, SR_DROP_FRAME_OTHER_MAC);
+	assert_verdict(s, V_DROP(FRAME_OTHER_MAC));
 	s = default_spec();
 	s.bad_ip_ck = 1;
 	s.frag = 0x2000;
-	assert_verdict(s, SR_DROP_FRAME_BAD_IP_CHECKSUM);
+	assert_verdict(s, V_DROP(FRAME_BAD_IP_CHECKSUM));
 	s = default_spec();
 	s.frag = 0x2000;
 	s.proto = 6;
-	assert_verdict(s, SR_FRAME_FRAGMENT); /* reassembled before the protocol is looked at */
+	assert_verdict(s, V_FRAGMENT); /* reassembled before the protocol is looked at */
 	s = default_spec();
 	s.proto = 6;
 	s.dst_ip = 0x0a000009u;
-	assert_verdict(s, SR_DROP_FRAME_OTHER_PROTOCOL);
+	assert_verdict(s, V_DROP(FRAME_OTHER_PROTOCOL));
 	s = default_spec();
 	s.dst_ip = 0x0a000009u;
 	s.dport = 9;
-	assert_verdict(s, SR_DROP_FRAME_OTHER_ADDRESS);
+	assert_verdict(s, V_DROP(FRAME_OTHER_ADDRESS));
 	s = default_spec();
 	s.udp_len_delta = -6;
 	s.dport = 9;
-	assert_verdict(s, SR_DROP_FRAME_BAD_UDP_LENGTH);
+	assert_verdict(s, V_DROP(FRAME_BAD_UDP_LENGTH));
 	s = default_spec();
 	s.dport = 9;
 	s.bad_udp_ck = 1;
-	assert_verdict(s, SR_DROP_FRAME_OTHER_PORT);
+	assert_verdict(s, V_DROP(FRAME_OTHER_PORT));
 }
 
 SR_TEST_RNG(0x3c6ef372fe94f82bull)
@@ -748,8 +733,8 @@ static void test_random_valid_frames(void **state)
 		s.frag = rnd() & 1 ? 0x4000 : 0;
 		s.sport = (uint16_t)(1 + rnd() % 65535);
 		f = build(&s);
-		if (parse(&f, &fi) != SR_OK)
-			fail_msg("iteration %u: %s", iter, name_of(parse(&f, &fi)));
+		if (parse(&f, &fi).kind != SR_VERDICT_RELAY)
+			fail_msg("iteration %u: %s", iter, verdict_name(parse(&f, &fi)));
 		assert_int_equal(fi.payload_len, s.payload_len);
 		assert_int_equal(fi.payload_off, f.l2 + f.ihl + 8);
 		assert_true(fi.payload_off + fi.payload_len <= f.len);
@@ -770,7 +755,7 @@ static void test_random_garbage(void **state)
 		struct frame f;
 		struct sr_frame_info fi;
 		uint32_t len;
-		int rc;
+		struct sr_verdict rc;
 
 		s.vlan = (int)(rnd() & 1);
 		s.opt_len = (uint32_t)(rnd() % 3) * 4;
@@ -781,10 +766,10 @@ static void test_random_garbage(void **state)
 		len = rnd() % 4 == 0 ? (uint32_t)(rnd() % (f.len + 1)) : f.len;
 		rc = parse_states(&f, len, (enum sr_cksum_state)(rnd() % 3),
 				  (enum sr_cksum_state)(rnd() % 3), &fi);
-		if (rc != SR_OK && rc != SR_FRAME_CONTROL && rc != SR_FRAME_FRAGMENT &&
-		    (rc < 0 || rc >= SR_DROP__COUNT || sr_drop_is_line(rc)))
-			fail_msg("iteration %u: %d is no frame reason", iter, rc);
-		if (rc == SR_OK)
+		if (rc.kind > SR_VERDICT_DROP ||
+		    (rc.kind == SR_VERDICT_DROP && (rc.drop >= SR_DROP__COUNT || sr_drop_is_line(rc.drop))))
+			fail_msg("iteration %u: %d/%d is no frame verdict", iter, rc.kind, rc.drop);
+		if (rc.kind == SR_VERDICT_RELAY)
 			assert_true(fi.payload_off + fi.payload_len <= len);
 		free(f.p);
 	}
@@ -793,7 +778,7 @@ static void test_random_garbage(void **state)
 		uint32_t len = (uint32_t)(rnd() % 129);
 		uint8_t *p = malloc(len ? len : 1);
 		struct sr_frame_info fi;
-		int rc;
+		struct sr_verdict rc;
 		assert_non_null(p);
 		for (i = 0; i < len; i++)
 			p[i] = (uint8_t)rnd();
@@ -802,7 +787,8 @@ static void test_random_garbage(void **state)
 			put16(p + 12, 0x0800);
 		}
 		rc = sr_frame_parse(&the_ctx, p, len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi);
-		assert_true(rc == SR_OK || (rc >= 0 && rc < SR_DROP__COUNT && !sr_drop_is_line(rc)));
+		assert_true(rc.kind != SR_VERDICT_DROP ||
+			    (rc.drop < SR_DROP__COUNT && !sr_drop_is_line(rc.drop)));
 		free(p);
 	}
 }

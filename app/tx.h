@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A poller's sending side: each StatsD packet gets its next hop's MAC and
+ * goes to the poller's TX buffer, or waits (SR_HOLD packets, SR_HOLD_MS) while
+ * that next hop resolves. Whatever is not sent in the end is counted under
+ * a line reason: every line received is forwarded or dropped by reason.
+ */
+#ifndef SR_APP_TX_H
+#define SR_APP_TX_H
+
+#include <rte_branch_prediction.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "relay.h"
+
+/* Lines of a packet that will not be sent: counted under a line reason. */
+static inline void sr_tx_drop(struct sr_poller *p, struct rte_mbuf *m, enum sr_drop why)
+{
+	p->ctr.drops[why] += sr_pkt_meta(m)->lines;
+	rte_pktmbuf_free(m);
+}
+
+/* Hand a finished packet to TX with its next hop's MAC, counted for its shard. */
+static inline void sr_tx_transmit(struct sr_poller *p, struct rte_mbuf *m, uint64_t nh)
+{
+	const struct sr_pkt_meta *meta = sr_pkt_meta(m);
+	struct sr_shard_counters *sc = &p->shard_ctr[meta->shard];
+	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
+	int i;
+
+	for (i = 0; i < 6; i++)
+		eth[i] = (uint8_t)(nh >> (8 * i));
+	p->ctr.lines_out += meta->lines;
+	p->ctr.packets_out++;
+	sc->lines += meta->lines;
+	sc->packets++;
+	sc->bytes += m->pkt_len - p->plane->tmpl[meta->shard].len;
+	rte_eth_tx_buffer(p->relay->tx_port, p->txq, p->txb, m);
+}
+
+/* Send a StatsD packet, or hold it while the shard's next hop is unresolved
+ * (line_no_neighbour when the hold is full). */
+static inline void sr_tx_send(struct sr_poller *p, struct rte_mbuf *m, uint32_t shard,
+			      uint32_t lines, uint64_t now)
+{
+	uint64_t nh = __atomic_load_n(&p->plane->nh_word[shard], __ATOMIC_ACQUIRE);
+	struct sr_held *h = &p->held[shard];
+
+	*sr_pkt_meta(m) = (struct sr_pkt_meta){ .lines = lines, .shard = shard };
+	if (likely(nh & SR_NEIGH_VALID)) {
+		if (unlikely(h->n)) { /* older packets of this shard go first */
+			for (uint8_t i = 0; i < h->n; i++)
+				sr_tx_transmit(p, h->m[i], nh);
+			h->n = 0;
+			p->n_held--;
+		}
+		sr_tx_transmit(p, m, nh);
+		return;
+	}
+	if (h->n == SR_HOLD) {
+		sr_tx_drop(p, m, SR_DROP_LINE_NO_NEIGHBOUR);
+		return;
+	}
+	if (h->n == 0) {
+		h->since = now;
+		p->n_held++;
+	}
+	h->m[h->n++] = m;
+}
+
+/* An answer or a request of ours (ARP, ND, ICMP): no lines, no shard. */
+static inline void sr_tx_mark_control(struct rte_mbuf *m)
+{
+	*sr_pkt_meta(m) = (struct sr_pkt_meta){ 0 };
+}
+
+/* The TX buffer's error callback: packets the PMD would not take even after
+ * a bounded retry are counted back and dropped (line_tx_dropped). */
+void sr_tx_unsent(struct rte_mbuf **pkts, uint16_t unsent, void *userdata);
+
+/* Held packets go once their next hop is known, or are dropped when older
+ * than SR_HOLD_MS (at shutdown: all that are left). */
+void sr_tx_release_held(struct sr_poller *p, uint64_t now, bool shutdown);
+
+#endif
