@@ -7,7 +7,7 @@ Takes the same command line (EAL options, --, relay options; only --vdev's rx_pc
 IP[:PORT][,mac=MAC] matter) and does what the relay's rules say, with the fixture generator's
 reference model, scripts/pcapgen/model.py (frames, answers, reassembly, neighbours, lines):
 
-  RELAY=tests/replay/fake_relay.py KNOWN_BUGS=check tests/replay/run_replay.sh build
+  RELAY=tests/replay/fake_relay.py tests/replay/run_replay.sh build
 
 Shards by CRC-32 of the canonical series key; coalesces per shard over the whole run; asks
 once (ARP request / NS) for every next hop the input never shows, whose lines are then
