@@ -37,12 +37,14 @@ def read_pcap(path):
     return frames
 
 
-def write_pcap(path, frames):
-    """A little-endian microsecond pcap, Ethernet, frame i stamped at 1 s + i us."""
+def write_pcap(path, frames, stamps=None):
+    """A little-endian microsecond pcap, Ethernet; stamps: (seconds, microseconds) of each
+    frame, by default frame i at 1 s + i us."""
     with open(path, 'wb') as fh:
         fh.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
         for i, f in enumerate(frames):
-            fh.write(struct.pack('<IIII', 1, i, len(f), len(f)) + f)
+            sec, usec = stamps[i] if stamps is not None else (1, i)
+            fh.write(struct.pack('<IIII', sec, usec, len(f), len(f)) + f)
 
 
 def inet_sum(data):

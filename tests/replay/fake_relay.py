@@ -4,10 +4,10 @@
 
 Takes the same command line (EAL options, --, relay options; only --vdev's rx_pcap/tx_pcap,
 --config, --stats-json, --max-payload, --listen, --allow, --gateway and --shard
-IP[:PORT][,mac=MAC] matter) and does what the relay's rules say, with the reference model of
-scripts/gen_pcaps.py (frames, answers, reassembly, neighbours):
+IP[:PORT][,mac=MAC] matter) and does what the relay's rules say, with the fixture generator's
+reference model, scripts/pcapgen/model.py (frames, answers, reassembly, neighbours, lines):
 
-  RELAY=tests/replay/fake_relay.py KNOWN_BUGS=check tests/replay/run_replay.sh build
+  RELAY=tests/replay/fake_relay.py tests/replay/run_replay.sh build
 
 Shards by CRC-32 of the canonical series key; coalesces per shard over the whole run; asks
 once (ARP request / NS) for every next hop the input never shows, whose lines are then
@@ -15,17 +15,17 @@ line_no_neighbour.
 """
 
 import configparser
-import importlib.util
 import json
 import os
 import struct
 import sys
 import zlib
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location('gen_pcaps', os.path.join(HERE, '..', '..', 'scripts', 'gen_pcaps.py'))
-model = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(model)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'scripts'))
+from pcapgen import model  # noqa: E402
+from pcapgen.net import PORT_MAC, csum, ip_ntoa, l4_csum, mac_aton  # noqa: E402
+from sr_reasons import FRAME_REASONS, LINE_REASONS  # noqa: E402  (lib/sr_counters.h)
+from sr_wire import read_pcap, split_lines  # noqa: E402
 
 VALUE_FLAGS = ('--config', '--stats-json', '--max-payload', '--exit-idle', '--flush-us', '--mtu')
 LIST_FLAGS = ('--listen', '--allow', '--gateway', '--shard')
@@ -75,21 +75,15 @@ def main():
         shards = [(cp[s]['address'], cp[s].get('mac')) for s in cp.sections() if s.startswith('shard ')]
     ctx = model.Ctx('fake', listed('listen'), listed('allow'), listed('gateway'), shards)
 
-    with open(a['rx'], 'rb') as fh:
-        data = fh.read()
-    frames, off = [], 24
-    while off < len(data):
-        caplen = struct.unpack('<I', data[off + 8:off + 12])[0]
-        frames.append(data[off + 16:off + 16 + caplen])
-        off += 16 + caplen
+    frames = read_pcap(a['rx'])
     sim = model.simulate(frames, ctx)
 
-    drops = {r: 0 for r in model.FRAME_REASONS + model.LINE_REASONS}
+    drops = {r: 0 for r in FRAME_REASONS + LINE_REASONS}
     drops.update(sim['drops'])
     st = {'frames_in': len(frames), 'lines_in': 0, 'lines_out': 0, 'packets_out': 0, 'packets_in_place': 0,
           'frames_control': sim['frames_control'], 'fragments_in': sim['fragments_in'],
           'datagrams_reassembled': sim['datagrams_reassembled']}
-    per = [{'address': ('[%s]:%d' if len(ip) == 16 else '%s:%d') % (model.ip_ntoa(ip), port),
+    per = [{'address': ('[%s]:%d' if len(ip) == 16 else '%s:%d') % (ip_ntoa(ip), port),
             'lines': 0, 'packets': 0, 'bytes': 0} for ip, port, _, _ in ctx.shards]
     macs = [mac if mac is not None else sim['learned'].get(hop) for _, _, mac, hop in ctx.shards]
     bufs = [bytearray() for _ in ctx.shards]
@@ -103,18 +97,18 @@ def main():
         fam = 4 if len(ip) == 4 else 6
         lip, _, lport = ctx.listen[fam]
         udp = bytearray(struct.pack('!HHHH', lport, port, 8 + len(payload), 0) + payload)
-        udp[6:8] = struct.pack('!H', model.l4_csum(lip, ip, 17, bytes(udp)))
+        udp[6:8] = struct.pack('!H', l4_csum(lip, ip, 17, bytes(udp)))
         if fam == 4:
             hdr = bytearray(struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0, lip, ip))
-            hdr[10:12] = struct.pack('!H', model.csum(bytes(hdr)))
+            hdr[10:12] = struct.pack('!H', csum(bytes(hdr)))
             et = b'\x08\x00'
         else:
             hdr = struct.pack('!IHBB', 6 << 28, len(udp), 17, 64) + lip + ip
             et = b'\x86\xdd'
-        out.append(macs[s] + model.mac_aton(model.PORT_MAC) + et + bytes(hdr) + bytes(udp))
+        out.append(macs[s] + mac_aton(PORT_MAC) + et + bytes(hdr) + bytes(udp))
         per[s]['packets'] += 1
         per[s]['bytes'] += len(payload)
-        per[s]['lines'] += len(model.split_lines(payload))
+        per[s]['lines'] += len(split_lines(payload))
         st['packets_out'] += 1
 
     answers = {}
@@ -127,7 +121,7 @@ def main():
         out.extend(answers.get(i, []))
         for payload, whole in datagrams.get(i, []):
             ok = []
-            lines = model.split_lines(payload)
+            lines = split_lines(payload)
             for line in lines:
                 st['lines_in'] += 1
                 r, key = model.classify_line(line, maxp)

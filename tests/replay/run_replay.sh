@@ -5,7 +5,7 @@
 # output in several ways and requires the checker to catch each (the checker can fail).
 #
 #   tests/replay/run_replay.sh BUILD_DIR        e.g. tests/replay/run_replay.sh build
-#   RELAY=tests/replay/fake_relay.py KNOWN_BUGS=check tests/replay/run_replay.sh build
+#   RELAY=tests/replay/fake_relay.py tests/replay/run_replay.sh build
 #                                               (the harness against the reference model)
 #
 # Prints "PASS name" / "FAIL name" per case (a failure's details indented below it) and
@@ -13,11 +13,6 @@
 # KEEP=1 keeps the temporary directory (outputs, stats, logs) and prints its path.
 # Every series' lines must leave in input order (check_replay.py --strict-order): the relay
 # keeps order per shard, which gauge deltas need. STRICT_ORDER=0 turns that check off.
-#
-# KNOWN_BUGS lists cases the relay of this tree is known to fail, each with the checks that
-# fail and why: such a case passes as "XFAIL" when exactly those checks fail (and nothing
-# else), and fails as "XPASS" when it passes (the bug is fixed: move the row to CASES).
-# KNOWN_BUGS=check runs them as ordinary cases.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -72,11 +67,6 @@ CASES=(
 	"hold_order|hold_order|hold_order|announce.ini|announce.ini||"
 	"nd_no_option|nd_no_option|nd_no_option|ipv6.ini|ipv6.ini||"
 	"atomic_fragment|atomic_fragment|atomic_fragment|ipv6.ini|ipv6.ini||"
-)
-
-# Known relay bugs: name | fixture | expectations | relay config | checker config | relay flags |
-# checker flags | the checks that fail (space-separated) | the bug
-KNOWN=(
 )
 
 # Spoiled copies of one case's output: name | base case | mutation | check that must fail
@@ -141,34 +131,6 @@ for row in "${CASES[@]}"; do
 		pass "$name"
 	else
 		fail "$name" "$TMP/$name/check.log"
-	fi
-done
-
-for row in "${KNOWN[@]}"; do
-	IFS='|' read -r name fixture expect cfg checkcfg flags checkflags checks why <<<"$row"
-	run_case "$name" "$fixture" "$expect" "$cfg" "$checkcfg" "$flags" "$checkflags"
-	rc=$?
-	log=$TMP/$name/check.log
-	if [ "${KNOWN_BUGS:-}" = check ]; then
-		if [ $rc -eq 0 ]; then pass "$name"; else fail "$name" "$log"; fi
-		continue
-	fi
-	failed=$(sed -n 's/^FAIL \([a-z_0-9]*\):.*/\1/p' "$log" | sort -u | tr '\n' ' ')
-	unexpected=""
-	for c in $failed; do
-		case " $checks " in *" $c "*) ;; *) unexpected+="$c " ;; esac
-	done
-	if [ $rc -eq 0 ]; then
-		echo "the known relay bug no longer shows (move $name from KNOWN to CASES): $why" >>"$log"
-		echo "XPASS $name"
-		sed 's/^/    /' "$log" | head -n 5
-		FAILED=$((FAILED + 1))
-	elif [ $rc -eq 1 ] && [ -n "$failed" ] && [ -z "$unexpected" ]; then
-		echo "XFAIL $name (known relay bug: $why)"
-		PASSED=$((PASSED + 1))
-	else
-		echo "checks failing beyond the known bug's ($checks): ${unexpected:-relay exit $rc}" >>"$log"
-		fail "$name" "$log"
 	fi
 done
 
