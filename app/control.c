@@ -35,8 +35,8 @@ static void publish(struct sr_relay *r)
 	uint32_t s;
 
 	for (s = 0; s < r->cfg.n_shards; s++)
-		__atomic_store_n(&r->plane->nh_word[s], sr_neigh_word(&r->neigh->e[r->shard_neigh[s]]),
-				 __ATOMIC_RELEASE);
+		__atomic_store_n(&r->plane->nh_word[s],
+				 sr_neigh_word(&r->neigh->e[r->shard_neigh[s]]), __ATOMIC_RELEASE);
 }
 
 int sr_control_init(struct sr_relay *r)
@@ -74,8 +74,10 @@ static void probe(struct sr_relay *r, struct sr_poller *p, const struct sr_neigh
 		return;
 	f = rte_pktmbuf_mtod(m, uint8_t *);
 	/* asked from the side that sends: the egress port and address when two-armed */
-	len = e->ip.v6 ? sr_nd_solicit(f, r->tx_mac, &r->src[SR_V6], &e->ip, unicast ? e->mac : NULL)
-		       : sr_arp_request(f, r->tx_mac, &r->src[SR_V4], &e->ip, unicast ? e->mac : NULL);
+	len = e->ip.v6
+		      ? sr_nd_solicit(f, r->tx_mac, &r->src[SR_V6], &e->ip, unicast ? e->mac : NULL)
+		      : sr_arp_request(f, r->tx_mac, &r->src[SR_V4], &e->ip,
+				       unicast ? e->mac : NULL);
 	m->data_len = m->pkt_len = RTE_MAX(len, (uint32_t)RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
 	if (len < m->data_len)
 		memset(f + len, 0, m->data_len - len); /* pad to the Ethernet minimum */

@@ -106,8 +106,9 @@ static void build_templates(struct sr_relay *r)
 			sr_hdr_tmpl_init_v6(&r->tmpl[s], r->tx_mac, sh->mac, r->src[f].a, sport,
 					    sh->addr.ip.a, rte_cpu_to_be_16(sh->addr.port));
 		else
-			sr_hdr_tmpl_init_v4(&r->tmpl[s], r->tx_mac, sh->mac, sr_ip4(&r->src[f]), sport,
-					    sr_ip4(&sh->addr.ip), rte_cpu_to_be_16(sh->addr.port));
+			sr_hdr_tmpl_init_v4(&r->tmpl[s], r->tx_mac, sh->mac, sr_ip4(&r->src[f]),
+					    sport, sr_ip4(&sh->addr.ip),
+					    rte_cpu_to_be_16(sh->addr.port));
 	}
 }
 
@@ -132,8 +133,8 @@ int main(int argc, char **argv)
 		}
 	}
 	sr_config_defaults(&r->cfg);
-	switch (sr_config_parse(&r->cfg, sep < argc ? argc - sep : 1, sep < argc ? argv + sep : argv,
-				err, sizeof(err))) {
+	switch (sr_config_parse(&r->cfg, sep < argc ? argc - sep : 1,
+				sep < argc ? argv + sep : argv, err, sizeof(err))) {
 	case SR_CONFIG_HELP:
 		sr_config_usage(stdout);
 		return 0;
@@ -159,7 +160,8 @@ int main(int argc, char **argv)
 	/* One lcore polls itself; with more, workers poll and main controls. */
 	main_polls = rte_lcore_count() == 1 || r->cfg.main_polls;
 	n_pollers = rte_lcore_count() - (main_polls ? 0 : 1);
-	if (setup_relay(r) || sr_pkt_meta_register() || sr_port_check(r->port_id, (uint16_t)n_pollers, (uint16_t)n_pollers) ||
+	if (setup_relay(r) || sr_pkt_meta_register() ||
+	    sr_port_check(r->port_id, (uint16_t)n_pollers, (uint16_t)n_pollers) ||
 	    (r->tx_port != r->port_id && sr_port_check(r->tx_port, 1, (uint16_t)n_pollers)) ||
 	    sr_pool_create(r, (uint16_t)n_pollers) ||
 	    sr_port_init(r, r->port_id, (uint16_t)n_pollers, true, r->frame.port_mac)) {

@@ -78,7 +78,8 @@ int sr_pool_create(struct sr_relay *r, uint16_t n_queues)
 	return 0;
 }
 
-int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives, uint8_t mac[6])
+int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives,
+		 uint8_t mac[6])
 {
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
@@ -94,14 +95,14 @@ int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool rece
 		conf.rxmode.offloads = want_rx & info.rx_offload_capa;
 		if (n_queues > 1 && info.flow_type_rss_offloads) {
 			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-			conf.rx_adv_conf.rss_conf.rss_hf =
-				(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
+			conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) &
+							   info.flow_type_rss_offloads;
 		}
 	}
 	if (r->cfg.mtu != RTE_ETHER_MTU) {
 		if (r->cfg.mtu > info.max_mtu || r->cfg.mtu < info.min_mtu) {
-			fprintf(stderr, "statsd-relay: port %u takes an MTU of %u-%u, not %u\n", port,
-				info.min_mtu, info.max_mtu, r->cfg.mtu);
+			fprintf(stderr, "statsd-relay: port %u takes an MTU of %u-%u, not %u\n",
+				port, info.min_mtu, info.max_mtu, r->cfg.mtu);
 			return -1;
 		}
 		conf.rxmode.mtu = r->cfg.mtu;
@@ -118,14 +119,16 @@ int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool rece
 			rc = rte_eth_rx_queue_setup(port, q, rxd, rte_eth_dev_socket_id(port), &rxq,
 						    r->pool);
 		if (rc == 0)
-			rc = rte_eth_tx_queue_setup(port, q, txd, rte_eth_dev_socket_id(port), &txq);
+			rc = rte_eth_tx_queue_setup(port, q, txd, rte_eth_dev_socket_id(port),
+						    &txq);
 	}
 	if (rc == 0)
 		rc = rte_eth_dev_start(port);
 	if (rc == 0)
 		rc = rte_eth_macaddr_get(port, &addr);
 	if (rc) {
-		fprintf(stderr, "statsd-relay: port %u set-up failed: %s\n", port, rte_strerror(-rc));
+		fprintf(stderr, "statsd-relay: port %u set-up failed: %s\n", port,
+			rte_strerror(-rc));
 		return -1;
 	}
 	memcpy(mac, addr.addr_bytes, RTE_ETHER_ADDR_LEN);

@@ -27,12 +27,12 @@
 #include "statsd/sr_payload.h"
 
 #define SR_BURST 32
-#define SR_REFS_MAX 256		 /* valid lines held per scan step */
+#define SR_REFS_MAX 256	     /* valid lines held per scan step */
 #define SR_SCRATCH_LEN 65536 /* linear copy of a multi-segment datagram */
-#define SR_HOLD 8		 /* packets held per shard while its neighbour resolves */
-#define SR_HOLD_MS 3000		 /* ... at most this long */
-#define SR_FRAG_ENTRIES 1024	 /* datagrams being reassembled per queue */
-#define SR_FRAG_MS 1000		 /* ... at most this long */
+#define SR_HOLD 8	     /* packets held per shard while its neighbour resolves */
+#define SR_HOLD_MS 3000	     /* ... at most this long */
+#define SR_FRAG_ENTRIES 1024 /* datagrams being reassembled per queue */
+#define SR_FRAG_MS 1000	     /* ... at most this long */
 
 /*
  * What the pollers read of the shards, published as one pointer that each
@@ -40,7 +40,7 @@
  * one). Built by the control side before the pollers start.
  */
 struct sr_plane {
-	struct sr_payload_cfg payload; /* parse rules, key mode, shard map */
+	struct sr_payload_cfg payload;	/* parse rules, key mode, shard map */
 	const struct sr_hdr_tmpl *tmpl; /* [n_shards] outgoing headers */
 	/* Next-hop MAC per shard (sr_neigh_word): written by the control
 	 * side, read by every poller with one atomic load. */
@@ -82,7 +82,7 @@ struct sr_poller {
 	unsigned int lcore;
 	uint16_t rxq, txq;
 	bool is_main;
-	struct sr_relay *relay; /* read only, but for the control side on poller 0 */
+	struct sr_relay *relay;	      /* read only, but for the control side on poller 0 */
 	const struct sr_plane *plane; /* as loaded for the burst being handled */
 	struct rte_eth_dev_tx_buffer *txb;
 	struct sr_counters ctr;
@@ -102,17 +102,17 @@ struct sr_poller {
 
 struct sr_relay {
 	struct sr_config cfg;
-	uint16_t port_id; /* receives; answers ARP, ND, ICMP */
-	uint16_t tx_port; /* sends StatsD: port_id, or --egress-port */
-	uint8_t tx_mac[6]; /* its MAC: the source of what is sent */
+	uint16_t port_id;	       /* receives; answers ARP, ND, ICMP */
+	uint16_t tx_port;	       /* sends StatsD: port_id, or --egress-port */
+	uint8_t tx_mac[6];	       /* its MAC: the source of what is sent */
 	struct sr_ip src[SR_FAMILIES]; /* source address of what is sent, per family */
 	struct sr_frame_ctx egress;    /* two-armed: ARP/ND/ICMP on the egress port */
 	bool poll_egress;	       /* ... whose neighbours are resolved there */
 	struct rte_mempool *pool;
 	struct sr_frame_ctx frame;
-	struct sr_plane *plane;	/* published: pollers load it once per burst */
-	struct sr_hdr_tmpl *tmpl;	/* [n_shards] the plane's headers, built here */
-	struct rte_ring *learn; /* pollers -> control: neighbours seen (sr_neigh_msg) */
+	struct sr_plane *plane;	  /* published: pollers load it once per burst */
+	struct sr_hdr_tmpl *tmpl; /* [n_shards] the plane's headers, built here */
+	struct rte_ring *learn;	  /* pollers -> control: neighbours seen (sr_neigh_msg) */
 	/* Control side, run by the first poller every millisecond: owned there. */
 	struct sr_neigh_table *neigh;
 	int *shard_neigh; /* [n_shards] -> neigh entry */
@@ -139,7 +139,8 @@ void sr_control_loop(const struct sr_relay *r);
 int sr_pkt_meta_register(void);
 int sr_port_check(uint16_t port, uint16_t n_rx, uint16_t n_tx);
 int sr_pool_create(struct sr_relay *r, uint16_t n_queues);
-int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives, uint8_t mac[6]);
+int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives,
+		 uint8_t mac[6]);
 void sr_port_close(uint16_t port);
 
 /* stats.c */

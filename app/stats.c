@@ -70,8 +70,7 @@ void sr_stats_report(const struct sr_relay *r, FILE *out)
 		" lines out in %" PRIu64 " packets (%" PRIu64 " forwarded in place)\n",
 		t.elapsed_s, t.c.frames_in, t.c.lines_in, t.c.lines_out, t.c.packets_out,
 		t.c.packets_in_place);
-	fprintf(out, "\n  %-4s %-24s %12s %10s %12s\n", "#", "shard", "lines", "packets",
-		"bytes");
+	fprintf(out, "\n  %-4s %-24s %12s %10s %12s\n", "#", "shard", "lines", "packets", "bytes");
 	for (s = 0; s < r->cfg.n_shards; s++)
 		fprintf(out, "  %-4u %-24s %12" PRIu64 " %10" PRIu64 " %12" PRIu64 "\n", s,
 			r->cfg.shards[s].id, t.shards[s].lines, t.shards[s].packets,
@@ -94,11 +93,13 @@ void sr_stats_report(const struct sr_relay *r, FILE *out)
 		for (i = 0; i < r->n_pollers; i++) {
 			const struct sr_poller *p = r->pollers[i];
 			fprintf(out,
-				"  poller lcore %u: %" PRIu64 " frames, %" PRIu64
-				" lines, %" PRIu64 " busy cycles: %.1f cycles/frame, %.1f cycles/line\n",
+				"  poller lcore %u: %" PRIu64 " frames, %" PRIu64 " lines, %" PRIu64
+				" busy cycles: %.1f cycles/frame, %.1f cycles/line\n",
 				p->lcore, p->ctr.frames_in, p->ctr.lines_in, p->busy_cycles,
-				p->ctr.frames_in ? (double)p->busy_cycles / (double)p->ctr.frames_in : 0.0,
-				p->ctr.lines_in ? (double)p->busy_cycles / (double)p->ctr.lines_in : 0.0);
+				p->ctr.frames_in ? (double)p->busy_cycles / (double)p->ctr.frames_in
+						 : 0.0,
+				p->ctr.lines_in ? (double)p->busy_cycles / (double)p->ctr.lines_in
+						: 0.0);
 		}
 	}
 	free(t.shards);
@@ -124,18 +125,20 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 #undef JSON
 	fprintf(f, "\n  \"elapsed_s\": %.6f,\n  \"drops\": {", t.elapsed_s);
 	for (d = 0; d < SR_DROP__COUNT; d++)
-		fprintf(f, "%s\n    \"%s\": %" PRIu64, d ? "," : "", sr_drop_names[d], t.c.drops[d]);
+		fprintf(f, "%s\n    \"%s\": %" PRIu64, d ? "," : "", sr_drop_names[d],
+			t.c.drops[d]);
 	fprintf(f,
 		"\n  },\n  \"port\": {\"imissed\": %" PRIu64 ", \"ierrors\": %" PRIu64
 		", \"rx_nombuf\": %" PRIu64 ", \"oerrors\": %" PRIu64 "},\n  \"shards\": [",
 		t.port.imissed, t.port.ierrors, t.port.rx_nombuf, t.port.oerrors);
 	for (s = 0; s < r->cfg.n_shards; s++)
 		fprintf(f,
-			"%s\n    {\"address\": \"%s\", \"lines\": %" PRIu64 ", \"packets\": %" PRIu64
-			", \"bytes\": %" PRIu64 "}",
+			"%s\n    {\"address\": \"%s\", \"lines\": %" PRIu64
+			", \"packets\": %" PRIu64 ", \"bytes\": %" PRIu64 "}",
 			s ? "," : "", r->cfg.shards[s].id, t.shards[s].lines, t.shards[s].packets,
 			t.shards[s].bytes);
-	fprintf(f, "\n  ],\n  \"tsc_hz\": %" PRIu64 ",\n  \"scan_build\": \"%s\",\n  \"pollers\": [",
+	fprintf(f,
+		"\n  ],\n  \"tsc_hz\": %" PRIu64 ",\n  \"scan_build\": \"%s\",\n  \"pollers\": [",
 		rte_get_tsc_hz(), sr_isa_names[sr_payload_isa()]);
 	for (d = 0; d < (int)r->n_pollers; d++) {
 		const struct sr_poller *p = r->pollers[d];

@@ -185,8 +185,8 @@ static void handle_statsd(struct sr_poller *p, struct rte_mbuf *m, const uint8_t
 	struct dgram_ctx d = { .p = p, .m = m, .fi = fi, .now = now };
 
 	if (!sr_coalesce_datagram(&p->co, &coalesce_ops, &d, &p->plane->payload,
-				  frame + fi->payload_off, fi->payload_len, m->nb_segs == 1, p->refs,
-				  SR_REFS_MAX, &p->ctr, now))
+				  frame + fi->payload_off, fi->payload_len, m->nb_segs == 1,
+				  p->refs, SR_REFS_MAX, &p->ctr, now))
 		rte_pktmbuf_free(m);
 }
 
@@ -212,7 +212,8 @@ static void handle_fragment(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fr
 							rte_ipv6_frag_get_ipv6_fragment_header(ip));
 	} else {
 		whole = rte_ipv4_frag_reassemble_packet(p->frags, &p->death_row, m, now,
-							(struct rte_ipv4_hdr *)(frame + fi->l2_len));
+							(struct rte_ipv4_hdr *)(frame +
+										fi->l2_len));
 	}
 	if (whole) {
 		p->ctr.datagrams_reassembled++;
@@ -236,13 +237,13 @@ static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now,
 	}
 	/* reassembly zeroes the IPv4 header checksum; each fragment's was checked */
 	v = sr_frame_parse(&r->frame, frame, len,
-			    reassembled ? SR_CKSUM_GOOD
-					: cksum_state(m->ol_flags, RTE_MBUF_F_RX_IP_CKSUM_MASK,
-						      RTE_MBUF_F_RX_IP_CKSUM_GOOD,
-						      RTE_MBUF_F_RX_IP_CKSUM_BAD),
-			    cksum_state(m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_MASK,
-					RTE_MBUF_F_RX_L4_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_BAD),
-			    &fi);
+			   reassembled ? SR_CKSUM_GOOD
+				       : cksum_state(m->ol_flags, RTE_MBUF_F_RX_IP_CKSUM_MASK,
+						     RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+						     RTE_MBUF_F_RX_IP_CKSUM_BAD),
+			   cksum_state(m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_MASK,
+				       RTE_MBUF_F_RX_L4_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_BAD),
+			   &fi);
 	switch (v.kind) {
 	case SR_VERDICT_RELAY:
 		if (unlikely(fi.atomic_fragment)) { /* a fragment that is a whole datagram */
@@ -367,7 +368,8 @@ int sr_poller_run(void *arg)
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 			for (i = 0; i < nb; i++) {
 				if (i + PREFETCH_AHEAD < nb)
-					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+					rte_prefetch0(
+						rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 				handle_packet(p, pkts[i], now, false);
 			}
 			if (r->flush_cycles == 0)

@@ -51,7 +51,8 @@ static int parse_u32(struct parse_state *s, const char *what, const char *v, uin
 
 static int parse_bool(struct parse_state *s, const char *what, const char *v, bool *out)
 {
-	if (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on"))
+	if (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
+	    !strcasecmp(v, "on"))
 		*out = true;
 	else if (!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") ||
 		 !strcasecmp(v, "off"))
@@ -121,8 +122,7 @@ static int parse_endpoint(struct parse_state *s, const char *what, const char *v
 }
 
 /* A.B.C.D[/LEN] or IPv6[/LEN] (brackets allowed), no port. */
-static int parse_prefix(struct parse_state *s, const char *what, const char *v,
-			struct sr_prefix *p)
+static int parse_prefix(struct parse_state *s, const char *what, const char *v, struct sr_prefix *p)
 {
 	const char *slash = strchr(v, '/');
 	size_t iplen = slash ? (size_t)(slash - v) : strlen(v);
@@ -408,8 +408,9 @@ static int opt_hash(struct parse_state *s, const char *v)
 			s->c->hash = (enum sr_hash_mode)m;
 			return 0;
 		}
-	return fail(s, "--hash: '%s' is not one of maglev, jump, statsd-proxy, statsrelay, "
-		       "carbon-jump",
+	return fail(s,
+		    "--hash: '%s' is not one of maglev, jump, statsd-proxy, statsrelay, "
+		    "carbon-jump",
 		    v);
 }
 
@@ -503,8 +504,8 @@ static const struct opt opts[] = {
 	  "address (and subnet) and UDP port the relay answers on, once per family "
 	  "(IPv6: [ADDR]/LEN:PORT); also the source of what it sends",
 	  opt_listen, false },
-	{ "gateway", "IP", "-",
-	  "next hop for shards outside the listen subnet, once per family", opt_gateway, false },
+	{ "gateway", "IP", "-", "next hop for shards outside the listen subnet, once per family",
+	  opt_gateway, false },
 	{ "allow", "PREFIX", "all",
 	  "only clients in these prefixes (repeat; IPv4 and IPv6); others: frame_not_allowed",
 	  opt_allow, false },
@@ -522,8 +523,8 @@ static const struct opt opts[] = {
 	  "dogstatsd, etsy",
 	  opt_dialect, false },
 	{ "key", "MODE", "name+tags",
-	  "series key: name+tags, or name (every tag combination of a metric together)",
-	  opt_key, false },
+	  "series key: name+tags, or name (every tag combination of a metric together)", opt_key,
+	  false },
 	{ "hash", "MODE", "maglev",
 	  "shard choice: maglev, jump, or as the relay you migrate from: statsd-proxy, "
 	  "statsrelay, carbon-jump",
@@ -532,15 +533,14 @@ static const struct opt opts[] = {
 	  opt_table_size, false },
 	{ "flush-us", "N", "1000", "longest a partly filled outgoing packet waits (us)",
 	  opt_flush_us, false },
-	{ "stats-json", "FILE", "-", "write the counters as JSON at exit", opt_stats_json,
-	  false },
+	{ "stats-json", "FILE", "-", "write the counters as JSON at exit", opt_stats_json, false },
 	{ "exit-idle", "MS", "off",
 	  "exit once every RX queue was idle MS ms (from the last frame or from start)",
 	  opt_exit_idle, false },
 	{ "main-polls", NULL, "false", "the main lcore polls a queue too", opt_main_polls, false },
 	{ "port", "N", "0", "DPDK port to receive (and, one-armed, send) on", opt_port, false },
-	{ "egress-port", "N", "the port",
-	  "two-armed: DPDK port to send StatsD on (from its MAC)", opt_egress_port, false },
+	{ "egress-port", "N", "the port", "two-armed: DPDK port to send StatsD on (from its MAC)",
+	  opt_egress_port, false },
 	{ "egress-address", "IP/LEN", "-",
 	  "two-armed: the egress port's address and subnet, once per family: the source of "
 	  "what is sent there; its neighbours are resolved there (else shards need mac=)",
@@ -578,8 +578,8 @@ void sr_config_usage(FILE *out)
 			 opts[i].arg ? opts[i].arg : "");
 		fprintf(out, "  %-28s %s (default %s)\n", left, opts[i].help, opts[i].def);
 	}
-	fprintf(out, "  %-28s %s\n  %-28s %s\n", "--help", "print this help and exit",
-		"--version", "print the version and exit");
+	fprintf(out, "  %-28s %s\n  %-28s %s\n", "--help", "print this help and exit", "--version",
+		"print the version and exit");
 	fprintf(out, "\nConfig file: ';' comments; [relay] with the keys above; one\n"
 		     "[shard NAME] section per shard with address = IP[:PORT] and mac = MAC.\n"
 		     "Flags override the file. EAL options: see dpdk-testpmd --help.\n");
@@ -650,16 +650,15 @@ static int check_lines(struct parse_state *s, const char *file)
 			in_section = 1;
 			for (i = 0; close && i < n_seen && !rc; i++)
 				if (strlen(seen[i]) == len && !strncmp(seen[i], p + 1, len))
-					rc = fail(s, "--config: %s:%d: section [%.*s] given twice", file,
-						  lineno, (int)len, p + 1);
+					rc = fail(s, "--config: %s:%d: section [%.*s] given twice",
+						  file, lineno, (int)len, p + 1);
 			if (close && len < CFG_NAME_LEN && n_seen <= SR_MAX_SHARDS) {
 				memcpy(seen[n_seen], p + 1, len);
 				seen[n_seen++][len] = '\0';
 			}
-		}
-		else if (!strchr(p, '='))
-			rc = fail(s, "--config: %s:%d: '%s' is not 'key = value' or '[section]'", file,
-				  lineno, p);
+		} else if (!strchr(p, '='))
+			rc = fail(s, "--config: %s:%d: '%s' is not 'key = value' or '[section]'",
+				  file, lineno, p);
 		else if (!in_section)
 			rc = fail(s, "--config: %s:%d: key outside any [section]", file, lineno);
 	}
@@ -672,7 +671,7 @@ static int load_file(struct parse_state *s, const char *file)
 	char why[256];
 	struct rte_cfgfile *cf;
 	int n, i, j, rc = 0;
-	char (*names)[CFG_NAME_LEN] = NULL;
+	char(*names)[CFG_NAME_LEN] = NULL;
 	char **sections = NULL;
 
 	if (check_lines(s, file))
@@ -720,7 +719,8 @@ static int load_file(struct parse_state *s, const char *file)
 					rc = o->apply(s, e[j].value);
 			}
 		} else {
-			rc = fail(s, "%s: unknown section [%s] (relay, shard NAME)", file, sections[i]);
+			rc = fail(s, "%s: unknown section [%s] (relay, shard NAME)", file,
+				  sections[i]);
 		}
 		free(e);
 	}
@@ -764,7 +764,8 @@ static enum sr_config_rc check(struct parse_state *s)
 		sr_shard_map_free(m);
 	}
 	if (c->max_line > c->max_payload)
-		return fail(s, "--max-line %u exceeds --max-payload %u: such lines could not be sent",
+		return fail(s,
+			    "--max-line %u exceeds --max-payload %u: such lines could not be sent",
 			    c->max_line, c->max_payload),
 		       SR_CONFIG_ERROR;
 	if (c->sends_nothing)
@@ -775,8 +776,9 @@ static enum sr_config_rc check(struct parse_state *s)
 		return fail(s, "--egress-address needs --egress-port"), SR_CONFIG_ERROR;
 	for (i = 0; i < c->n_shards && c->egress_port >= 0; i++)
 		if (!c->shards[i].has_mac && !c->has_egress[c->shards[i].addr.ip.v6])
-			return fail(s, "--egress-port: shard %s needs mac= or an IPv%c "
-				       "--egress-address to resolve it from",
+			return fail(s,
+				    "--egress-port: shard %s needs mac= or an IPv%c "
+				    "--egress-address to resolve it from",
 				    c->shards[i].id, c->shards[i].addr.ip.v6 ? '6' : '4'),
 			       SR_CONFIG_ERROR;
 	if (!c->has_listen[SR_V4] && !c->has_listen[SR_V6])
@@ -789,8 +791,10 @@ static enum sr_config_rc check(struct parse_state *s)
 			       SR_CONFIG_ERROR;
 		/* what is sent must fit the MTU: IP + UDP headers, 20 or 40 + 8 */
 		if (c->max_payload + (fam ? 48u : 28u) > c->mtu)
-			return fail(s, "--max-payload %u does not fit --mtu %u over IPv%c (at most %u)",
-				    c->max_payload, c->mtu, fam ? '6' : '4', c->mtu - (fam ? 48 : 28)),
+			return fail(s,
+				    "--max-payload %u does not fit --mtu %u over IPv%c (at most %u)",
+				    c->max_payload, c->mtu, fam ? '6' : '4',
+				    c->mtu - (fam ? 48 : 28)),
 			       SR_CONFIG_ERROR;
 	}
 	return SR_CONFIG_OK;
@@ -832,7 +836,8 @@ enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, ch
 		const struct opt *o;
 
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0')
-			return fail(&s, "unexpected argument '%s' (see --help)", a), SR_CONFIG_ERROR;
+			return fail(&s, "unexpected argument '%s' (see --help)", a),
+			       SR_CONFIG_ERROR;
 		eq = strchr(a + 2, '=');
 		o = find_opt(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
 		if (!o)
@@ -861,7 +866,8 @@ struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, s
 		return NULL;
 	}
 	for (i = 0; i < c->n_shards; i++)
-		d[i] = (struct sr_shard_desc){ .id = c->shards[i].name, .weight = c->shards[i].weight };
+		d[i] = (struct sr_shard_desc){ .id = c->shards[i].name,
+					       .weight = c->shards[i].weight };
 	m = sr_shard_map_build(c->hash, d, c->n_shards, c->table_size, err, errlen);
 	free(d);
 	return m;

@@ -29,9 +29,9 @@ struct sr_shard_cfg {
 	struct sr_endpoint addr;
 	uint8_t mac[6];
 	bool has_mac;
-	uint32_t weight;  /* maglev, statsd-proxy */
-	char id[64];	  /* "IP:PORT" ("[IPv6]:PORT"), as the stats list it */
-	char name[128];	  /* its name on the ring: name=, else id */
+	uint32_t weight; /* maglev, statsd-proxy */
+	char id[64];	 /* "IP:PORT" ("[IPv6]:PORT"), as the stats list it */
+	char name[128];	 /* its name on the ring: name=, else id */
 };
 
 struct sr_config {
@@ -54,10 +54,10 @@ struct sr_config {
 	uint32_t exit_idle_ms; /* 0: run until a signal */
 	bool main_polls;
 	uint16_t port_id;
-	int32_t egress_port; /* -1: send on port_id (one-armed) */
+	int32_t egress_port;			/* -1: send on port_id (one-armed) */
 	struct sr_endpoint egress[SR_FAMILIES]; /* two-armed: the egress side's address/subnet */
 	bool has_egress[SR_FAMILIES];
-	bool io_mode;	     /* --mode io: forward frames untouched (the I/O ceiling) */
+	bool io_mode; /* --mode io: forward frames untouched (the I/O ceiling) */
 	bool record_cycles;
 	char stats_json[PATH_MAX];
 	char config_file[PATH_MAX];

@@ -9,40 +9,42 @@
 
 #include <stdint.h>
 
-#define SR_FRAME_DROPS(X)                                                      \
-	X(FRAME_TRUNCATED, "frame_truncated")                                  \
-	X(FRAME_OTHER_MAC, "frame_other_mac")                                  \
-	X(FRAME_OTHER_ETHERTYPE, "frame_other_ethertype")                      \
-	X(FRAME_BAD_IP_HEADER, "frame_bad_ip_header")                          \
-	X(FRAME_BAD_IP_CHECKSUM, "frame_bad_ip_checksum")                      \
-	X(FRAME_IP_FRAGMENT, "frame_ip_fragment")                              \
-	X(FRAME_OTHER_PROTOCOL, "frame_other_protocol")                        \
-	X(FRAME_OTHER_ADDRESS, "frame_other_address")                          \
-	X(FRAME_OTHER_PORT, "frame_other_port")                                \
-	X(FRAME_BAD_UDP_LENGTH, "frame_bad_udp_length")                        \
-	X(FRAME_BAD_UDP_CHECKSUM, "frame_bad_udp_checksum")                    \
-	X(FRAME_NOT_ALLOWED, "frame_not_allowed")                              \
-	X(FRAME_ARP_OTHER, "frame_arp_other")                                  \
+#define SR_FRAME_DROPS(X)                                                                          \
+	X(FRAME_TRUNCATED, "frame_truncated")                                                      \
+	X(FRAME_OTHER_MAC, "frame_other_mac")                                                      \
+	X(FRAME_OTHER_ETHERTYPE, "frame_other_ethertype")                                          \
+	X(FRAME_BAD_IP_HEADER, "frame_bad_ip_header")                                              \
+	X(FRAME_BAD_IP_CHECKSUM, "frame_bad_ip_checksum")                                          \
+	X(FRAME_IP_FRAGMENT, "frame_ip_fragment")                                                  \
+	X(FRAME_OTHER_PROTOCOL, "frame_other_protocol")                                            \
+	X(FRAME_OTHER_ADDRESS, "frame_other_address")                                              \
+	X(FRAME_OTHER_PORT, "frame_other_port")                                                    \
+	X(FRAME_BAD_UDP_LENGTH, "frame_bad_udp_length")                                            \
+	X(FRAME_BAD_UDP_CHECKSUM, "frame_bad_udp_checksum")                                        \
+	X(FRAME_NOT_ALLOWED, "frame_not_allowed")                                                  \
+	X(FRAME_ARP_OTHER, "frame_arp_other")                                                      \
 	X(FRAME_BAD_ICMP, "frame_bad_icmp")
 
-#define SR_LINE_DROPS(X)                                                       \
-	X(LINE_TOO_LONG, "line_too_long")                                      \
-	X(LINE_CONTROL_CHAR, "line_control_char")                              \
-	X(LINE_BAD_UTF8, "line_bad_utf8")                                      \
-	X(LINE_BAD_FORMAT, "line_bad_format")                                  \
-	X(LINE_BAD_NAME, "line_bad_name")                                      \
-	X(LINE_UNKNOWN_TYPE, "line_unknown_type")                              \
-	X(LINE_BAD_VALUE, "line_bad_value")                                    \
-	X(LINE_BAD_RATE, "line_bad_rate")                                      \
-	X(LINE_BAD_TAGS, "line_bad_tags")                                      \
-	X(LINE_TOO_MANY_TAGS, "line_too_many_tags")                            \
-	X(LINE_NO_MBUF, "line_no_mbuf")                                        \
-	X(LINE_TX_DROPPED, "line_tx_dropped")                                  \
-	X(LINE_BAD_TIMESTAMP, "line_bad_timestamp")                            \
-	X(LINE_BAD_EVENT, "line_bad_event")                                    \
-	X(LINE_BAD_SERVICE_CHECK, "line_bad_service_check")                    \
+#define SR_LINE_DROPS(X)                                                                           \
+	X(LINE_TOO_LONG, "line_too_long")                                                          \
+	X(LINE_CONTROL_CHAR, "line_control_char")                                                  \
+	X(LINE_BAD_UTF8, "line_bad_utf8")                                                          \
+	X(LINE_BAD_FORMAT, "line_bad_format")                                                      \
+	X(LINE_BAD_NAME, "line_bad_name")                                                          \
+	X(LINE_UNKNOWN_TYPE, "line_unknown_type")                                                  \
+	X(LINE_BAD_VALUE, "line_bad_value")                                                        \
+	X(LINE_BAD_RATE, "line_bad_rate")                                                          \
+	X(LINE_BAD_TAGS, "line_bad_tags")                                                          \
+	X(LINE_TOO_MANY_TAGS, "line_too_many_tags")                                                \
+	X(LINE_NO_MBUF, "line_no_mbuf")                                                            \
+	X(LINE_TX_DROPPED, "line_tx_dropped")                                                      \
+	X(LINE_BAD_TIMESTAMP, "line_bad_timestamp")                                                \
+	X(LINE_BAD_EVENT, "line_bad_event")                                                        \
+	X(LINE_BAD_SERVICE_CHECK, "line_bad_service_check")                                        \
 	X(LINE_NO_NEIGHBOUR, "line_no_neighbour")
 
+/* one X-macro list a line */
+/* clang-format off */
 #define SR_ENUM_ENTRY(sym, name) SR_DROP_##sym,
 enum sr_drop {
 	SR_FRAME_DROPS(SR_ENUM_ENTRY)
@@ -50,6 +52,7 @@ enum sr_drop {
 	SR_DROP__COUNT
 };
 #undef SR_ENUM_ENTRY
+/* clang-format on */
 
 /* Verdict of a check that passed; a failed one returns its enum sr_drop. */
 #define SR_OK SR_DROP__COUNT

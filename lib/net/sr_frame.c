@@ -50,8 +50,8 @@ static bool allowed(const struct sr_frame_ctx *ctx, const struct sr_ip *src)
  * us learnt; any other well-formed ARP is dropped (frame_arp_other) but its
  * sender is still offered for learning (gratuitous ARP, RFC 5227).
  */
-static struct sr_verdict parse_arp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len, uint32_t l2,
-		     struct sr_frame_info *fi)
+static struct sr_verdict parse_arp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len,
+				   uint32_t l2, struct sr_frame_info *fi)
 {
 	const struct rte_arp_hdr *a = (const struct rte_arp_hdr *)(f + l2);
 	uint16_t op;
@@ -77,9 +77,9 @@ static struct sr_verdict parse_arp(const struct sr_frame_ctx *ctx, const uint8_t
 }
 
 /* UDP for the listen port of a family: length, port, ACL, checksum (RFC 768, 8200 8.1). */
-static struct sr_verdict parse_udp(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t l4_off,
-		     uint32_t l4_len, uint32_t pseudo_sum, enum sr_cksum_state udp_ck,
-		     struct sr_frame_info *fi)
+static struct sr_verdict parse_udp(const struct sr_frame_ctx *ctx, const uint8_t *f,
+				   uint32_t l4_off, uint32_t l4_len, uint32_t pseudo_sum,
+				   enum sr_cksum_state udp_ck, struct sr_frame_info *fi)
 {
 	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(f + l4_off);
 	uint32_t udp_len;
@@ -98,8 +98,8 @@ static struct sr_verdict parse_udp(const struct sr_frame_ctx *ctx, const uint8_t
 		if (udp_ck == SR_CKSUM_BAD || (fi->v6 && udp->dgram_cksum == 0))
 			return drop(SR_DROP_FRAME_BAD_UDP_CHECKSUM);
 		if (udp_ck == SR_CKSUM_UNKNOWN &&
-		    sr_cksum_fold(__rte_raw_cksum(udp, udp_len,
-						  pseudo_sum + rte_cpu_to_be_16((uint16_t)udp_len))) !=
+		    sr_cksum_fold(__rte_raw_cksum(
+			    udp, udp_len, pseudo_sum + rte_cpu_to_be_16((uint16_t)udp_len))) !=
 			    0xffff)
 			return drop(SR_DROP_FRAME_BAD_UDP_CHECKSUM);
 	}
@@ -111,9 +111,9 @@ static struct sr_verdict parse_udp(const struct sr_frame_ctx *ctx, const uint8_t
 	return verdict(SR_VERDICT_RELAY);
 }
 
-static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len, uint32_t l2,
-		      enum sr_cksum_state ip_ck, enum sr_cksum_state udp_ck,
-		      struct sr_frame_info *fi)
+static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len,
+				    uint32_t l2, enum sr_cksum_state ip_ck,
+				    enum sr_cksum_state udp_ck, struct sr_frame_info *fi)
 {
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(f + l2);
 	uint32_t ihl, ip_len;
@@ -141,10 +141,12 @@ static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_
 	memcpy(fi->dst.a, &ip->dst_addr, 4);
 	ours = ctx->listen_port[SR_V4] && ip->dst_addr == sr_ip4(&ctx->listen[SR_V4]);
 	/* More-fragments flag or an offset: a piece of a datagram, reassembled if ours. */
-	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
+	if (ip->fragment_offset &
+	    rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
 		if (!ours)
 			return drop(SR_DROP_FRAME_IP_FRAGMENT);
-		return allowed(ctx, &fi->src) ? verdict(SR_VERDICT_FRAGMENT) : drop(SR_DROP_FRAME_NOT_ALLOWED);
+		return allowed(ctx, &fi->src) ? verdict(SR_VERDICT_FRAGMENT)
+					      : drop(SR_DROP_FRAME_NOT_ALLOWED);
 	}
 	if (ip->next_proto_id == IPPROTO_ICMP) {
 		const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(f + l2 + ihl);
@@ -188,7 +190,8 @@ static bool ipv6_for_us(const struct sr_frame_ctx *ctx, const struct rte_ipv6_hd
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
 	const uint8_t *ours = ctx->listen[SR_V6].a, *dst = ip->dst_addr;
 
-	if (memcmp(dst, ours, 16) == 0 || (memcmp(dst, snm, 13) == 0 && !memcmp(dst + 13, ours + 13, 3)))
+	if (memcmp(dst, ours, 16) == 0 ||
+	    (memcmp(dst, snm, 13) == 0 && !memcmp(dst + 13, ours + 13, 3)))
 		return true;
 	return memcmp(dst, all_nodes, 16) == 0 && ip->proto == IPPROTO_ICMPV6 && plen >= 1 &&
 	       l4[0] == ND_NEIGHBOR_ADVERT;
@@ -196,7 +199,8 @@ static bool ipv6_for_us(const struct sr_frame_ctx *ctx, const struct rte_ipv6_hd
 
 /* ICMPv6 to us: echo requests, and Neighbor Discovery (RFC 4861 7.1.1, 7.1.2). */
 static struct sr_verdict parse_icmp6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t off,
-		       uint32_t len, const struct rte_ipv6_hdr *ip, struct sr_frame_info *fi)
+				     uint32_t len, const struct rte_ipv6_hdr *ip,
+				     struct sr_frame_info *fi)
 {
 	const uint8_t *m = f + off;
 	uint32_t o;
@@ -210,8 +214,9 @@ static struct sr_verdict parse_icmp6(const struct sr_frame_ctx *ctx, const uint8
 	/* as over IPv4: the source is checked before the checksum */
 	if (echo && !allowed(ctx, &fi->src))
 		return drop(SR_DROP_FRAME_NOT_ALLOWED);
-	if (sr_cksum_fold(__rte_raw_cksum(m, len, ipv6_pseudo_sum(ip, IPPROTO_ICMPV6) +
-							 rte_cpu_to_be_16((uint16_t)len))) != 0xffff)
+	if (sr_cksum_fold(__rte_raw_cksum(m, len,
+					  ipv6_pseudo_sum(ip, IPPROTO_ICMPV6) +
+						  rte_cpu_to_be_16((uint16_t)len))) != 0xffff)
 		return drop(SR_DROP_FRAME_BAD_ICMP);
 	fi->l4_off = off;
 	if (echo) {
@@ -241,8 +246,9 @@ static struct sr_verdict parse_icmp6(const struct sr_frame_ctx *ctx, const uint8
 	return verdict(SR_VERDICT_CONTROL);
 }
 
-static struct sr_verdict parse_ipv6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len, uint32_t l2,
-		      enum sr_cksum_state udp_ck, struct sr_frame_info *fi)
+static struct sr_verdict parse_ipv6(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len,
+				    uint32_t l2, enum sr_cksum_state udp_ck,
+				    struct sr_frame_info *fi)
 {
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(f + l2);
 	uint32_t plen;
@@ -276,7 +282,8 @@ static struct sr_verdict parse_ipv6(const struct sr_frame_ctx *ctx, const uint8_
 			return parse_udp(ctx, f, l2 + sizeof(*ip) + 8, plen - 8,
 					 ipv6_pseudo_sum(ip, IPPROTO_UDP), udp_ck, fi);
 		}
-		return allowed(ctx, &fi->src) ? verdict(SR_VERDICT_FRAGMENT) : drop(SR_DROP_FRAME_NOT_ALLOWED);
+		return allowed(ctx, &fi->src) ? verdict(SR_VERDICT_FRAGMENT)
+					      : drop(SR_DROP_FRAME_NOT_ALLOWED);
 	}
 	case IPPROTO_UDP:
 		if (memcmp(ip->dst_addr, ctx->listen[SR_V6].a, 16) != 0)

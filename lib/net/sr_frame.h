@@ -37,12 +37,12 @@ enum sr_cksum_state {
 
 enum sr_control {
 	SR_CTL_NONE,
-	SR_CTL_ARP_REQUEST,  /* for our IPv4 address: answer; sender learnable */
-	SR_CTL_ARP_REPLY,    /* to us: learn */
-	SR_CTL_ICMP_ECHO,    /* to our IPv4 address: answer */
-	SR_CTL_ND_SOLICIT,   /* for our IPv6 address: answer; sender learnable */
-	SR_CTL_ND_ADVERT,    /* learn */
-	SR_CTL_ICMP6_ECHO,   /* to our IPv6 address: answer */
+	SR_CTL_ARP_REQUEST, /* for our IPv4 address: answer; sender learnable */
+	SR_CTL_ARP_REPLY,   /* to us: learn */
+	SR_CTL_ICMP_ECHO,   /* to our IPv4 address: answer */
+	SR_CTL_ND_SOLICIT,  /* for our IPv6 address: answer; sender learnable */
+	SR_CTL_ND_ADVERT,   /* learn */
+	SR_CTL_ICMP6_ECHO,  /* to our IPv6 address: answer */
 };
 
 struct sr_prefix;
@@ -69,8 +69,8 @@ struct sr_frame_info {
 	uint8_t peer_mac[6]; /* ARP sender / ND link-layer option */
 	uint8_t has_peer_mac;
 	uint8_t atomic_fragment; /* IPv6 fragment header, offset 0, last: a whole datagram */
-	struct sr_ip peer_ip;  /* ARP sender / ND target (advert) */
-	uint32_t l4_off;       /* ICMP/ICMPv6/ARP header offset */
+	struct sr_ip peer_ip;	 /* ARP sender / ND target (advert) */
+	uint32_t l4_off;	 /* ICMP/ICMPv6/ARP header offset */
 };
 
 /* Classify a frame; *fi tells what the verdict needs (payload, control, peer). */

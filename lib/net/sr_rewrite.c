@@ -96,7 +96,8 @@ uint32_t sr_payload_sum(const uint8_t *p, uint32_t len)
 
 uint32_t sr_payload_sum_from_udp(const struct sr_frame_info *fi)
 {
-	uint16_t udp_len = rte_cpu_to_be_16((uint16_t)(fi->payload_len + sizeof(struct rte_udp_hdr)));
+	uint16_t udp_len =
+		rte_cpu_to_be_16((uint16_t)(fi->payload_len + sizeof(struct rte_udp_hdr)));
 	/* Everything the received checksum covered except the payload. */
 	uint32_t other = __rte_raw_cksum(fi->src.a, fi->v6 ? 16 : 4, 0) +
 			 __rte_raw_cksum(fi->dst.a, fi->v6 ? 16 : 4, 0) +

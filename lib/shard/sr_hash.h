@@ -55,8 +55,8 @@ static inline uint64_t sr_subst_bytes(uint64_t w, uint8_t from, uint8_t to)
 }
 
 /* The hash of the bytes as if each `from` were `to` (from == to: as they are). */
-static inline __attribute__((always_inline)) uint64_t sr_hash64_subst(const void *data, size_t len, uint64_t seed, uint8_t from,
-				       uint8_t to)
+static inline __attribute__((always_inline)) uint64_t
+sr_hash64_subst(const void *data, size_t len, uint64_t seed, uint8_t from, uint8_t to)
 {
 	const uint8_t *p = data;
 	uint64_t h = seed ^ sr_mulfold(seed ^ SR_HASH_P0, (uint64_t)len ^ SR_HASH_P1);

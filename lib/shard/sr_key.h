@@ -43,7 +43,7 @@ static inline uint64_t sr_key_short_hash(const uint8_t *w, uint32_t len, uint64_
 }
 
 static inline __attribute__((always_inline)) uint64_t sr_key_part_hash(const struct sr_span *s,
-								      uint64_t seed)
+								       uint64_t seed)
 {
 	if (s->len > 16 || !sr_overread_ok(s->p, 16))
 		return sr_key_part_hash_slow(s, seed);
@@ -52,8 +52,8 @@ static inline __attribute__((always_inline)) uint64_t sr_key_part_hash(const str
 
 /* The name as the downstream stores it: each byte `from` read as `to`
  * (Telegraf reads '.' as '_'); from == to: as sent. */
-static inline __attribute__((always_inline)) uint64_t
-sr_key_name_hash(const struct sr_span *name, uint8_t from, uint8_t to)
+static inline __attribute__((always_inline)) uint64_t sr_key_name_hash(const struct sr_span *name,
+								       uint8_t from, uint8_t to)
 {
 	return sr_hash64_subst(name->p, name->len, SR_KEY_SEED_NAME, from, to);
 }

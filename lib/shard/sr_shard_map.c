@@ -179,8 +179,8 @@ struct sr_shard_map *sr_shard_map_build(enum sr_hash_mode mode, const struct sr_
 		return NULL;
 	}
 	for (i = 0; i < n; i++)
-		if (sh[i].weight == 0 || (sh[i].weight != 1 && mode != SR_HASH_MAGLEV &&
-					  mode != SR_HASH_STATSD_PROXY)) {
+		if (sh[i].weight == 0 ||
+		    (sh[i].weight != 1 && mode != SR_HASH_MAGLEV && mode != SR_HASH_STATSD_PROXY)) {
 			snprintf(err, errlen, "shard %s: weight %u (hash %s takes %s)", sh[i].id,
 				 sh[i].weight, sr_hash_names[mode],
 				 mode == SR_HASH_MAGLEV || mode == SR_HASH_STATSD_PROXY
@@ -190,9 +190,10 @@ struct sr_shard_map *sr_shard_map_build(enum sr_hash_mode mode, const struct sr_
 		}
 	if (mode == SR_HASH_MAGLEV &&
 	    (!sr_is_prime(size) || size > SR_MAGLEV_MAX_SIZE || (uint64_t)size <= 100ull * n)) {
-		snprintf(err, errlen,
-			 "table size %u: must be a prime larger than 100 x %u shards and at most %u",
-			 size, n, SR_MAGLEV_MAX_SIZE);
+		snprintf(
+			err, errlen,
+			"table size %u: must be a prime larger than 100 x %u shards and at most %u",
+			size, n, SR_MAGLEV_MAX_SIZE);
 		return NULL;
 	}
 	m = calloc(1, sizeof(*m) + (size_t)size * sizeof(m->table[0]));

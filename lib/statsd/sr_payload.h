@@ -30,9 +30,9 @@ struct sr_payload_cfg {
 };
 
 struct sr_scan_result {
-	uint32_t lines;	 /* lines seen (empty ones are no lines) */
-	uint32_t valid;	 /* refs filled */
-	bool one_shard;	 /* every valid line goes to refs[0].shard */
+	uint32_t lines; /* lines seen (empty ones are no lines) */
+	uint32_t valid; /* refs filled */
+	bool one_shard; /* every valid line goes to refs[0].shard */
 };
 
 /* The compatibility modes' key: the line's text before its first ':'. */
@@ -59,7 +59,7 @@ bool sr_payload_set_isa(enum sr_isa isa);
 
 #define SR_SCAN_DECLARE(name)                                                                      \
 	void name(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len,          \
-		  uint32_t *pos, struct sr_line_ref *refs, uint32_t max, struct sr_counters *c,     \
+		  uint32_t *pos, struct sr_line_ref *refs, uint32_t max, struct sr_counters *c,    \
 		  struct sr_scan_result *out)
 typedef SR_SCAN_DECLARE(sr_scan_fn);
 SR_SCAN_DECLARE(sr_payload_scan_generic);

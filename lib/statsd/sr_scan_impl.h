@@ -39,10 +39,12 @@ static inline int scan_line(const struct scan_rules *sr, const uint8_t *p, uint3
 					: sr_shard_of_line_text(sr->map, p, n);
 		return SR_OK;
 	}
-	rc = plain ? sr_line_parse_clean(sr->parse, p, n, line) : sr_line_parse(sr->parse, p, n, line);
+	rc = plain ? sr_line_parse_clean(sr->parse, p, n, line)
+		   : sr_line_parse(sr->parse, p, n, line);
 	if (rc == SR_OK)
-		*shard = sr->series_key ? sr_shard_of_hash(sr->map, sr_line_key_hash(line, sr->key_mode))
-					: sr_shard_of_line_text(sr->map, p, n);
+		*shard = sr->series_key
+				 ? sr_shard_of_hash(sr->map, sr_line_key_hash(line, sr->key_mode))
+				 : sr_shard_of_line_text(sr->map, p, n);
 	return rc;
 }
 
@@ -92,9 +94,9 @@ scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len
 			c->drops[rc]++;
 			continue;
 		}
-		refs[valid] = (struct sr_line_ref){
-			.off = (uint32_t)(start - payload), .len = n, .shard = shard
-		};
+		refs[valid] = (struct sr_line_ref){ .off = (uint32_t)(start - payload),
+						    .len = n,
+						    .shard = shard };
 		one_shard &= valid == 0 || shard == refs[0].shard;
 		valid++;
 	}

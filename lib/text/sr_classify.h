@@ -60,7 +60,8 @@ static inline uint32_t sr_mask_first(sr_mask m)
 {
 	uint64_t lo = (uint64_t)m;
 
-	return lo ? (uint32_t)__builtin_ctzll(lo) : 64 + (uint32_t)__builtin_ctzll((uint64_t)(m >> 64));
+	return lo ? (uint32_t)__builtin_ctzll(lo)
+		  : 64 + (uint32_t)__builtin_ctzll((uint64_t)(m >> 64));
 }
 
 /* At most one bit set. */
@@ -95,15 +96,17 @@ static inline void sr_cls_block(const uint8_t *p, uint64_t out[SR_CLS__COUNT])
 #define BITS(x0, x1)                                                                               \
 	((uint64_t)(uint32_t)_mm256_movemask_epi8(x0) |                                            \
 	 ((uint64_t)(uint32_t)_mm256_movemask_epi8(x1) << 32))
-#define EQ(c) BITS(_mm256_cmpeq_epi8(v0, _mm256_set1_epi8(c)), _mm256_cmpeq_epi8(v1, _mm256_set1_epi8(c)))
+#define EQ(c)                                                                                      \
+	BITS(_mm256_cmpeq_epi8(v0, _mm256_set1_epi8(c)), _mm256_cmpeq_epi8(v1, _mm256_set1_epi8(c)))
 	const __m256i bang = _mm256_set1_epi8('!'), del = _mm256_set1_epi8(0x7f);
 	out[SR_CLS_NL] = EQ('\n');
 	out[SR_CLS_COLON] = EQ(':');
 	out[SR_CLS_BAR] = EQ('|');
 	out[SR_CLS_COMMA] = EQ(',');
 	out[SR_CLS_EQ] = EQ('=');
-	out[SR_CLS_ODD] = BITS(_mm256_or_si256(_mm256_cmpgt_epi8(bang, v0), _mm256_cmpeq_epi8(v0, del)),
-			       _mm256_or_si256(_mm256_cmpgt_epi8(bang, v1), _mm256_cmpeq_epi8(v1, del)));
+	out[SR_CLS_ODD] =
+		BITS(_mm256_or_si256(_mm256_cmpgt_epi8(bang, v0), _mm256_cmpeq_epi8(v0, del)),
+		     _mm256_or_si256(_mm256_cmpgt_epi8(bang, v1), _mm256_cmpeq_epi8(v1, del)));
 #undef EQ
 #undef BITS
 #elif defined(__SSE2__)
@@ -121,8 +124,8 @@ static inline void sr_cls_block(const uint8_t *p, uint64_t out[SR_CLS__COUNT])
 		out[SR_CLS_BAR] |= (uint64_t)(uint32_t)EQ('|') << s;
 		out[SR_CLS_COMMA] |= (uint64_t)(uint32_t)EQ(',') << s;
 		out[SR_CLS_EQ] |= (uint64_t)(uint32_t)EQ('=') << s;
-		out[SR_CLS_ODD] |= (uint64_t)(uint32_t)_mm_movemask_epi8(
-					   _mm_or_si128(_mm_cmpgt_epi8(bang, v), _mm_cmpeq_epi8(v, del)))
+		out[SR_CLS_ODD] |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_or_si128(
+					   _mm_cmpgt_epi8(bang, v), _mm_cmpeq_epi8(v, del)))
 				   << s;
 #undef EQ
 	}

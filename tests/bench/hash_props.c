@@ -111,8 +111,8 @@ static double balance(const struct sr_shard_map *m, const struct key *keys, uint
 
 /* Share of keys whose server changes between two lists of shard ids. */
 static double moved(const struct sr_shard_map *a, uint32_t a_first, int a_skip,
-		    const struct sr_shard_map *b, uint32_t b_first, int b_skip, const struct key *keys,
-		    uint64_t n)
+		    const struct sr_shard_map *b, uint32_t b_first, int b_skip,
+		    const struct key *keys, uint64_t n)
 {
 	uint64_t i, moves = 0;
 
@@ -170,12 +170,15 @@ static void golden(const char *file)
 	for (mode = 0; mode < SR_HASH__COUNT; mode++)
 		for (ni = 0; ni < sizeof(ns) / sizeof(ns[0]); ni++) {
 			struct sr_shard_map *m = build((enum sr_hash_mode)mode, 1, ns[ni], -1);
-			struct sr_payload_cfg pay = { .parse = pc, .key_mode = SR_KEY_NAME_TAGS, .map = m };
+			struct sr_payload_cfg pay = { .parse = pc,
+						      .key_mode = SR_KEY_NAME_TAGS,
+						      .map = m };
 			for (i = 0; i < 12; i++) {
 				int len = kg_line(i * 104729 + ni, buf, sizeof(buf));
 				sr_line_parse(&pc, (uint8_t *)buf, (uint32_t)len, &line);
 				fprintf(f, "%s\t%u\t%u\t%s\n", sr_hash_names[mode], ns[ni],
-					sr_payload_pick_shard(&pay, &line, (uint8_t *)buf, (uint32_t)len),
+					sr_payload_pick_shard(&pay, &line, (uint8_t *)buf,
+							      (uint32_t)len),
 					buf);
 			}
 			sr_shard_map_free(m);

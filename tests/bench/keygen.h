@@ -22,13 +22,14 @@ static inline uint64_t kg_next(uint64_t *s)
 /* Line number i of the fleet (distinct i: distinct series). */
 static inline int kg_line(uint64_t i, char *buf, size_t cap)
 {
-	static const char *svc[] = { "api",	"checkout", "search", "auth",	  "cart",
-				     "payments", "catalog", "ads",    "mailer",	  "billing",
-				     "gateway", "profile",  "feed",   "inventory" };
-	static const char *metric[] = { "http.request.duration", "http.requests", "db.query.time",
-					"cache.hits",		 "cache.misses",  "queue.depth",
-					"gc.pause",		 "jvm.heap.used", "kafka.consumer.lag",
-					"errors",		 "cpu.load",	  "mem.rss" };
+	static const char *svc[] = { "api",	 "checkout", "search", "auth",	   "cart",
+				     "payments", "catalog",  "ads",    "mailer",   "billing",
+				     "gateway",	 "profile",  "feed",   "inventory" };
+	static const char *metric[] = {
+		"http.request.duration", "http.requests", "db.query.time", "cache.hits",
+		"cache.misses",		 "queue.depth",	  "gc.pause",	   "jvm.heap.used",
+		"kafka.consumer.lag",	 "errors",	  "cpu.load",	   "mem.rss"
+	};
 	static const char *method[] = { "GET", "POST", "PUT", "DELETE" };
 	static const char *dc[] = { "fra1", "ams2", "iad1", "sfo3", "sgp1" };
 	static const char type[] = "cgmhsd";
@@ -39,15 +40,17 @@ static inline int kg_line(uint64_t i, char *buf, size_t cap)
 	/* the series counter i is spread over host, route and status so keys stay distinct */
 	switch (i % 3) {
 	case 0: /* DogStatsD tags */
-		return snprintf(buf, cap, "%s.%s:%u|%s|#env:prod,dc:%s,host:web-%llu,route:/v1/r%llu,method:%s",
-				svc[a % 14], metric[b % 12], (unsigned)(a % 1000), t, dc[b % 5],
-				(unsigned long long)(i / 3 % 4096), (unsigned long long)(i / 3 / 4096),
-				method[(a >> 8) % 4]);
+		return snprintf(
+			buf, cap,
+			"%s.%s:%u|%s|#env:prod,dc:%s,host:web-%llu,route:/v1/r%llu,method:%s",
+			svc[a % 14], metric[b % 12], (unsigned)(a % 1000), t, dc[b % 5],
+			(unsigned long long)(i / 3 % 4096), (unsigned long long)(i / 3 / 4096),
+			method[(a >> 8) % 4]);
 	case 1: /* influx tags */
 		return snprintf(buf, cap, "%s.%s,env=prod,dc=%s,host=db-%llu,shard=%llu:%u|%s",
 				svc[a % 14], metric[b % 12], dc[b % 5],
-				(unsigned long long)(i / 3 % 2048), (unsigned long long)(i / 3 / 2048),
-				(unsigned)(b % 100), t);
+				(unsigned long long)(i / 3 % 2048),
+				(unsigned long long)(i / 3 / 2048), (unsigned)(b % 100), t);
 	default: /* plain names, as Graphite-era clients send */
 		return snprintf(buf, cap, "stats.%s.%s.host%llu.p%llu:%u|%s", svc[a % 14],
 				metric[b % 12], (unsigned long long)(i / 3 % 8192),

@@ -31,7 +31,8 @@ static void fill(int shape)
 		for (;;) {
 			int n;
 			if (shape == 0)
-				n = snprintf(line, sizeof(line), "api.hits.h%u:%u|c", k % 9973, k % 100);
+				n = snprintf(line, sizeof(line), "api.hits.h%u:%u|c", k % 9973,
+					     k % 100);
 			else
 				n = kg_line(k * 3 + (uint32_t)shape - 1, line, sizeof(line));
 			k++;
@@ -46,11 +47,12 @@ static void fill(int shape)
 
 int main(int argc, char **argv)
 {
-	static const char *names[] = { "short counters (one per payload)",
-				       "DogStatsD, 5 tags", "influx tags, 3 tags",
-				       "plain dotted names" };
-	static struct sr_shard_desc d[4] = { { "198.18.1.1:8125", 1 }, { "198.18.1.2:8125", 1 },
-					     { "198.18.1.3:8125", 1 }, { "198.18.1.4:8125", 1 } };
+	static const char *names[] = { "short counters (one per payload)", "DogStatsD, 5 tags",
+				       "influx tags, 3 tags", "plain dotted names" };
+	static struct sr_shard_desc d[4] = { { "198.18.1.1:8125", 1 },
+					     { "198.18.1.2:8125", 1 },
+					     { "198.18.1.3:8125", 1 },
+					     { "198.18.1.4:8125", 1 } };
 	static uint8_t out[4][MAX_PAYLOAD];
 	uint32_t rounds = argc > 1 ? (uint32_t)atoi(argv[1]) : 2000;
 	char err[128];
@@ -73,13 +75,13 @@ int main(int argc, char **argv)
 		for (r = 0; r < rounds; r++)
 			for (i = 0; i < PAYLOADS; i++) {
 				uint32_t pos = 0, k;
-				struct sr_scan_result sr =
-					sr_payload_scan(&cfg, payloads[i], lens[i], &pos, refs, 256, &c);
+				struct sr_scan_result sr = sr_payload_scan(
+					&cfg, payloads[i], lens[i], &pos, refs, 256, &c);
 				for (s = 0; s < 4; s++)
 					b[s] = (struct sr_batch){ .buf = out[s] };
 				for (k = 0; k < sr.valid; k++)
-					sr_batch_append(&b[refs[k].shard], payloads[i] + refs[k].off,
-							refs[k].len);
+					sr_batch_append(&b[refs[k].shard],
+							payloads[i] + refs[k].off, refs[k].len);
 			}
 		t1 = __rdtsc();
 		printf("%-34s %10llu %12.1f\n", names[shape], (unsigned long long)c.lines_in,

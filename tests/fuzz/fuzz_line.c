@@ -112,7 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (a.tags[i].key.len)
 			span_inside(&a.tags[i].key, line, n);
 		/* "true" for valueless tags lives outside the line */
-		if (a.tags[i].value.len && a.tags[i].value.p >= line && a.tags[i].value.p < line + n)
+		if (a.tags[i].value.len && a.tags[i].value.p >= line &&
+		    a.tags[i].value.p < line + n)
 			span_inside(&a.tags[i].value, line, n);
 	}
 	assert(sr_line_parse(&cfg, line, n, &b) == SR_OK);

@@ -42,8 +42,10 @@ static const uint16_t listen_port = RTE_BE16(8125);
 static void setup(void)
 {
 	static const struct sr_shard_desc ids[N_SHARDS] = {
-		{ "198.18.1.1:8125", 1 }, { "198.18.1.2:8125", 1 },
-		{ "198.18.1.3:8125", 1 }, { "198.18.1.4:8125", 1 },
+		{ "198.18.1.1:8125", 1 },
+		{ "198.18.1.2:8125", 1 },
+		{ "198.18.1.3:8125", 1 },
+		{ "198.18.1.4:8125", 1 },
 	};
 	char err[128];
 	uint8_t mac[6] = { 2, 0, 0, 0, 1, 0 };
@@ -64,8 +66,8 @@ static uint32_t wrap(uint8_t *f, const uint8_t *payload, uint32_t n, int no_cksu
 	struct sr_hdr_tmpl t;
 	uint8_t src_mac[6] = { 2, 0, 0, 0, 0, 0x0a };
 
-	sr_hdr_tmpl_init_v4(&t, src_mac, port_mac, RTE_BE32(0xc612000a), RTE_BE16(40000),
-			    listen_ip, listen_port);
+	sr_hdr_tmpl_init_v4(&t, src_mac, port_mac, RTE_BE32(0xc612000a), RTE_BE16(40000), listen_ip,
+			    listen_port);
 	memcpy(f + SR_HDR_V4_LEN, payload, n);
 	sr_hdr_write(f, &t, (uint16_t)n, sr_payload_sum(payload, n));
 	if (no_cksum)
@@ -88,8 +90,9 @@ static void check_sent(const uint8_t *hdr, const struct sr_batch *b, int shard)
 	memcpy(ctx.listen[SR_V4].a, &shard_ip[shard], 4);
 	memcpy(ctx.port_mac, hdr, 6);
 	assert(b->len <= MAX_PAYLOAD);
-	assert(sr_frame_parse(&ctx, hdr, SR_HDR_V4_LEN + b->len, SR_CKSUM_UNKNOWN,
-			      SR_CKSUM_UNKNOWN, &fi).kind == SR_VERDICT_RELAY);
+	assert(sr_frame_parse(&ctx, hdr, SR_HDR_V4_LEN + b->len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN,
+			      &fi)
+		       .kind == SR_VERDICT_RELAY);
 	assert(fi.payload_len == b->len);
 	assert(same_sum(sr_payload_sum_from_udp(&fi), sr_payload_sum(b->buf, b->len)));
 }

@@ -80,20 +80,20 @@ static enum sr_config_rc parse_v(const char *const *args)
 #define PARSE(...) parse_v((const char *const[]){ __VA_ARGS__, NULL })
 
 /* Expect an error whose message contains `needle`. */
-#define ASSERT_ERROR(needle, ...)                                                             \
-	do {                                                                                  \
-		enum sr_config_rc rc_ = PARSE(__VA_ARGS__);                                   \
-		if (rc_ != SR_CONFIG_ERROR)                                                   \
-			fail_msg("rc %d, want an error about '%s'", rc_, needle);             \
-		if (strstr(err, needle) == NULL)                                              \
-			fail_msg("error \"%s\" does not mention '%s'", err, needle);          \
+#define ASSERT_ERROR(needle, ...)                                                                  \
+	do {                                                                                       \
+		enum sr_config_rc rc_ = PARSE(__VA_ARGS__);                                        \
+		if (rc_ != SR_CONFIG_ERROR)                                                        \
+			fail_msg("rc %d, want an error about '%s'", rc_, needle);                  \
+		if (strstr(err, needle) == NULL)                                                   \
+			fail_msg("error \"%s\" does not mention '%s'", err, needle);               \
 	} while (0)
 
-#define ASSERT_OK(...)                                                                        \
-	do {                                                                                  \
-		enum sr_config_rc rc_ = PARSE(__VA_ARGS__);                                   \
-		if (rc_ != SR_CONFIG_OK)                                                      \
-			fail_msg("rc %d: %s", rc_, err);                                      \
+#define ASSERT_OK(...)                                                                             \
+	do {                                                                                       \
+		enum sr_config_rc rc_ = PARSE(__VA_ARGS__);                                        \
+		if (rc_ != SR_CONFIG_OK)                                                           \
+			fail_msg("rc %d: %s", rc_, err);                                           \
 	} while (0)
 
 static uint32_t ip4(const char *s)
@@ -165,9 +165,9 @@ static void test_flags_both_forms(void **state)
 {
 	(void)state;
 	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--max-payload", "1400", "--max-line",
-		  "700", "--dialect", "dogstatsd", "--key", "name", "--hash", "jump", "--table-size",
-		  "1009", "--flush-us", "250", "--stats-json", "/tmp/x.json", "--exit-idle", "300",
-		  "--main-polls", "--port", "3");
+		  "700", "--dialect", "dogstatsd", "--key", "name", "--hash", "jump",
+		  "--table-size", "1009", "--flush-us", "250", "--stats-json", "/tmp/x.json",
+		  "--exit-idle", "300", "--main-polls", "--port", "3");
 	assert_int_equal(cfg.max_payload, 1400);
 	assert_int_equal(cfg.max_line, 700);
 	assert_int_equal(cfg.dialect, SR_DIALECT_DOGSTATSD);
@@ -182,8 +182,8 @@ static void test_flags_both_forms(void **state)
 
 	ASSERT_OK("--listen=" LISTEN ":1", "--shard=" SHARD1, "--mtu=9000", "--max-payload=8972",
 		  "--max-line=8972", "--dialect=etsy", "--key=name+tags", "--hash=statsrelay",
-		  "--table-size=65521", "--flush-us=0", "--stats-json=s.json", "--exit-idle=86400000",
-		  "--main-polls=true", "--port=1023");
+		  "--table-size=65521", "--flush-us=0", "--stats-json=s.json",
+		  "--exit-idle=86400000", "--main-polls=true", "--port=1023");
 	assert_int_equal(cfg.listen[SR_V4].port, 1);
 	assert_int_equal(cfg.max_payload, 8972);
 	assert_int_equal(cfg.max_line, 8972);
@@ -212,8 +212,9 @@ static void test_flags_both_forms(void **state)
 
 static void test_main_polls_values(void **state)
 {
-	static const char *const yes[] = { "--main-polls=true", "--main-polls=1", "--main-polls=yes",
-					   "--main-polls=on", "--main-polls=TRUE", "--main-polls=Yes" };
+	static const char *const yes[] = { "--main-polls=true", "--main-polls=1",
+					   "--main-polls=yes",	"--main-polls=on",
+					   "--main-polls=TRUE", "--main-polls=Yes" };
 	static const char *const no[] = { "--main-polls=false", "--main-polls=0", "--main-polls=no",
 					  "--main-polls=off", "--main-polls=FALSE" };
 	size_t i;
@@ -271,12 +272,14 @@ static void test_number_ranges(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		enum sr_config_rc rc = PARSE("--listen", LISTEN, "--shard", SHARD1, bad[i].flag,
 					     bad[i].value);
-		if (rc != SR_CONFIG_ERROR || !strstr(err, bad[i].needle) || !strstr(err, bad[i].flag))
+		if (rc != SR_CONFIG_ERROR || !strstr(err, bad[i].needle) ||
+		    !strstr(err, bad[i].flag))
 			fail_msg("%s %s: rc %d, \"%s\"", bad[i].flag, bad[i].value, rc, err);
 	}
 	/* Limits themselves are fine. */
 	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--max-payload", "16", "--max-line", "16",
-		  "--flush-us", "10000000", "--exit-idle", "1", "--port", "0", "--table-size", "101");
+		  "--flush-us", "10000000", "--exit-idle", "1", "--port", "0", "--table-size",
+		  "101");
 	assert_int_equal(cfg.max_payload, 16);
 	assert_int_equal(cfg.table_size, 101);
 	/* Leading zeros are decimal. */
@@ -295,7 +298,8 @@ static void test_names_and_modes(void **state)
 	/* max-line above max-payload: such lines could never be sent. */
 	ASSERT_ERROR("--max-line", "--listen", LISTEN, "--shard", SHARD1, "--max-payload", "512",
 		     "--max-line", "513");
-	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--max-payload", "512", "--max-line", "512");
+	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--max-payload", "512", "--max-line",
+		  "512");
 	/* A Maglev table must exceed 100 x the shards. */
 	ASSERT_ERROR("table size", "--listen", LISTEN, "--shard", SHARD1, "--shard", SHARD2,
 		     "--table-size", "199");
@@ -339,7 +343,8 @@ static void test_bad_endpoints(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		enum sr_config_rc rc = PARSE("--shard", SHARD1, "--listen", bad[i].v);
-		if (rc != SR_CONFIG_ERROR || !strstr(err, bad[i].needle) || !strstr(err, "--listen"))
+		if (rc != SR_CONFIG_ERROR || !strstr(err, bad[i].needle) ||
+		    !strstr(err, "--listen"))
 			fail_msg("--listen '%s': rc %d, \"%s\"", bad[i].v, rc, err);
 	}
 	/* The same checks for a shard address. */
@@ -363,10 +368,12 @@ static void test_bad_endpoints(void **state)
 static void test_bad_macs(void **state)
 {
 	static const char *const bad[] = {
-		"02:00:00:00:01",	  "02:00:00:00:01:01:01", "02-00-00-00-01-01",
-		"0200.0000.0101",	  "020000000101",	  "2:0:0:0:1:1",
-		"gg:00:00:00:01:01",	  "02:00:00:00:01:0g",	  "02:00:00:00:01:01 ",
-		"",			  "02:00:00:00:01:",	  "02::00:00:00:01:01",
+		"02:00:00:00:01",     "02:00:00:00:01:01:01",
+		"02-00-00-00-01-01",  "0200.0000.0101",
+		"020000000101",	      "2:0:0:0:1:1",
+		"gg:00:00:00:01:01",  "02:00:00:00:01:0g",
+		"02:00:00:00:01:01 ", "",
+		"02:00:00:00:01:",    "02::00:00:00:01:01",
 		"02:00:00:00:01:011",
 	};
 	char shard[128];
@@ -382,8 +389,8 @@ static void test_bad_macs(void **state)
 	}
 	/* Case does not matter. */
 	ASSERT_OK("--listen", LISTEN, "--shard", "198.18.1.1,mac=AA:bb:Cc:dD:EE:ff");
-	assert_memory_equal(cfg.shards[0].mac, ((const uint8_t[]){ 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff }),
-			    6);
+	assert_memory_equal(cfg.shards[0].mac,
+			    ((const uint8_t[]){ 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff }), 6);
 }
 
 static void test_shard_flag(void **state)
@@ -401,11 +408,11 @@ static void test_shard_flag(void **state)
 	assert_int_equal(cfg.shards[0].addr.ip.v6, SR_V6);
 	assert_string_equal(cfg.shards[0].id, "[2001:db8::104]:8125");
 	ASSERT_ERROR("no IPv6 --listen", "--listen", LISTEN, "--shard", "[2001:db8::104]:8125");
-	ASSERT_ERROR("two IPv4 addresses", "--listen", LISTEN, "--listen", "198.18.0.2",
-		     "--shard", SHARD1);
+	ASSERT_ERROR("two IPv4 addresses", "--listen", LISTEN, "--listen", "198.18.0.2", "--shard",
+		     SHARD1);
 	ASSERT_OK("--listen", "198.18.0.1/24:8125", "--gateway", "198.18.0.254", "--gateway",
-		  "2001:db8::fe", "--allow", "198.18.0.0/25", "--allow", "[2001:db8::]/64", "--shard",
-		  SHARD1);
+		  "2001:db8::fe", "--allow", "198.18.0.0/25", "--allow", "[2001:db8::]/64",
+		  "--shard", SHARD1);
 	assert_int_equal(cfg.listen[SR_V4].prefix, 24);
 	assert_true(cfg.has_gateway[SR_V4] && cfg.has_gateway[SR_V6]);
 	assert_int_equal(cfg.n_allow, 2);
@@ -465,8 +472,9 @@ static void test_duplicate_shards(void **state)
 	(void)state;
 	ASSERT_ERROR("listed twice", "--listen", LISTEN, "--shard", SHARD1, "--shard", SHARD1);
 	/* 8125 is the default port: the same address. */
-	ASSERT_ERROR("listed twice", "--listen", LISTEN, "--shard", "198.18.1.1,mac=02:00:00:00:01:01",
-		     "--shard", "198.18.1.1:8125,mac=02:00:00:00:01:02");
+	ASSERT_ERROR("listed twice", "--listen", LISTEN, "--shard",
+		     "198.18.1.1,mac=02:00:00:00:01:01", "--shard",
+		     "198.18.1.1:8125,mac=02:00:00:00:01:02");
 	/* Same IP, another port: another shard. */
 	ASSERT_OK("--listen", LISTEN, "--shard", "198.18.1.1:1,mac=02:00:00:00:01:01", "--shard",
 		  "198.18.1.1:2,mac=02:00:00:00:01:01");
@@ -524,7 +532,8 @@ static void test_unknown_and_stray_arguments(void **state)
 	ASSERT_ERROR("--listen needs a value", "--shard", SHARD1, "--listen");
 	ASSERT_ERROR("--port needs a value", "--listen", LISTEN, "--shard", SHARD1, "--port");
 	/* Flag values may look like flags: they are values. */
-	ASSERT_ERROR("not a number", "--listen", LISTEN, "--shard", SHARD1, "--port", "--main-polls");
+	ASSERT_ERROR("not a number", "--listen", LISTEN, "--shard", SHARD1, "--port",
+		     "--main-polls");
 	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--stats-json", "--weird-name.json");
 	assert_string_equal(cfg.stats_json, "--weird-name.json");
 }
@@ -540,7 +549,8 @@ static void test_help_and_version_anywhere(void **state)
 	assert_int_equal(PARSE("--bogus", "--help"), SR_CONFIG_HELP);
 	assert_int_equal(PARSE("--listen", "--help"), SR_CONFIG_HELP);
 	assert_int_equal(PARSE("--max-payload", "0", "--version"), SR_CONFIG_VERSION);
-	assert_int_equal(PARSE("--config", "/nonexistent/file.ini", "--version"), SR_CONFIG_VERSION);
+	assert_int_equal(PARSE("--config", "/nonexistent/file.ini", "--version"),
+			 SR_CONFIG_VERSION);
 	/* The first of the two wins. */
 	assert_int_equal(PARSE("--version", "--help"), SR_CONFIG_VERSION);
 	assert_int_equal(PARSE("--help", "--version"), SR_CONFIG_HELP);
@@ -666,10 +676,14 @@ static void test_ini_errors(void **state)
 				  "[shard a]\naddress = 198.18.1.1\nmac = 02:00:00:00:01:01\n"));
 	assert_non_null(strstr(err, "colour"));
 	ASSERT_ERROR("unknown section", "--config",
-		     ini("s.ini", "[relay]\nlisten = 198.18.0.1\n[shards x]\naddress = 198.18.1.1\n"));
-	ASSERT_ERROR("unknown section", "--config", ini("s2.ini", "[shard]\naddress = 198.18.1.1\n"));
-	ASSERT_ERROR("unknown section", "--config", ini("s3.ini", "[shard ]\naddress = 198.18.1.1\n"));
-	ASSERT_ERROR("unknown section", "--config", ini("s4.ini", "[Relay]\nlisten = 198.18.0.1\n"));
+		     ini("s.ini",
+			 "[relay]\nlisten = 198.18.0.1\n[shards x]\naddress = 198.18.1.1\n"));
+	ASSERT_ERROR("unknown section", "--config",
+		     ini("s2.ini", "[shard]\naddress = 198.18.1.1\n"));
+	ASSERT_ERROR("unknown section", "--config",
+		     ini("s3.ini", "[shard ]\naddress = 198.18.1.1\n"));
+	ASSERT_ERROR("unknown section", "--config",
+		     ini("s4.ini", "[Relay]\nlisten = 198.18.0.1\n"));
 	/* Command-line-only flags are no keys. */
 	ASSERT_ERROR("unknown key", "--config",
 		     ini("c1.ini", "[relay]\nlisten = 198.18.0.1\nshard = 198.18.1.1\n"));
@@ -688,7 +702,8 @@ static void test_ini_errors(void **state)
 		     ini("v2.ini", "[relay]\nlisten = 198.18.0.1\nmain-polls = maybe\n"));
 	/* Shard sections. */
 	ASSERT_ERROR("address = IP:PORT is required", "--config",
-		     ini("h1.ini", "[relay]\nlisten = 198.18.0.1\n[shard a]\nmac = 02:00:00:00:01:01\n"));
+		     ini("h1.ini",
+			 "[relay]\nlisten = 198.18.0.1\n[shard a]\nmac = 02:00:00:00:01:01\n"));
 	assert_non_null(strstr(err, "[shard a]"));
 	ASSERT_ERROR("unknown shard key", "--config",
 		     ini("h2.ini", "[relay]\nlisten = 198.18.0.1\n[shard a]\naddress = 198.18.1.1\n"
@@ -698,17 +713,19 @@ static void test_ini_errors(void **state)
 				   "mac = 02:00:00:00:01\n"));
 	ASSERT_OK("--config",
 		  ini("h4.ini", "[relay]\nlisten = 198.18.0.1\n[shard a]\naddress = 198.18.1.1\n"));
-	ASSERT_OK("--config", ini("h4b.ini", "[relay]\nlisten = 198.18.0.1/24:8125, [2001:db8::1]/64:8125\n"
-					     "allow = 198.18.0.0/25, 2001:db8::/64\n"
-					     "gateway = 198.18.0.254\nmtu = 9000\n[shard a]\n"
-					     "address = [2001:db8::9]:8125\n"));
+	ASSERT_OK("--config",
+		  ini("h4b.ini", "[relay]\nlisten = 198.18.0.1/24:8125, [2001:db8::1]/64:8125\n"
+				 "allow = 198.18.0.0/25, 2001:db8::/64\n"
+				 "gateway = 198.18.0.254\nmtu = 9000\n[shard a]\n"
+				 "address = [2001:db8::9]:8125\n"));
 	assert_int_equal(cfg.n_allow, 2);
 	assert_int_equal(cfg.mtu, 9000);
 	assert_true(cfg.has_listen[SR_V4] && cfg.has_listen[SR_V6]);
 	ASSERT_ERROR("listed twice", "--config",
-		     ini("h5.ini", "[relay]\nlisten = 198.18.0.1\n"
-				   "[shard a]\naddress = 198.18.1.1\nmac = 02:00:00:00:01:01\n"
-				   "[shard b]\naddress = 198.18.1.1:8125\nmac = 02:00:00:00:01:02\n"));
+		     ini("h5.ini",
+			 "[relay]\nlisten = 198.18.0.1\n"
+			 "[shard a]\naddress = 198.18.1.1\nmac = 02:00:00:00:01:01\n"
+			 "[shard b]\naddress = 198.18.1.1:8125\nmac = 02:00:00:00:01:02\n"));
 	/* An empty file is a valid file: then the flags must say everything. */
 	ASSERT_ERROR("no shard", "--config", ini("empty.ini", ""));
 	ASSERT_OK("--config", ini("empty2.ini", "; nothing\n\n"), "--listen", LISTEN, "--shard",
@@ -741,10 +758,11 @@ static void test_endpoint_format(void **state)
 
 static void test_usage_lists_every_flag(void **state)
 {
-	static const char *const flags[] = { "--config",     "--listen",    "--shard",  "--max-payload",
-					     "--max-line",   "--dialect",   "--key",    "--hash",
-					     "--table-size", "--flush-us",  "--stats-json",
-					     "--exit-idle",  "--main-polls", "--port",  "--help",
+	static const char *const flags[] = { "--config",      "--listen",     "--shard",
+					     "--max-payload", "--max-line",   "--dialect",
+					     "--key",	      "--hash",	      "--table-size",
+					     "--flush-us",    "--stats-json", "--exit-idle",
+					     "--main-polls",  "--port",	      "--help",
 					     "--version" };
 	char *text = NULL;
 	size_t len = 0, i;
@@ -780,8 +798,8 @@ static void test_config_shard_map(void **state)
 	char why[256];
 
 	(void)state;
-	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--shard", SHARD2 ",weight=3", "--table-size",
-		  "1009");
+	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--shard", SHARD2 ",weight=3",
+		  "--table-size", "1009");
 	m = sr_config_shard_map(&cfg, why, sizeof(why));
 	assert_non_null(m);
 	assert_int_equal(m->mode, SR_HASH_MAGLEV);
@@ -890,5 +908,6 @@ int main(void)
 	};
 
 	return cmocka_run_group_tests_name("sr_config", tests, make_tmpdir, remove_tmpdir) |
-	       cmocka_run_group_tests_name("sr_config regressions", regressions, make_tmpdir, remove_tmpdir);
+	       cmocka_run_group_tests_name("sr_config regressions", regressions, make_tmpdir,
+					   remove_tmpdir);
 }

@@ -56,13 +56,15 @@ static void test_arp_request_and_answer(void **state)
 	n = sr_arp_request(f, RELAY_MAC, &relay_ip, &peer_ip, NULL);
 	assert_int_equal(n, SR_ARP_FRAME_LEN);
 	assert_memory_equal(f, "\xff\xff\xff\xff\xff\xff", 6);
-	assert_verdict_is(sr_frame_parse(&peer, f, n, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi), V_CONTROL);
+	assert_verdict_is(sr_frame_parse(&peer, f, n, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi),
+			  V_CONTROL);
 	assert_int_equal(fi.control, SR_CTL_ARP_REQUEST);
 	assert_memory_equal(fi.peer_mac, RELAY_MAC, 6);
 	/* answered in place: a reply to the relay, which learns the peer from it */
 	out = sr_ctl_answer(f, sizeof(f), &fi, PEER_MAC, &peer_ip);
 	assert_int_equal(out, SR_ARP_FRAME_LEN);
-	assert_verdict_is(sr_frame_parse(&relay, f, out, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi), V_CONTROL);
+	assert_verdict_is(sr_frame_parse(&relay, f, out, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi),
+			  V_CONTROL);
 	assert_int_equal(fi.control, SR_CTL_ARP_REPLY);
 	assert_memory_equal(f, RELAY_MAC, 6); /* to the asker's hardware address */
 	assert_memory_equal(fi.peer_mac, PEER_MAC, 6);
@@ -73,7 +75,8 @@ static void test_arp_request_and_answer(void **state)
 	/* a request for someone else is no request for the peer, but teaches who asked */
 	struct sr_ip other = ip_of("198.18.0.77");
 	n = sr_arp_request(f, RELAY_MAC, &relay_ip, &other, NULL);
-	assert_verdict_is(sr_frame_parse(&peer, f, n, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi), V_DROP(FRAME_ARP_OTHER));
+	assert_verdict_is(sr_frame_parse(&peer, f, n, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi),
+			  V_DROP(FRAME_ARP_OTHER));
 	assert_true(fi.has_peer_mac);
 }
 
@@ -91,13 +94,15 @@ static void test_nd_solicit_and_advert(void **state)
 	assert_int_equal(n, SR_NS_FRAME_LEN);
 	/* to the solicited-node group's MAC 33:33:ff:00:01:01 */
 	assert_memory_equal(f, "\x33\x33\xff\x00\x01\x01", 6);
-	assert_verdict_is(sr_frame_parse(&peer, f, n, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi), V_CONTROL);
+	assert_verdict_is(sr_frame_parse(&peer, f, n, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi),
+			  V_CONTROL);
 	assert_int_equal(fi.control, SR_CTL_ND_SOLICIT);
 	assert_memory_equal(fi.peer_mac, RELAY_MAC, 6);
 	out = sr_ctl_answer(f, sizeof(f), &fi, PEER_MAC, &peer_ip);
 	assert_true(out > 0);
 	/* the advertisement parses (checksum included) on the relay's side */
-	assert_verdict_is(sr_frame_parse(&relay, f, out, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi), V_CONTROL);
+	assert_verdict_is(sr_frame_parse(&relay, f, out, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi),
+			  V_CONTROL);
 	assert_int_equal(fi.control, SR_CTL_ND_ADVERT);
 	assert_memory_equal(fi.peer_mac, PEER_MAC, 6);
 	assert_true(sr_ip_equal(&fi.peer_ip, &peer_ip));
@@ -145,7 +150,9 @@ static void test_icmp_echo(void **state)
 
 	(void)state;
 	build_echo(f);
-	assert_verdict_is(sr_frame_parse(&relay, f, sizeof(f), SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi), V_CONTROL);
+	assert_verdict_is(sr_frame_parse(&relay, f, sizeof(f), SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN,
+					 &fi),
+			  V_CONTROL);
 	assert_int_equal(fi.control, SR_CTL_ICMP_ECHO);
 	assert_int_equal(sr_ctl_answer(f, sizeof(f), &fi, RELAY_MAC, &relay_ip), sizeof(f));
 	assert_memory_equal(f, PEER_MAC, 6);
@@ -160,7 +167,9 @@ static void test_icmp_echo(void **state)
 	/* a bad ICMP checksum is counted, not answered */
 	build_echo(f);
 	icmp[9] ^= 1;
-	assert_verdict_is(sr_frame_parse(&relay, f, sizeof(f), SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi), V_DROP(FRAME_BAD_ICMP));
+	assert_verdict_is(sr_frame_parse(&relay, f, sizeof(f), SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN,
+					 &fi),
+			  V_DROP(FRAME_BAD_ICMP));
 }
 
 int main(void)

@@ -119,7 +119,8 @@ static const struct row rows[] = {
 	{ T, "_e{10,9}:test title|test text|d:21", A, NULL },
 	{ T, "_e{10,9}:test title|test text|p:low", A, NULL },
 	{ T, "_e{10,9}:test title|test text|#host:localhost", A, NULL },
-	{ T, "_e{10,9}:test title|test text|t:warning|d:12345|p:low|h:some.host|k:aggKey|s:source test|#tag1,tag2:test",
+	{ T,
+	  "_e{10,9}:test title|test text|t:warning|d:12345|p:low|h:some.host|k:aggKey|s:source test|#tag1,tag2:test",
 	  A, NULL },
 	{ T, "_e{5,4}:title|text|d:abc", A, NULL },
 	{ T, "_e{5,4}:title|text|x:1234", SR_DROP_LINE_BAD_EVENT, NULL },
@@ -178,7 +179,8 @@ static const struct row rows[] = {
 	{ D, "metric:1234|g|#onetag|TABCD", SR_DROP_LINE_BAD_TIMESTAMP, NULL },
 	{ D, "metric:1234|g|#onetag|T", SR_DROP_LINE_BAD_TIMESTAMP, NULL },
 	{ D, "metric:1234|g|#onetag|T-102348932", SR_DROP_LINE_BAD_TIMESTAMP, NULL },
-	{ D, "example.metric:2.39283|d|@1.000000|#environment:dev|c:2a25f7fc8fbf573d62053d7263dd2d440c07b6ab4d2b107e50b0d4df1f2ee15f",
+	{ D,
+	  "example.metric:2.39283|d|@1.000000|#environment:dev|c:2a25f7fc8fbf573d62053d7263dd2d440c07b6ab4d2b107e50b0d4df1f2ee15f",
 	  A, "example.metric|#environment:dev" },
 	{ D, "a:1.1234:21.5:13|ms", A, NULL },
 	{ D, "a:1.1234::41|ms", A, NULL },
@@ -252,14 +254,15 @@ static const struct row rows[] = {
 	{ E, "a:345345|ms|@0.2", A, NULL },
 	{ E, "a:345345|ms|@2e-1", A, NULL },
 	{ E, "a:1.0|c|@0.1", A, NULL },
-	{ E, "a:1|c|@+0.5", SR_DROP_LINE_BAD_RATE, NULL },	/* would crash statsd */
+	{ E, "a:1|c|@+0.5", SR_DROP_LINE_BAD_RATE, NULL },     /* would crash statsd */
 	{ E, "a:1|c|@Infinity", SR_DROP_LINE_BAD_RATE, NULL }, /* would crash statsd */
 	{ E, "a_bad_test_value|z", SR_DROP_LINE_BAD_FORMAT, NULL },
 	{ E, "fo/o:250|c", A, "fo-o" },
 	{ E, "b ar:250|c", A, "b_ar" },
 	{ E, "foo+bar:250|c", A, "foobar" },
 	{ E, "fo/o;tag1=val1:250|c", A, "fo-o;tag1=val1" },
-	{ E, "foo+bar;tag1=val1;tag3=val3;tag2=val2:250|c", A, "foobar;tag1=val1;tag2=val2;tag3=val3" },
+	{ E, "foo+bar;tag1=val1;tag3=val3;tag2=val2:250|c", A,
+	  "foobar;tag1=val1;tag2=val2;tag3=val3" },
 	{ E, "b ar:250|c|#tag1:val1,tag2:val2", A, "b_ar;tag1=val1;tag2=val2" },
 	{ E, "foo+bar:250|c|#tag1:val;1,tag3:val3,tag2:val2", A,
 	  "foobar;tag1=val_1;tag2=val2;tag3=val3" },
@@ -303,8 +306,8 @@ static void test_table(void **state)
 		memcpy(buf, r->line, n);
 		rc = sr_line_parse(&cfg, buf, (uint32_t)n, &l);
 		if (rc != r->verdict) {
-			printf("  %s \"%s\": got %s, want %s\n", sr_dialect_name(r->dialect), r->line,
-			       rc == SR_OK ? "accept" : sr_drop_names[rc],
+			printf("  %s \"%s\": got %s, want %s\n", sr_dialect_name(r->dialect),
+			       r->line, rc == SR_OK ? "accept" : sr_drop_names[rc],
 			       r->verdict == SR_OK ? "accept" : sr_drop_names[r->verdict]);
 			failures++;
 		} else if (rc == SR_OK && r->key) {
@@ -332,8 +335,8 @@ static void test_equal_texts_equal_hashes(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct sr_parse_cfg cfg = { .dialect = rows[i].dialect, .max_line = 8972 };
-		if (sr_line_parse(&cfg, (const uint8_t *)rows[i].line, (uint32_t)strlen(rows[i].line),
-				  &a) != SR_OK)
+		if (sr_line_parse(&cfg, (const uint8_t *)rows[i].line,
+				  (uint32_t)strlen(rows[i].line), &a) != SR_OK)
 			continue;
 		sr_line_key_text(&a, SR_KEY_NAME_TAGS, ka, sizeof(ka));
 		for (j = i + 1; j < sizeof(rows) / sizeof(rows[0]); j++) {

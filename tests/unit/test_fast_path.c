@@ -72,17 +72,17 @@ static void test_fast_lines(void **state)
 		"api.req:-1.5|g",
 		"api.req:+3|g|#env:prod",
 		"api.req,env=prod,dc=fra1:12|ms",
-		"api.req,env=prod,bare,=x,dc=fra1:12|h",	    /* parts without '=' ignored */
-		"api.req,k=v=w:1|c",				    /* k = "v=w" */
-		"api.req:1|c|#env:prod,dc:fra1,route:/v1/a:b", /* value keeps its ':' */
-		"api.req:1|c|#canary,env:prod",		    /* bare tag: canary=true */
-		"api.req:1|c|#env:",				    /* empty value: true */
-		"api.req:1|c|#env:prod,",			    /* trailing comma */
-		"api.req:1|c|#metric_type:gauge,env:prod",	    /* metric_type not in the key */
-		"api.req:1|c|c:83c0a99c0a54c0c187f461c7980e9b57",   /* container id removed */
-		"api.req:1|c:2|c",				    /* two values */
+		"api.req,env=prod,bare,=x,dc=fra1:12|h",	  /* parts without '=' ignored */
+		"api.req,k=v=w:1|c",				  /* k = "v=w" */
+		"api.req:1|c|#env:prod,dc:fra1,route:/v1/a:b",	  /* value keeps its ':' */
+		"api.req:1|c|#canary,env:prod",			  /* bare tag: canary=true */
+		"api.req:1|c|#env:",				  /* empty value: true */
+		"api.req:1|c|#env:prod,",			  /* trailing comma */
+		"api.req:1|c|#metric_type:gauge,env:prod",	  /* metric_type not in the key */
+		"api.req:1|c|c:83c0a99c0a54c0c187f461c7980e9b57", /* container id removed */
+		"api.req:1|c:2|c",				  /* two values */
 		"api.req:1|ms:2|ms|@0.1|#env:prod",
-		"api.req:1|#env:prod|c",			    /* tags before the type */
+		"api.req:1|#env:prod|c", /* tags before the type */
 		"api.req:abc|s",
 		"x:1|d",
 		("api.request.duration.p99.with.a.long.name.over.sixteen:1|c|#"
@@ -97,14 +97,16 @@ static void test_fast_lines(void **state)
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		uint32_t n = (uint32_t)strlen(lines[i]);
 		classify(lines[i], &c);
-		if (sr_parse_telegraf_fast((const uint8_t *)lines[i], n, &c, SR_KEY_NAME_TAGS, &k1) !=
-		    SR_OK)
+		if (sr_parse_telegraf_fast((const uint8_t *)lines[i], n, &c, SR_KEY_NAME_TAGS,
+					   &k1) != SR_OK)
 			fail_msg("fast path declined: %s", lines[i]);
 		assert_int_equal(sr_parse_telegraf_fast((const uint8_t *)lines[i], n, &c,
 							SR_KEY_NAME, &k2),
 				 SR_OK);
-		assert_int_equal(sr_line_parse(&telegraf, (const uint8_t *)lines[i], n, &full), SR_OK);
-		if (k1 != sr_line_key_hash(&full, SR_KEY_NAME_TAGS) || k2 != sr_line_key_hash(&full, SR_KEY_NAME))
+		assert_int_equal(sr_line_parse(&telegraf, (const uint8_t *)lines[i], n, &full),
+				 SR_OK);
+		if (k1 != sr_line_key_hash(&full, SR_KEY_NAME_TAGS) ||
+		    k2 != sr_line_key_hash(&full, SR_KEY_NAME))
 			fail_msg("key differs from the full parser's: %s", lines[i]);
 	}
 }
@@ -113,21 +115,21 @@ static void test_fast_lines(void **state)
 static void test_declined(void **state)
 {
 	static const char *const lines[] = {
-		"api.req:1",			  /* no type: line_bad_format */
-		"api.req:1|x",			  /* line_unknown_type */
-		"api.req:-1|ms",		  /* line_bad_value */
-		":1|c",				  /* no name */
-		",k=v:1|c",			  /* no name */
-		"c:1|c",			  /* "c:..." is a container id */
-		"_e{1,1}:a|b",			  /* event */
-		"_sc|check|0",			  /* service check */
-		"#x:1|c",			  /* a leading tag segment */
-		"api.req:1|c|#a,b",		  /* bare then bare: a=b */
-		"api.req:1|c|#a,",		  /* bare then end: added twice */
-		"api.req:1|c|#,a:b",		  /* empty tag */
-		"api.req:1|c|#:b",		  /* empty key */
-		"api.req,env=a:1|c|#x:1,x:2",	  /* a repeated key */
-		"api.req,env=prod:1|c|#env:dev",  /* repeated: DogStatsD's wins */
+		"api.req:1",			 /* no type: line_bad_format */
+		"api.req:1|x",			 /* line_unknown_type */
+		"api.req:-1|ms",		 /* line_bad_value */
+		":1|c",				 /* no name */
+		",k=v:1|c",			 /* no name */
+		"c:1|c",			 /* "c:..." is a container id */
+		"_e{1,1}:a|b",			 /* event */
+		"_sc|check|0",			 /* service check */
+		"#x:1|c",			 /* a leading tag segment */
+		"api.req:1|c|#a,b",		 /* bare then bare: a=b */
+		"api.req:1|c|#a,",		 /* bare then end: added twice */
+		"api.req:1|c|#,a:b",		 /* empty tag */
+		"api.req:1|c|#:b",		 /* empty key */
+		"api.req,env=a:1|c|#x:1,x:2",	 /* a repeated key */
+		"api.req,env=prod:1|c|#env:dev", /* repeated: DogStatsD's wins */
 	};
 	struct sr_cls c;
 	uint64_t k;
@@ -137,8 +139,8 @@ static void test_declined(void **state)
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		uint32_t n = (uint32_t)strlen(lines[i]);
 		classify(lines[i], &c);
-		if (sr_parse_telegraf_fast((const uint8_t *)lines[i], n, &c, SR_KEY_NAME_TAGS, &k) !=
-		    SR_FAST_DECLINED)
+		if (sr_parse_telegraf_fast((const uint8_t *)lines[i], n, &c, SR_KEY_NAME_TAGS,
+					   &k) != SR_FAST_DECLINED)
 			fail_msg("fast path took: %s", lines[i]);
 	}
 }
@@ -201,7 +203,8 @@ static void test_builds_agree(void **state)
 		d[i] = (struct sr_shard_desc){ addr[i], 1 };
 	}
 	for (m = 0; m < 2; m++) {
-		struct sr_shard_map *map = sr_shard_map_build(modes[m], d, 16, 1609, err, sizeof(err));
+		struct sr_shard_map *map = sr_shard_map_build(modes[m], d, 16, 1609, err,
+							      sizeof(err));
 		assert_non_null(map);
 		for (shift = 0; shift < 3; shift++) {
 			struct sr_payload_cfg cfg = {
@@ -216,8 +219,8 @@ static void test_builds_agree(void **state)
 			/* past the end: what the scan must never take for the payload */
 			memcpy(p + len, "\n:|,=\n", 6);
 			if (!scan_check_builds(&cfg, p, len, 7, &sc))
-				fail_msg("build %s differs (mode %u, shift %u)", sr_isa_names[sc.bad],
-					 m, shift);
+				fail_msg("build %s differs (mode %u, shift %u)",
+					 sr_isa_names[sc.bad], m, shift);
 			assert_true(sc.want > 100 && sc.counters.lines_in > sc.want);
 			/* the generic build always runs */
 			assert_true(sc.builds >= 1);
@@ -235,12 +238,15 @@ static void test_builds_agree(void **state)
 static void test_page_end(void **state)
 {
 	const long page = sysconf(_SC_PAGESIZE);
-	static struct sr_shard_desc d[4] = { { "198.18.1.1:8125", 1 }, { "198.18.1.2:8125", 1 },
-					     { "198.18.1.3:8125", 1 }, { "198.18.1.4:8125", 1 } };
-	static const char text[] = "svc.req,env=prod:1|c\nsvc.lat:12.5|ms|#route:/a,code:200\n"
-				   "x:1|g:2|g\nbad\ncache.hits:3|c|@0.5|#host:web-01,dc:fra1,canary\n"
-				   "svc.req,env=prod,dc=fra1,host=db-0001,shard=12:7|h|#a:b\n"
-				   "last.line.without.newline:4|d";
+	static struct sr_shard_desc d[4] = { { "198.18.1.1:8125", 1 },
+					     { "198.18.1.2:8125", 1 },
+					     { "198.18.1.3:8125", 1 },
+					     { "198.18.1.4:8125", 1 } };
+	static const char text[] =
+		"svc.req,env=prod:1|c\nsvc.lat:12.5|ms|#route:/a,code:200\n"
+		"x:1|g:2|g\nbad\ncache.hits:3|c|@0.5|#host:web-01,dc:fra1,canary\n"
+		"svc.req,env=prod,dc=fra1,host=db-0001,shard=12:7|h|#a:b\n"
+		"last.line.without.newline:4|d";
 	char err[128];
 	uint8_t *region, *end;
 	uint32_t n, total = 0;
@@ -248,13 +254,15 @@ static void test_page_end(void **state)
 
 	(void)state;
 	assert_non_null(map);
-	region = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		      0);
+	region = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
 	assert_true(region != MAP_FAILED);
 	assert_int_equal(mprotect(region + page, (size_t)page, PROT_NONE), 0);
 	end = region + page;
 	for (n = 1; n <= sizeof(text) - 1; n++) {
-		struct sr_payload_cfg cfg = { .parse = telegraf, .key_mode = SR_KEY_NAME_TAGS, .map = map };
+		struct sr_payload_cfg cfg = { .parse = telegraf,
+					      .key_mode = SR_KEY_NAME_TAGS,
+					      .map = map };
 		struct scan_check sc;
 		/* the last n bytes of the text, ending at the page's end */
 		uint8_t *p = end - n;
@@ -271,10 +279,8 @@ static void test_page_end(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_masks),
-		cmocka_unit_test(test_fast_lines),
-		cmocka_unit_test(test_declined),
-		cmocka_unit_test(test_builds_agree),
+		cmocka_unit_test(test_masks),	 cmocka_unit_test(test_fast_lines),
+		cmocka_unit_test(test_declined), cmocka_unit_test(test_builds_agree),
 		cmocka_unit_test(test_page_end),
 	};
 

@@ -48,23 +48,23 @@ static void put32(uint8_t *p, uint32_t v)
 
 struct spec {
 	uint8_t dst_mac[6];
-	int vlan;		/* one 802.1Q tag */
-	uint16_t vlan_inner;	/* ethertype after the tag (0: IPv4) */
-	uint16_t ethertype;	/* outer ethertype (0: IPv4, or 0x8100 with vlan) */
-	uint8_t version_ihl;	/* 0: 0x45 plus the options */
-	uint32_t opt_len;	/* IP options, a multiple of 4 */
-	int tot_len_delta;	/* added to the right IP total length */
-	uint16_t frag;		/* flags + fragment offset */
-	uint8_t proto;		/* 0: UDP */
-	uint8_t ttl;		/* 0: 64 */
+	int vlan;		 /* one 802.1Q tag */
+	uint16_t vlan_inner;	 /* ethertype after the tag (0: IPv4) */
+	uint16_t ethertype;	 /* outer ethertype (0: IPv4, or 0x8100 with vlan) */
+	uint8_t version_ihl;	 /* 0: 0x45 plus the options */
+	uint32_t opt_len;	 /* IP options, a multiple of 4 */
+	int tot_len_delta;	 /* added to the right IP total length */
+	uint16_t frag;		 /* flags + fragment offset */
+	uint8_t proto;		 /* 0: UDP */
+	uint8_t ttl;		 /* 0: 64 */
 	uint32_t src_ip, dst_ip; /* host order; 0: defaults */
-	uint16_t sport, dport;	/* 0: defaults */
-	int udp_len_delta;	/* added to the right UDP length */
+	uint16_t sport, dport;	 /* 0: defaults */
+	int udp_len_delta;	 /* added to the right UDP length */
 	int bad_ip_ck, bad_udp_ck, zero_udp_ck;
 	const uint8_t *payload;
 	uint32_t payload_len;
-	uint32_t ip_trailer;	/* bytes inside the IP datagram after the UDP datagram */
-	uint32_t pad;		/* Ethernet padding after the IP datagram */
+	uint32_t ip_trailer; /* bytes inside the IP datagram after the UDP datagram */
+	uint32_t pad;	     /* Ethernet padding after the IP datagram */
 	uint8_t pad_byte;
 };
 
@@ -366,13 +366,16 @@ static void test_truncated_everywhere(void **state)
 
 	(void)state;
 	for (len = 0; len < f.len; len++) {
-		struct sr_verdict rc = parse_states(&f, len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi);
+		struct sr_verdict rc = parse_states(&f, len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN,
+						    &fi);
 		/* Up to the IP header: truncated; then the IP total length is past the end. */
-		struct sr_verdict want = len < 34 ? V_DROP(FRAME_TRUNCATED) : V_DROP(FRAME_BAD_IP_HEADER);
+		struct sr_verdict want = len < 34 ? V_DROP(FRAME_TRUNCATED)
+						  : V_DROP(FRAME_BAD_IP_HEADER);
 		if (!verdict_eq(rc, want))
 			fail_msg("cut at %u: %s", len, verdict_name(rc));
 	}
-	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi), V_RELAY);
+	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi),
+			  V_RELAY);
 	free(f.p);
 }
 
@@ -434,8 +437,12 @@ static void test_other_mac(void **state)
 static void test_other_ethertype(void **state)
 {
 	/* ARP is spoken (the relay has an IPv4 address); IPv6 is not here (none) */
-	static const uint16_t types[] = { 0x86dd /* IPv6 */, 0x88a8 /* QinQ */,
-					  0x88cc /* LLDP */, 0x0001, 0x0801, 0x0008 /* swapped */ };
+	static const uint16_t types[] = { 0x86dd /* IPv6 */,
+					  0x88a8 /* QinQ */,
+					  0x88cc /* LLDP */,
+					  0x0001,
+					  0x0801,
+					  0x0008 /* swapped */ };
 	size_t i;
 	struct spec s;
 
@@ -494,7 +501,8 @@ static void test_bad_ip_header(void **state)
 	{
 		struct frame f = build(&s);
 		struct sr_frame_info fi;
-		assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_GOOD, SR_CKSUM_GOOD, &fi), V_DROP(FRAME_BAD_IP_HEADER));
+		assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_GOOD, SR_CKSUM_GOOD, &fi),
+				  V_DROP(FRAME_BAD_IP_HEADER));
 		free(f.p);
 	}
 }
@@ -521,7 +529,8 @@ static void test_bad_ip_checksum(void **state)
 	/* The NIC said bad: dropped even though it is right. */
 	s = default_spec();
 	f = build(&s);
-	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_BAD, SR_CKSUM_UNKNOWN, &fi), V_DROP(FRAME_BAD_IP_CHECKSUM));
+	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_BAD, SR_CKSUM_UNKNOWN, &fi),
+			  V_DROP(FRAME_BAD_IP_CHECKSUM));
 	free(f.p);
 	/* Options are covered by the checksum. */
 	s = default_spec();
@@ -535,7 +544,7 @@ static void test_bad_ip_checksum(void **state)
 static void test_ip_fragment(void **state)
 {
 	static const uint16_t frags[] = { 0x2000 /* MF */, 0x0001 /* offset 8 */, 0x2001,
-					  0x1fff, 0x6000 /* DF + MF */, 0x4001 };
+					  0x1fff,	   0x6000 /* DF + MF */,  0x4001 };
 	size_t i;
 
 	(void)state;
@@ -645,15 +654,16 @@ static void test_bad_udp_checksum(void **state)
 	/* The pseudo header counts: another source address, same datagram. */
 	s = default_spec();
 	f = build(&s);
-	f.p[14 + 15] ^= 1;				  /* source address... */
-	put16(f.p + 14 + 10, 0);			  /* ...with a fixed IP checksum */
+	f.p[14 + 15] ^= 1;	 /* source address... */
+	put16(f.p + 14 + 10, 0); /* ...with a fixed IP checksum */
 	put16(f.p + 14 + 10, (uint16_t)~fold(sum16(f.p + 14, 20, 0)));
 	assert_verdict_is(parse(&f, &fi), V_DROP(FRAME_BAD_UDP_CHECKSUM));
 	free(f.p);
 	/* The NIC said bad: dropped even though it is right. */
 	s = default_spec();
 	f = build(&s);
-	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_BAD, &fi), V_DROP(FRAME_BAD_UDP_CHECKSUM));
+	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_UNKNOWN, SR_CKSUM_BAD, &fi),
+			  V_DROP(FRAME_BAD_UDP_CHECKSUM));
 	assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_GOOD, SR_CKSUM_GOOD, &fi), V_RELAY);
 	free(f.p);
 	/* Odd payload lengths and padding: the checksum covers the UDP length only. */
@@ -767,7 +777,8 @@ static void test_random_garbage(void **state)
 		rc = parse_states(&f, len, (enum sr_cksum_state)(rnd() % 3),
 				  (enum sr_cksum_state)(rnd() % 3), &fi);
 		if (rc.kind > SR_VERDICT_DROP ||
-		    (rc.kind == SR_VERDICT_DROP && (rc.drop >= SR_DROP__COUNT || sr_drop_is_line(rc.drop))))
+		    (rc.kind == SR_VERDICT_DROP &&
+		     (rc.drop >= SR_DROP__COUNT || sr_drop_is_line(rc.drop))))
 			fail_msg("iteration %u: %d/%d is no frame verdict", iter, rc.kind, rc.drop);
 		if (rc.kind == SR_VERDICT_RELAY)
 			assert_true(fi.payload_off + fi.payload_len <= len);

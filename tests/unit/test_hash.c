@@ -58,7 +58,8 @@ static void test_golden_values(void **state)
 	for (i = 0; i < sizeof(golden) / sizeof(golden[0]); i++) {
 		size_t n = strlen(golden[i].s);
 		assert_true(hash_heap(golden[i].s, n, 0) == golden[i].seed0);
-		assert_true(hash_heap(golden[i].s, n, 0x73746174736421ull) == golden[i].seed_statsd);
+		assert_true(hash_heap(golden[i].s, n, 0x73746174736421ull) ==
+			    golden[i].seed_statsd);
 	}
 }
 
@@ -90,7 +91,8 @@ static void test_every_length_differs(void **state)
 		for (i = 0; i <= 64; i++)
 			for (j = 0; j < i; j++)
 				if (h[i] == h[j])
-					fail_msg("pattern %d: lengths %d and %d collide", pattern, i, j);
+					fail_msg("pattern %d: lengths %d and %d collide", pattern,
+						 i, j);
 	}
 }
 
@@ -150,8 +152,8 @@ static void test_bit_flips(void **state)
 			h = sr_hash64(buf, len, 0);
 			buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 			if (h == h0)
-				fail_msg("flipping bit %zu of %zu bytes does not change the hash", bit,
-					 len);
+				fail_msg("flipping bit %zu of %zu bytes does not change the hash",
+					 bit, len);
 			total += (uint64_t)__builtin_popcountll(h ^ h0);
 			flips++;
 		}

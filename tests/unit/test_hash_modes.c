@@ -62,7 +62,8 @@ static void test_golden(void **state)
 		struct sr_shard_map *m = build((enum sr_hash_mode)mode, n, -1);
 		struct sr_payload_cfg pay = { .parse = pc, .key_mode = SR_KEY_NAME_TAGS, .map = m };
 		const char *text = row + off;
-		assert_int_equal(sr_line_parse(&pc, (const uint8_t *)text, (uint32_t)strlen(text), &line),
+		assert_int_equal(sr_line_parse(&pc, (const uint8_t *)text, (uint32_t)strlen(text),
+					       &line),
 				 SR_OK);
 		uint32_t got = sr_payload_pick_shard(&pay, &line, (const uint8_t *)text,
 						     (uint32_t)strlen(text));
@@ -95,10 +96,12 @@ static void test_peer_vectors(void **state)
 	/* RFC 1321 test suite, and npm hashring's reading of a digest */
 	uint8_t d[16];
 	sr_md5("abc", 3, d);
-	assert_memory_equal(d, "\x90\x01\x50\x98\x3c\xd2\x4f\xb0\xd6\x96\x3f\x7d\x28\xe1\x7f\x72", 16);
-	sr_md5("12345678901234567890123456789012345678901234567890123456789012345678901234567890", 80,
-	       d);
-	assert_memory_equal(d, "\x57\xed\xf4\xa2\x2b\xe3\xc9\x55\xac\x49\xda\x2e\x21\x07\xb6\x7a", 16);
+	assert_memory_equal(d, "\x90\x01\x50\x98\x3c\xd2\x4f\xb0\xd6\x96\x3f\x7d\x28\xe1\x7f\x72",
+			    16);
+	sr_md5("12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+	       80, d);
+	assert_memory_equal(d, "\x57\xed\xf4\xa2\x2b\xe3\xc9\x55\xac\x49\xda\x2e\x21\x07\xb6\x7a",
+			    16);
 	assert_int_equal(sr_md5_le32("apple", 5), 3195025439u);
 	assert_int_equal(sr_md5_le32("127.0.0.1:8127-0", 16), 1329004120u);
 }
@@ -113,7 +116,8 @@ static void test_proxy_ring(void **state)
 	int i;
 
 	(void)state;
-	struct sr_shard_map *m = sr_shard_map_build(SR_HASH_STATSD_PROXY, two, 2, 0, err, sizeof(err));
+	struct sr_shard_map *m = sr_shard_map_build(SR_HASH_STATSD_PROXY, two, 2, 0, err,
+						    sizeof(err));
 	assert_non_null(m);
 	assert_int_equal(m->size, 80);
 	assert_int_equal(m->ring[0].value, 18286208u);
@@ -198,7 +202,8 @@ static void test_build_errors(void **state)
 /* weight=2 gets twice the table */
 static void test_maglev_weights(void **state)
 {
-	struct sr_shard_desc d[] = { { "198.18.1.1:8125", 1 }, { "198.18.1.2:8125", 2 },
+	struct sr_shard_desc d[] = { { "198.18.1.1:8125", 1 },
+				     { "198.18.1.2:8125", 2 },
 				     { "198.18.1.3:8125", 1 } };
 	char err[128];
 	uint32_t count[3] = { 0 }, i;

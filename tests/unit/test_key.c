@@ -144,9 +144,9 @@ static void test_duplicate_tag_keys(void **state)
 static void test_value_type_rate_do_not_matter(void **state)
 {
 	static const char *const same[] = {
-		"m,k=v:1|c",	     "m,k=v:5|g",	   "m,k=v:-2|g|@0.1", "m,k=v:2.5|ms|@0.1",
-		"m,k=v:xyz|s",	     "m,k=v:1|c:2|g",	   "m,k=v:3|h|T1",    "m,k=v:4|d|c:ctr",
-		"  m,k=v:1|c  ",     "m:1|c|#k:v",	   "m:9|ms|@1|#k:v",  "m,k=v:1|c|@oops",
+		"m,k=v:1|c",	 "m,k=v:5|g",	  "m,k=v:-2|g|@0.1", "m,k=v:2.5|ms|@0.1",
+		"m,k=v:xyz|s",	 "m,k=v:1|c:2|g", "m,k=v:3|h|T1",    "m,k=v:4|d|c:ctr",
+		"  m,k=v:1|c  ", "m:1|c|#k:v",	  "m:9|ms|@1|#k:v",  "m,k=v:1|c|@oops",
 	};
 	uint64_t h = hash_of(same[0]);
 	size_t i;
@@ -226,7 +226,8 @@ static void test_name_mode_ignores_tags(void **state)
 {
 	(void)state;
 	assert_int_equal(hash_mode("a,x=1:1|c", SR_KEY_NAME), hash_mode("a:1|c|#y:2", SR_KEY_NAME));
-	assert_int_equal(hash_mode("a:1|c", SR_KEY_NAME), hash_mode("a,x=1,y=2:1|c|#z", SR_KEY_NAME));
+	assert_int_equal(hash_mode("a:1|c", SR_KEY_NAME),
+			 hash_mode("a,x=1,y=2:1|c|#z", SR_KEY_NAME));
 	assert_int_equal(hash_mode("a.b:1|c", SR_KEY_NAME), hash_mode("a_b,k=v:1|g", SR_KEY_NAME));
 	assert_true(hash_mode("a:1|c", SR_KEY_NAME) != hash_mode("b:1|c", SR_KEY_NAME));
 	assert_string_equal(text_mode("a,x=1:1|c|#y:2", SR_KEY_NAME), "a");
@@ -350,7 +351,8 @@ static size_t build_line(char *out, size_t cap, const char *name, const struct t
 		const struct tag_kv *kv = &t[order[i]];
 		switch (rnd() % 3) {
 		case 0:
-			ni += (size_t)snprintf(influx + ni, sizeof(influx) - ni, ",%s=%s", kv->k, kv->v);
+			ni += (size_t)snprintf(influx + ni, sizeof(influx) - ni, ",%s=%s", kv->k,
+					       kv->v);
 			break;
 		case 1: /* continue the current '#' segment or start one */
 			nd += (size_t)snprintf(dd + nd, sizeof(dd) - nd, "%s%s:%s",
@@ -414,8 +416,9 @@ static void test_property_permutations(void **state)
 				sr_line_key_text(&pl.l, SR_KEY_NAME_TAGS, t, sizeof(t));
 				if (h != h0 || strcmp(t, text0) != 0) {
 					free(pl.buf);
-					fail_msg("set %u: \"%s\" keyed apart from its first permutation",
-						 set, line);
+					fail_msg(
+						"set %u: \"%s\" keyed apart from its first permutation",
+						set, line);
 				}
 			}
 			free(pl.buf);

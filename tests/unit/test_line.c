@@ -179,14 +179,17 @@ static void test_line_control_char(void **state)
 {
 	static const struct line_case cases[] = {
 		{ "a:1|c\t", SR_DROP_LINE_CONTROL_CHAR },
-		{ "\ta:1|c", SR_DROP_LINE_CONTROL_CHAR }, /* Telegraf would trim it: the relay does not */
+		{ "\ta:1|c",
+		  SR_DROP_LINE_CONTROL_CHAR }, /* Telegraf would trim it: the relay does not */
 		{ "a\x7f:1|c", SR_DROP_LINE_CONTROL_CHAR },
 		{ "a:1|c\r", SR_DROP_LINE_CONTROL_CHAR },
 		{ "a:1|c|#k:\x1bv", SR_DROP_LINE_CONTROL_CHAR },
 		{ "a:\x01|s", SR_DROP_LINE_CONTROL_CHAR },
 		{ "\x1f", SR_DROP_LINE_CONTROL_CHAR },
 		{ "a:1|c\v", SR_DROP_LINE_CONTROL_CHAR },
-		{ "\xff" "a:1|c\x02", SR_DROP_LINE_CONTROL_CHAR }, /* beats the bad UTF-8 before it */
+		{ "\xff"
+		  "a:1|c\x02",
+		  SR_DROP_LINE_CONTROL_CHAR }, /* beats the bad UTF-8 before it */
 		{ "a:1|c\x05\xc0\x80", SR_DROP_LINE_CONTROL_CHAR },
 	};
 	int c;
@@ -223,26 +226,26 @@ static void test_line_bad_format(void **state)
 {
 	static const struct line_case cases[] = {
 		{ "a", SR_DROP_LINE_BAD_FORMAT },
-		{ "a|c", SR_DROP_LINE_BAD_FORMAT },	 /* no ':' */
+		{ "a|c", SR_DROP_LINE_BAD_FORMAT }, /* no ':' */
 		{ "a.b.c", SR_DROP_LINE_BAD_FORMAT },
-		{ "a:1", SR_DROP_LINE_BAD_FORMAT },	 /* value without |type */
+		{ "a:1", SR_DROP_LINE_BAD_FORMAT }, /* value without |type */
 		{ "a:1c", SR_DROP_LINE_BAD_FORMAT },
 		{ "a:", SR_DROP_LINE_BAD_FORMAT },
 		{ "", SR_DROP_LINE_BAD_FORMAT },
-		{ " ", SR_DROP_LINE_BAD_FORMAT },	 /* empty after trimming */
+		{ " ", SR_DROP_LINE_BAD_FORMAT }, /* empty after trimming */
 		{ "    ", SR_DROP_LINE_BAD_FORMAT },
 		{ "\xc2\xa0", SR_DROP_LINE_BAD_FORMAT }, /* U+00A0 is white space for Go */
 		{ "\xe3\x80\x80 \xc2\x85\xe2\x80\x8a", SR_DROP_LINE_BAD_FORMAT },
-		{ "a:1|c:2", SR_DROP_LINE_BAD_FORMAT },	 /* second bit without type */
+		{ "a:1|c:2", SR_DROP_LINE_BAD_FORMAT }, /* second bit without type */
 		{ "a:1|g:2", SR_DROP_LINE_BAD_FORMAT },
 		{ "a:1|g:2|ms:3", SR_DROP_LINE_BAD_FORMAT },
 		{ "a:1|c|@0.5:2", SR_DROP_LINE_BAD_FORMAT },
-		{ "#k:v", SR_DROP_LINE_BAD_FORMAT },	 /* only tags */
+		{ "#k:v", SR_DROP_LINE_BAD_FORMAT }, /* only tags */
 		{ "|#k:v", SR_DROP_LINE_BAD_FORMAT },
 		{ "a|#k:v", SR_DROP_LINE_BAD_FORMAT },
-		{ "a:1:2|c", SR_DROP_LINE_BAD_FORMAT },	 /* bit "1" has no type */
-		{ "a:1|c:", SR_DROP_LINE_BAD_FORMAT },	 /* empty second bit */
-		{ "c:1|c", SR_DROP_LINE_BAD_FORMAT },	 /* "c:1" is a container id segment */
+		{ "a:1:2|c", SR_DROP_LINE_BAD_FORMAT }, /* bit "1" has no type */
+		{ "a:1|c:", SR_DROP_LINE_BAD_FORMAT },	/* empty second bit */
+		{ "c:1|c", SR_DROP_LINE_BAD_FORMAT },	/* "c:1" is a container id segment */
 	};
 
 	(void)state;
@@ -271,13 +274,20 @@ static void test_line_bad_name(void **state)
 static void test_line_unknown_type(void **state)
 {
 	static const struct line_case cases[] = {
-		{ "a:1|x", SR_DROP_LINE_UNKNOWN_TYPE },	 { "a:1|", SR_DROP_LINE_UNKNOWN_TYPE },
-		{ "a:1|cc", SR_DROP_LINE_UNKNOWN_TYPE }, { "a:1|C", SR_DROP_LINE_UNKNOWN_TYPE },
-		{ "a:1|MS", SR_DROP_LINE_UNKNOWN_TYPE }, { "a:1|m", SR_DROP_LINE_UNKNOWN_TYPE },
-		{ "a:1|msx", SR_DROP_LINE_UNKNOWN_TYPE }, { "a:1| c", SR_DROP_LINE_UNKNOWN_TYPE },
-		{ "a:1|g:2|z", SR_DROP_LINE_UNKNOWN_TYPE }, { "a:1|#k:v|x", SR_DROP_LINE_UNKNOWN_TYPE },
-		{ "a:1||c", SR_DROP_LINE_UNKNOWN_TYPE }, { "a:1|t", SR_DROP_LINE_UNKNOWN_TYPE },
-		{ "a:1|kv", SR_DROP_LINE_UNKNOWN_TYPE }, { "a:x|X", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1|x", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1|", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1|cc", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1|C", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1|MS", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1|m", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1|msx", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1| c", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1|g:2|z", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1|#k:v|x", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1||c", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1|t", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:1|kv", SR_DROP_LINE_UNKNOWN_TYPE },
+		{ "a:x|X", SR_DROP_LINE_UNKNOWN_TYPE },
 	};
 
 	(void)state;
@@ -355,8 +365,8 @@ static void test_valid_lines(void **state)
 		{ "a:1|h", "a" },
 		{ "a:1|d", "a" },
 		{ "a:xyz|s", "a" },
-		{ "a:|s", "a" },     /* empty set member */
-		{ "a: x |s", "a" },  /* any printable set member */
+		{ "a:|s", "a" },    /* empty set member */
+		{ "a: x |s", "a" }, /* any printable set member */
 		{ "a:-1e3|g", "a" },
 		{ "a:1|c|@0.5", "a" },
 		{ "a:1|c|@x", "a" }, /* malformed rate: only logged by Telegraf */
@@ -365,10 +375,10 @@ static void test_valid_lines(void **state)
 		{ "a:1|c|", "a" },
 		{ "a:1|ms|@0.1|#t:v", "a" },
 		{ "a:1|c|#t:v|@0.5", "a" },
-		{ "a:1|c|T123", "a" },	 /* extra fields: the type is field 2 only */
-		{ "a:1|c|c:abc", "a" },	 /* container id */
+		{ "a:1|c|T123", "a" },	/* extra fields: the type is field 2 only */
+		{ "a:1|c|c:abc", "a" }, /* container id */
 		{ "a:1|c|@0.5|T1|c:x|#k:v", "a" },
-		{ "a:1|c:2|ms", "a" },	 /* "c:2" is a container id: one timing */
+		{ "a:1|c:2|ms", "a" }, /* "c:2" is a container id: one timing */
 		{ "a:1|c:2|ms:3|g", "a" },
 		{ "a:1|c:2|g", "a" },
 		{ "a:1|c|@0.1:2|g", "a" },
@@ -381,8 +391,12 @@ static void test_valid_lines(void **state)
 		{ "a:1e-400|ms", "a" },
 		{ "a:.5|h", "a" },
 		{ "  a:1|c  ", "a" },
-		{ "\xc2\xa0" "a:1|c\xe3\x80\x80", "a" },
-		{ "\xc2\x85" "a:1|c\xe2\x80\x8a\xe2\x80\xaf", "a" },
+		{ "\xc2\xa0"
+		  "a:1|c\xe3\x80\x80",
+		  "a" },
+		{ "\xc2\x85"
+		  "a:1|c\xe2\x80\x8a\xe2\x80\xaf",
+		  "a" },
 		{ "m\xc3\xa9trique:1|c", "m\xc3\xa9trique" },
 		{ "\xe6\x8c\x87\xe6\xa0\x87:1|c", "\xe6\x8c\x87\xe6\xa0\x87" },
 		{ "a\xf0\x9f\x98\x80:1|c", "a\xf0\x9f\x98\x80" },
@@ -398,8 +412,10 @@ static void test_valid_lines(void **state)
 		{ "a,=v:1|c", "a" },
 		{ "a#b:1|c", "a#b" },
 		{ "a@b=c:1|c", "a@b=c" },
-		{ "a b:1|c", "a" },	 /* the name ends at its first white space */
-		{ "a\xc2\xa0" "b:1|c", "a" },
+		{ "a b:1|c", "a" }, /* the name ends at its first white space */
+		{ "a\xc2\xa0"
+		  "b:1|c",
+		  "a" },
 		{ "a.b.c:1|c", "a.b.c" }, /* raw span; the key reads '.' as '_' */
 		{ "_sc:1|c", "_sc" },
 		{ "a|b:1|c", "a|b" },
@@ -665,8 +681,8 @@ static void test_random_lines(void **state)
 			fail_msg("iteration %u: rc %d is no line reason", iter, rc);
 		}
 		if (rc == SR_OK) {
-			int bad = l.name.len == 0 || l.name.p < p || l.name.p + l.name.len > p + n ||
-				  l.n_tags > SR_MAX_TAGS;
+			int bad = l.name.len == 0 || l.name.p < p ||
+				  l.name.p + l.name.len > p + n || l.n_tags > SR_MAX_TAGS;
 			for (i = 0; i < l.n_tags && !bad; i++) {
 				const struct sr_span *k = &l.tags[i].key, *v = &l.tags[i].value;
 				bad |= (k->len && (k->p < p || k->p + k->len > p + n));
@@ -744,8 +760,8 @@ int main(void)
 	};
 	const struct CMUnitTest regressions[] = {
 		cmocka_unit_test_teardown(test_regression_dd_tags_last_multibyte_rune, pool_free),
-		cmocka_unit_test_teardown(test_regression_name_after_removed_segment_starts_with_space,
-					  pool_free),
+		cmocka_unit_test_teardown(
+			test_regression_name_after_removed_segment_starts_with_space, pool_free),
 	};
 
 	return cmocka_run_group_tests_name("sr_line", tests, NULL, NULL) |

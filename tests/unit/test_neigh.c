@@ -41,7 +41,7 @@ static void test_resolve_refresh_expire(void **state)
 	e = sr_neigh_add(&t, &a, NULL, 0);
 	assert_int_equal(e, 0);
 	assert_int_equal(sr_neigh_add(&t, &a, NULL, 0), 0); /* one entry per address */
-	assert_int_equal(sr_neigh_word(&t.e[0]), 0);	     /* unresolved: not usable */
+	assert_int_equal(sr_neigh_word(&t.e[0]), 0);	    /* unresolved: not usable */
 	/* asked at once, broadcast, then again a second later */
 	assert_int_equal(tick(0, idx, uni, &changed), 1);
 	assert_false(uni[0]);

@@ -263,14 +263,14 @@ static void test_drop_counters(void **state)
 	struct scan sc;
 
 	(void)state;
-	scan(&sc, "x\n"		 /* bad format */
-		  ":1|c\n"	 /* bad name */
-		  "a:1|x\n"	 /* unknown type */
-		  "a:x|c\n"	 /* bad value */
-		  "a:1|c\t\n"	 /* control char */
-		  "a\xff:1|c\n"	 /* bad utf8 */
+	scan(&sc, "x\n"		/* bad format */
+		  ":1|c\n"	/* bad name */
+		  "a:1|x\n"	/* unknown type */
+		  "a:x|c\n"	/* bad value */
+		  "a:1|c\t\n"	/* control char */
+		  "a\xff:1|c\n" /* bad utf8 */
 		  "ok:1|c\n"
-		  "a:y|g\n"	 /* bad value */
+		  "a:y|g\n" /* bad value */
 		  "ok2:1|c");
 	assert_int_equal(sc.r.lines, 9);
 	assert_int_equal(sc.r.valid, 2);
@@ -342,7 +342,7 @@ static void test_counters_accumulate(void **state)
 
 static void test_shard_of_each_line(void **state)
 {
-	static const char *const lines[] = { "a:1|c",	  "b.c:2|g",	"b_c,x=y:3|ms",
+	static const char *const lines[] = { "a:1|c",	   "b.c:2|g",	"b_c,x=y:3|ms",
 					     "d:4|h|#k:v", "e,t=1:5|c", "f:6|s",
 					     "g:7|d|@0.5", "h:8|c:9|g", "a:1|c|#k:v" };
 	char payload[512];
@@ -443,8 +443,8 @@ static void test_compat_mode_key(void **state)
 	scan(&sc, "app.requests:1|c\napp.requests,host=x:1|c\napp.requests:1|c|#k:v\n");
 	cfg.map = saved;
 	assert_int_equal(sc.r.valid, 3);
-	assert_int_equal(sc.refs[0].shard, sr_murmur3_32((const uint8_t *)"app.requests", 12,
-							 0xaccd3d34) % 5);
+	assert_int_equal(sc.refs[0].shard,
+			 sr_murmur3_32((const uint8_t *)"app.requests", 12, 0xaccd3d34) % 5);
 	assert_int_equal(sc.refs[2].shard, sc.refs[0].shard); /* DogStatsD tags: after ':' */
 	assert_int_equal(sc.refs[1].shard,
 			 sr_murmur3_32((const uint8_t *)"app.requests,host=x", 19, 0xaccd3d34) % 5);
@@ -564,8 +564,10 @@ static void test_big_and_random_payloads(void **state)
 {
 	static uint64_t s = 0x510e527fade682d1ull;
 	static struct sr_line_ref refs[8972];
-	static const char *const pieces[] = { "a:1|c", "b.c,x=y:2|g|#k:v", "\n", "\r\n", "\n\n",
-					      "bad", ":", "|", "\r", "m\xc3\xa9:1|ms", "\xe2\x82" };
+	static const char *const pieces[] = {
+		"a:1|c", "b.c,x=y:2|g|#k:v", "\n",	"\r\n", "\n\n", "bad", ":", "|",
+		"\r",	 "m\xc3\xa9:1|ms",   "\xe2\x82"
+	};
 	uint8_t *buf = malloc(8972);
 	uint32_t n, pos, iter, i;
 	struct sr_counters c;

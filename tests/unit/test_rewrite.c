@@ -115,7 +115,8 @@ static void check_packet(const uint8_t *p, const uint8_t *payload, uint16_t len)
 	assert_int_equal(get16(u + 6), udp_cksum_ref(ip, u, (uint16_t)(8 + len)));
 	assert_true(get16(u + 6) != 0); /* 0 would mean "no checksum" */
 	/* and verifies as a receiver checks it */
-	assert_int_equal(fold(sum16(ip + 12, 8, 0) + 17 + 8u + len + sum16(u, 8u + len, 0)), 0xffff);
+	assert_int_equal(fold(sum16(ip + 12, 8, 0) + 17 + 8u + len + sum16(u, 8u + len, 0)),
+			 0xffff);
 	/* the payload is untouched */
 	assert_memory_equal(p + SR_HDR_V4_LEN, payload, len);
 }
@@ -313,7 +314,8 @@ static void recovered_vs_computed(const uint8_t *payload, uint32_t len, int exac
 	uint8_t a[SR_HDR_V4_LEN], b[SR_HDR_V4_LEN];
 
 	memcpy(ctx.port_mac, SRC_MAC, 6);
-	assert_verdict_is(sr_frame_parse(&ctx, f, n, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi), V_RELAY);
+	assert_verdict_is(sr_frame_parse(&ctx, f, n, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi),
+			  V_RELAY);
 	assert_true(fi.udp_cksum != 0);
 	got = sr_payload_sum_from_udp(&fi);
 	want = sr_payload_sum(f + fi.payload_off, fi.payload_len);

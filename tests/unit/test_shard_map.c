@@ -41,7 +41,7 @@ static int make_ids(void **state)
 SR_TEST_RNG(0xbb67ae8584caa73bull)
 
 static struct sr_shard_map *build_mode(enum sr_hash_mode mode, const char *const *names,
-				      const uint32_t *weights, uint32_t n, uint32_t size)
+				       const uint32_t *weights, uint32_t n, uint32_t size)
 {
 	struct sr_shard_desc *sh = calloc(n ? n : 1, sizeof(*sh));
 	struct sr_shard_map *m;
@@ -50,7 +50,8 @@ static struct sr_shard_map *build_mode(enum sr_hash_mode mode, const char *const
 
 	assert_non_null(sh);
 	for (i = 0; i < n; i++)
-		sh[i] = (struct sr_shard_desc){ .id = names[i], .weight = weights ? weights[i] : 1 };
+		sh[i] = (struct sr_shard_desc){ .id = names[i],
+						.weight = weights ? weights[i] : 1 };
 	m = sr_shard_map_build(mode, sh, n, size, err, sizeof(err));
 	free(sh);
 	if (m)
@@ -73,7 +74,8 @@ static void count_slots(const struct sr_shard_map *m, uint32_t *count)
 	memset(count, 0, m->n_shards * sizeof(*count));
 	for (i = 0; i < m->size; i++) {
 		if (m->table[i] >= m->n_shards)
-			fail_msg("slot %u holds %u, not a shard of %u", i, m->table[i], m->n_shards);
+			fail_msg("slot %u holds %u, not a shard of %u", i, m->table[i],
+				 m->n_shards);
 		count[m->table[i]]++;
 	}
 }
@@ -82,10 +84,13 @@ static void count_slots(const struct sr_shard_map *m, uint32_t *count)
 
 static void test_is_prime(void **state)
 {
-	static const uint32_t primes[] = { 2, 3, 5, 7, 11, 13, 101, 65521, 65537, 65539, 131071,
-					   1000003, 2147483647u, 4294967291u };
-	static const uint32_t composites[] = { 0, 1, 4, 6, 9, 15, 25, 49, 65535, 65536, 65541,
-					       1000001, 2147483649u, 4294967295u, 4294967293u };
+	static const uint32_t primes[] = { 2,	   3,	    5,		 7,	     11,
+					   13,	   101,	    65521,	 65537,	     65539,
+					   131071, 1000003, 2147483647u, 4294967291u };
+	static const uint32_t composites[] = {
+		0,     1,     4,     6,	      9,	   15,		25,	    49,
+		65535, 65536, 65541, 1000001, 2147483649u, 4294967295u, 4294967293u
+	};
 	size_t i;
 	uint32_t n, d;
 	static uint8_t sieve[100001];
@@ -116,8 +121,8 @@ static void test_bad_arguments(void **state)
 	uint32_t i;
 
 	(void)state;
-	assert_null(build(ids, 0, 65537));	 /* no shard */
-	assert_null(build(ids, 4, 65536));	 /* not prime */
+	assert_null(build(ids, 0, 65537)); /* no shard */
+	assert_null(build(ids, 4, 65536)); /* not prime */
 	assert_null(build(ids, 4, 65535));
 	assert_null(build(ids, 4, 0));
 	assert_null(build(ids, 4, 1));
@@ -201,7 +206,6 @@ static void test_every_slot_filled_and_balanced(void **state)
 	}
 }
 
-
 static void test_small_tables_filled(void **state)
 {
 	static const uint32_t sizes[] = { 101, 211, 257, 401, 1009, 1201, 2003 };
@@ -228,8 +232,9 @@ static void test_small_tables_filled(void **state)
 /* Integer weights: slices in proportion (credits, as Katran's MaglevHashV2). */
 static void test_weights(void **state)
 {
-	static const uint32_t w[][4] = { { 1, 2, 3, 4 }, { 1, 1, 1, 5 }, { 10, 1, 1, 1 },
-					 { 3, 3, 3, 3 } };
+	static const uint32_t w[][4] = {
+		{ 1, 2, 3, 4 }, { 1, 1, 1, 5 }, { 10, 1, 1, 1 }, { 3, 3, 3, 3 }
+	};
 	static const uint32_t three[] = { 3, 3, 3, 3 };
 	struct sr_shard_map *a, *b;
 	uint32_t count[4];
@@ -244,8 +249,8 @@ static void test_weights(void **state)
 		for (i = 0; i < 4; i++) {
 			double want = 65537.0 * w[t][i] / total;
 			if (count[i] < want * 0.99 || count[i] > want * 1.01)
-				fail_msg("weights %zu: shard %u has %u slots, want %.0f", t, i, count[i],
-					 want);
+				fail_msg("weights %zu: shard %u has %u slots, want %.0f", t, i,
+					 count[i], want);
 		}
 		sr_shard_map_free(m);
 	}
@@ -349,7 +354,8 @@ static void test_jump_vectors(void **state)
 		{ 0, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, 20 },
 		{ 1, { 0, 0, 0, 0, 0, 0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 17, 17 }, 19 },
 		{ 0xdeadbeef, { 0, 1, 2, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 16, 16, 16 }, 19 },
-		{ 0x0ddc0ffeebadf00dull, { 0, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 15, 15, 15, 15 },
+		{ 0x0ddc0ffeebadf00dull,
+		  { 0, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 15, 15, 15, 15 },
 		  19 },
 	};
 	size_t t;
@@ -359,8 +365,9 @@ static void test_jump_vectors(void **state)
 	for (t = 0; t < sizeof(v) / sizeof(v[0]); t++)
 		for (i = 0; i < v[t].n; i++)
 			if (sr_jump(v[t].key, i + 1) != (uint32_t)v[t].bucket[i])
-				fail_msg("jump(%llx, %u) = %u, want %d", (unsigned long long)v[t].key,
-					 i + 1, sr_jump(v[t].key, i + 1), v[t].bucket[i]);
+				fail_msg("jump(%llx, %u) = %u, want %d",
+					 (unsigned long long)v[t].key, i + 1,
+					 sr_jump(v[t].key, i + 1), v[t].bucket[i]);
 }
 
 /* From n to n+1 buckets a key stays or moves to the new bucket; shares are even. */
@@ -456,12 +463,13 @@ static void test_md5_vectors(void **state)
 	static const struct {
 		uint32_t n;
 		const char *hex;
-	} a[] = { /* n times 'a' */
-		  { 55, "ef1772b6dff9a122358552954ad0df65" },
-		  { 56, "3b0c8ac703f828b04c6c197006d17218" },
-		  { 63, "b06521f39153d618550606be297466d5" },
-		  { 64, "014842d480b571495a4a0363793f7367" },
-		  { 65, "c743a45e0d2e6a95cb859adae0248435" },
+	} a[] = {
+		/* n times 'a' */
+		{ 55, "ef1772b6dff9a122358552954ad0df65" },
+		{ 56, "3b0c8ac703f828b04c6c197006d17218" },
+		{ 63, "b06521f39153d618550606be297466d5" },
+		{ 64, "014842d480b571495a4a0363793f7367" },
+		{ 65, "c743a45e0d2e6a95cb859adae0248435" },
 	};
 	uint8_t d[16];
 	char hex[33];
@@ -570,7 +578,8 @@ static void test_proxy_ring(void **state)
 			for (j = 0; j < m->size && m->ring[j].value < h; j++)
 				;
 			want = m->ring[j == m->size ? 0 : j].shard;
-			assert_int_equal(sr_shard_of_text(m, (const uint8_t *)key, (uint32_t)len), want);
+			assert_int_equal(sr_shard_of_text(m, (const uint8_t *)key, (uint32_t)len),
+					 want);
 		}
 		sr_shard_map_free(m);
 	}
@@ -649,7 +658,8 @@ static void test_remove_shard_moves_few_keys(void **state)
 			assert_non_null(b);
 			extra = 0;
 			for (i = 0; i < N_KEYS; i++) {
-				uint32_t x = sr_shard_of_hash(a, keys[i]), y = sr_shard_of_hash(b, keys[i]);
+				uint32_t x = sr_shard_of_hash(a, keys[i]),
+					 y = sr_shard_of_hash(b, keys[i]);
 				if (x == removed)
 					continue; /* had to move */
 				if (strcmp(ids[x], rest[y]) != 0)
@@ -664,7 +674,6 @@ static void test_remove_shard_moves_few_keys(void **state)
 	}
 	free(keys);
 }
-
 
 int main(void)
 {

@@ -143,10 +143,9 @@ static void test_single_odd_byte_everywhere(void **state)
 	static const struct {
 		uint8_t byte;
 		int want;
-	} odd[] = { { 0x00, CTRL }, { 0x01, CTRL }, { 0x09, CTRL }, { 0x0a, CTRL },
-		    { 0x0d, CTRL }, { 0x1f, CTRL }, { 0x7f, CTRL }, { 0x80, BAD },
-		    { 0xbf, BAD },  { 0xc2, BAD },  { 0xe2, BAD },  { 0xf0, BAD },
-		    { 0xff, BAD } };
+	} odd[] = { { 0x00, CTRL }, { 0x01, CTRL }, { 0x09, CTRL }, { 0x0a, CTRL }, { 0x0d, CTRL },
+		    { 0x1f, CTRL }, { 0x7f, CTRL }, { 0x80, BAD },  { 0xbf, BAD },  { 0xc2, BAD },
+		    { 0xe2, BAD },  { 0xf0, BAD },  { 0xff, BAD } };
 	uint8_t buf[40];
 	uint32_t len, pos, off, k;
 
@@ -191,11 +190,15 @@ static void test_control_beats_bad_utf8(void **state)
 {
 	(void)state;
 	/* Bad UTF-8 first, control later (in the slow path and after a fast word). */
-	assert_int_equal(check_str("\xff" "abc\t"), CTRL);
+	assert_int_equal(check_str("\xff"
+				   "abc\t"),
+			 CTRL);
 	assert_int_equal(check_str("\xc0\x80 0123456789abcdef\x7f"), CTRL);
 	assert_int_equal(check_str("0123456789abcdef\xed\xa0\x80 xyz\x01"), CTRL);
 	/* Control first, bad UTF-8 later. */
-	assert_int_equal(check_str("\r" "abc\xff"), CTRL);
+	assert_int_equal(check_str("\r"
+				   "abc\xff"),
+			 CTRL);
 	/* A control byte where a continuation byte should be. */
 	assert_int_equal(check_str("\xe2\x0a"), CTRL);
 	assert_int_equal(check_str("\xf0\x9f\x98\x09"), CTRL);
@@ -245,8 +248,9 @@ static void test_valid_sequences(void **state)
 		}
 	}
 	/* Mixed text. */
-	assert_int_equal(check_str("m\xc3\xa9trique.\xe6\x8c\x87\xe6\xa0\x87:1|c|#emoji:\xf0\x9f\x98\x80"),
-			 SR_OK);
+	assert_int_equal(
+		check_str("m\xc3\xa9trique.\xe6\x8c\x87\xe6\xa0\x87:1|c|#emoji:\xf0\x9f\x98\x80"),
+		SR_OK);
 	/* Many multibyte characters in a row (no fast path at all). */
 	memset(buf, 0, sizeof(buf));
 	for (n = 0; n + 2 <= sizeof(buf); n += 2)
@@ -259,33 +263,48 @@ static void test_valid_sequences(void **state)
 static void test_invalid_sequences(void **state)
 {
 	static const char *const bad[] = {
-		"\xc0\x80",	    /* overlong NUL */
-		"\xc0\xaf",	    /* overlong '/' */
-		"\xc1\xbf",	    /* overlong U+007F */
-		"\xe0\x80\x80",	    /* overlong 3-byte */
-		"\xe0\x9f\xbf",	    /* overlong U+07FF */
-		"\xf0\x80\x80\x80", /* overlong 4-byte */
-		"\xf0\x8f\xbf\xbf", /* overlong U+FFFF */
-		"\xed\xa0\x80",	    /* U+D800, surrogate */
-		"\xed\xbf\xbf",	    /* U+DFFF, surrogate */
+		"\xc0\x80",		    /* overlong NUL */
+		"\xc0\xaf",		    /* overlong '/' */
+		"\xc1\xbf",		    /* overlong U+007F */
+		"\xe0\x80\x80",		    /* overlong 3-byte */
+		"\xe0\x9f\xbf",		    /* overlong U+07FF */
+		"\xf0\x80\x80\x80",	    /* overlong 4-byte */
+		"\xf0\x8f\xbf\xbf",	    /* overlong U+FFFF */
+		"\xed\xa0\x80",		    /* U+D800, surrogate */
+		"\xed\xbf\xbf",		    /* U+DFFF, surrogate */
 		"\xed\xa0\x80\xed\xb0\x80", /* CESU-8 surrogate pair */
-		"\xf4\x90\x80\x80", /* U+110000 */
+		"\xf4\x90\x80\x80",	    /* U+110000 */
 		"\xf4\xbf\xbf\xbf",
-		"\xf5\x80\x80\x80", "\xf7\xbf\xbf\xbf", "\xf8\x88\x80\x80\x80",
+		"\xf5\x80\x80\x80",
+		"\xf7\xbf\xbf\xbf",
+		"\xf8\x88\x80\x80\x80",
 		"\xfc\x84\x80\x80\x80\x80",
-		"\xf5", "\xf6", "\xf7", "\xf8", "\xf9", "\xfa", "\xfb", "\xfc", "\xfd", "\xfe", "\xff",
-		"\x80", "\xbf", "\x80\x80", "\xbf\xbf\xbf\xbf", /* continuation bytes alone */
-		"\xc3\xa9\xa9",	   /* one continuation byte too many */
-		"\xc2\x41",	   /* lead byte followed by ASCII */
-		"\xe2\x82\x41",	   /* 3-byte cut by ASCII */
+		"\xf5",
+		"\xf6",
+		"\xf7",
+		"\xf8",
+		"\xf9",
+		"\xfa",
+		"\xfb",
+		"\xfc",
+		"\xfd",
+		"\xfe",
+		"\xff",
+		"\x80",
+		"\xbf",
+		"\x80\x80",
+		"\xbf\xbf\xbf\xbf", /* continuation bytes alone */
+		"\xc3\xa9\xa9",	    /* one continuation byte too many */
+		"\xc2\x41",	    /* lead byte followed by ASCII */
+		"\xe2\x82\x41",	    /* 3-byte cut by ASCII */
 		"\xf0\x9f\x98\x41", /* 4-byte cut by ASCII */
-		"\xe2\xc3\xa9",	   /* lead byte followed by another lead */
-		"\xe2\x82",	   /* truncated at the end of the buffer */
-		"\xf0\x9f\x98",	   /* truncated at the end */
-		"\xf0\x9f",	   /* truncated at the end */
-		"\xc3",		   /* truncated at the end */
-		"\xe2",		   /* truncated at the end */
-		"\xf0",		   /* truncated at the end */
+		"\xe2\xc3\xa9",	    /* lead byte followed by another lead */
+		"\xe2\x82",	    /* truncated at the end of the buffer */
+		"\xf0\x9f\x98",	    /* truncated at the end */
+		"\xf0\x9f",	    /* truncated at the end */
+		"\xc3",		    /* truncated at the end */
+		"\xe2",		    /* truncated at the end */
+		"\xf0",		    /* truncated at the end */
 	};
 	uint8_t buf[48];
 	size_t k;
@@ -301,7 +320,8 @@ static void test_invalid_sequences(void **state)
 			memcpy(buf + pre, bad[k], n);
 			/* at the very end of the buffer, then followed by ASCII */
 			if (check(buf, pre + n) != BAD)
-				fail_msg("bad sequence %zu after %u ASCII bytes, at the end", k, pre);
+				fail_msg("bad sequence %zu after %u ASCII bytes, at the end", k,
+					 pre);
 			if (check(buf, pre + n + 9) != BAD)
 				fail_msg("bad sequence %zu after %u ASCII bytes", k, pre);
 		}
@@ -388,7 +408,8 @@ static void test_exhaustive_four_byte_leads(void **state)
 					b[2] = cont[j];
 					b[3] = cont[k];
 					if (sr_text_check(b, 4) != ref_check(b, 4)) {
-						/* b is freed below: report from the loop variables */
+						/* b is freed below: report from the loop variables
+						 */
 						free(b);
 						fail_msg("%02x %02x %02x %02x", lead, cont[i],
 							 cont[j], cont[k]);
@@ -420,7 +441,7 @@ static void test_random_against_reference(void **state)
 			case 3:
 			case 4: { /* a valid character */
 				const char *s = valid_seqs[(r >> 8) % (sizeof(valid_seqs) /
-								      sizeof(valid_seqs[0]))];
+								       sizeof(valid_seqs[0]))];
 				uint32_t l = (uint32_t)strlen(s);
 				if (n + l <= sizeof(buf)) {
 					memcpy(buf + n, s, l);
@@ -437,7 +458,8 @@ static void test_random_against_reference(void **state)
 				buf[n++] = (uint8_t)(0x80 | ((r >> 8) & 0x3f));
 				break;
 			default: /* rarely a control byte, else any byte */
-				buf[n++] = (r >> 8) % 16 == 0 ? (uint8_t)((r >> 16) % 32) : (uint8_t)(r >> 24);
+				buf[n++] = (r >> 8) % 16 == 0 ? (uint8_t)((r >> 16) % 32)
+							      : (uint8_t)(r >> 24);
 				break;
 			}
 		}

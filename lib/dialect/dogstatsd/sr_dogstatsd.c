@@ -94,7 +94,8 @@ static int dogstatsd_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 	if (!known_type(type, tlen))
 		return SR_DROP_LINE_UNKNOWN_TYPE;
 	if (!(tlen == 1 && type[0] == 's') &&
-	    !(sr_find(value, ':', vlen) ? packed_values_ok(value, vlen) : sr_go_float_ok(value, vlen)))
+	    !(sr_find(value, ':', vlen) ? packed_values_ok(value, vlen)
+					: sr_go_float_ok(value, vlen)))
 		return SR_DROP_LINE_BAD_VALUE;
 	l->name = sr_span_of(p, (uint32_t)(colon - p));
 

@@ -34,7 +34,9 @@ static bool digits_of_base(const uint8_t *p, uint32_t n, int base)
 		return false;
 	for (i = 0; i < n; i++) {
 		uint8_t c = p[i] | 0x20;
-		int d = p[i] >= '0' && p[i] <= '9' ? p[i] - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 99;
+		int d = p[i] >= '0' && p[i] <= '9' ? p[i] - '0'
+			: c >= 'a' && c <= 'f'	   ? c - 'a' + 10
+						   : 99;
 		if (d >= base)
 			return false;
 	}

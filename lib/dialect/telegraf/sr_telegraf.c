@@ -93,7 +93,8 @@ static int telegraf_dd_tags(struct sr_line *l, const uint8_t *m, uint32_t n)
 			      RANK_DOGSTATSD);
 	if (have_k)
 		return tg_tag(l, k,
-			      start < end ? sr_span_of(m + start, end - start) : sr_span_of(sr_tg_true, 4),
+			      start < end ? sr_span_of(m + start, end - start)
+					  : sr_span_of(sr_tg_true, 4),
 			      RANK_DOGSTATSD);
 	return SR_OK;
 }
@@ -144,13 +145,12 @@ static int telegraf_bucket(struct sr_line *l, const uint8_t *b, uint32_t n)
 		if (!eq || eq == part)
 			continue;
 		rc = tg_tag(l, sr_span_of(part, (uint32_t)(eq - part)),
-			     sr_span_of(eq + 1, plen - (uint32_t)(eq + 1 - part)), RANK_INFLUX);
+			    sr_span_of(eq + 1, plen - (uint32_t)(eq + 1 - part)), RANK_INFLUX);
 		if (rc != SR_OK)
 			return rc;
 	}
 	return l->name.len ? SR_OK : SR_DROP_LINE_BAD_NAME;
 }
-
 
 int sr_tg_check_bit(const struct sr_tg_bit *b)
 {
@@ -239,7 +239,8 @@ static int telegraf_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 				in_bucket = 0;
 				b.fields = 1;
 				b.no_name = bucket_len == 0 || bucket[0] == ',';
-				rc = sr_tg_bits_text(&b, colon + 1, n - (uint32_t)(colon + 1 - seg));
+				rc = sr_tg_bits_text(&b, colon + 1,
+						     n - (uint32_t)(colon + 1 - seg));
 			}
 		} else {
 			b.fields++;
@@ -259,7 +260,6 @@ static int telegraf_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 	/* Like Telegraf, the name is looked at once the values passed. */
 	return telegraf_bucket(l, bucket, bucket_len);
 }
-
 
 /*
  * _e{title_len,text_len}:title|text[|d:..|p:..|h:..|t:..|k:..|s:..|#tags]

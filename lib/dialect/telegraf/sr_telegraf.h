@@ -51,7 +51,8 @@ static inline bool sr_is_metric_type(struct sr_span k)
 }
 
 /* A metric's name as Telegraf's default graphite template stores it: '.' read as '_'. */
-static inline __attribute__((always_inline)) uint64_t sr_telegraf_name_hash(const struct sr_span *name)
+static inline __attribute__((always_inline)) uint64_t
+sr_telegraf_name_hash(const struct sr_span *name)
 {
 	return sr_key_name_hash(name, '.', '_');
 }

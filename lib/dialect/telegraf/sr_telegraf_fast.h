@@ -34,7 +34,7 @@ static inline void fast_tag(struct sr_key_acc *acc, struct sr_span k, struct sr_
  * value) are left to the full parser.
  */
 static inline int fast_dd_tags(struct sr_key_acc *acc, const uint8_t *p, uint32_t s, uint32_t e,
-			const struct sr_cls *c)
+			       const struct sr_cls *c)
 {
 	sr_mask commas = c->m[SR_CLS_COMMA] & sr_mask_range(s, e);
 	uint32_t ps = s;
@@ -55,7 +55,8 @@ static inline int fast_dd_tags(struct sr_key_acc *acc, const uint8_t *p, uint32_
 			if ((k = sr_mask_first(colons)) == ps)
 				return SR_FAST_DECLINED;
 			fast_tag(acc, sr_span_of(p + ps, k - ps),
-				 k + 1 < pe ? sr_span_of(p + k + 1, pe - k - 1) : sr_span_of(sr_tg_true, 4));
+				 k + 1 < pe ? sr_span_of(p + k + 1, pe - k - 1)
+					    : sr_span_of(sr_tg_true, 4));
 			after_bare = false;
 		}
 		commas &= commas - 1;
@@ -73,9 +74,10 @@ static inline int fast_dd_tags(struct sr_key_acc *acc, const uint8_t *p, uint32_
  * checks, Telegraf's tag quirks, a repeated tag key, any reject) is declined
  * and left to the full parser.
  */
-static inline __attribute__((always_inline)) int
-sr_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *c, enum sr_key_mode mode,
-		 uint64_t *key)
+static inline __attribute__((always_inline)) int sr_telegraf_fast(const uint8_t *p, uint32_t len,
+								  const struct sr_cls *c,
+								  enum sr_key_mode mode,
+								  uint64_t *key)
 {
 	struct sr_key_acc acc = { 0 };
 	const sr_mask in = sr_mask_below(len);
@@ -137,7 +139,8 @@ sr_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *c, enum sr
 		eqs = c->m[SR_CLS_EQ] & sr_mask_range(part, end);
 		if (eqs == 0 || (eq = sr_mask_first(eqs)) == part)
 			continue; /* ignored, as parseName does */
-		fast_tag(&acc, sr_span_of(p + part, eq - part), sr_span_of(p + eq + 1, end - eq - 1));
+		fast_tag(&acc, sr_span_of(p + part, eq - part),
+			 sr_span_of(p + eq + 1, end - eq - 1));
 	}
 	/* which of two equal keys wins, or too many tags: the full parser's call */
 	if (acc.maybe_repeated || acc.live > SR_MAX_TAGS)
