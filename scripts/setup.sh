@@ -7,8 +7,8 @@ set -euo pipefail
 PKGS=(
 	# build
 	build-essential meson ninja-build pkg-config libdpdk-dev dpdk libpcap-dev libcmocka-dev
-	# tests: fuzzing/sanitizers, fixtures, namespaces, real clients
-	clang libclang-rt-14-dev python3-scapy iproute2 ethtool iputils-ping netcat-openbsd
+	# tests: fuzzing/sanitizers, the format check, fixtures, namespaces, real clients
+	clang libclang-rt-14-dev clang-format python3-scapy iproute2 ethtool iputils-ping netcat-openbsd
 	python3-statsd
 )
 

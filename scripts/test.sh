@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Every test: installs what is missing, builds (plain and ASan+UBSan), runs the
-# unit tests in both builds, the CLI and pcap replay tests, each fuzzer briefly
-# (FUZZ_SECONDS, default 30), then prints
-# one line "N passed, N failed" over all suites. Exits non-zero on a failure.
+# Every test: installs what is missing, checks the C formatting, builds (plain
+# and ASan+UBSan), runs the unit tests in both builds, the CLI, pcap replay,
+# compatibility and end-to-end tests, each fuzzer briefly (FUZZ_SECONDS,
+# default 30), then prints one line "N passed, N failed" over all suites.
+# Exits non-zero on a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,6 +46,8 @@ script_suite() {
 }
 
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+script_suite format bash scripts/check_format.sh
 
 if bash scripts/build.sh build -Dtests=true; then
 	meson_suite unit build
