@@ -4,7 +4,7 @@ X.expect.json is computed (pcap/README.md, "How the expectations are made").
 
   Ctx, ctx_of     the relay's configuration as far as frames go, read from
                   tests/replay/configs/*.ini (the files the replay tests run the relay with)
-  classify_frame  one frame's verdict, in lib/sr_frame.c's order of checks, and the answer
+  classify_frame  one frame's verdict, in lib/net/sr_frame.c's order of checks, and the answer
                   the relay sends (arp_reply, icmp_echo_reply, icmp6_echo_reply, nd_advert)
   arp_request, nd_solicit
                   the relay asking for a next hop it must resolve
@@ -325,7 +325,7 @@ def classify_ipv6(f, ctx, l2):
 
 
 def classify_frame(f, ctx, reassembled=False):
-    """The relay's verdict on one frame (lib/sr_frame.c's order of checks)."""
+    """The relay's verdict on one frame (lib/net/sr_frame.c's order of checks)."""
     f = bytes(f)
     n = len(f)
     if n < 14:
