@@ -6,10 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_cfgfile.h>
-#include <rte_log.h>
-
 #include "sr_config.h"
+#include "sr_ini.h"
 
 struct parse_state {
 	struct sr_config *c;
@@ -148,20 +146,26 @@ static int parse_prefix(struct parse_state *s, const char *what, const char *v, 
 static int each_item(struct parse_state *s, const char *v,
 		     int (*fn)(struct parse_state *, const char *))
 {
-	char buf[512], *save = NULL, *tok;
-	int n = 0;
+	char *buf = strdup(v), *save = NULL, *tok;
+	int n = 0, rc = 0;
 
-	if (strlen(v) >= sizeof(buf))
-		return fail(s, "'%s' is too long", v);
-	strcpy(buf, v);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ')
+	if (!buf)
+		return fail(s, "out of memory");
+	for (tok = strtok_r(buf, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		char *end = tok + strlen(tok);
+		while (*tok == ' ' || *tok == '\t')
 			tok++;
-		tok[strcspn(tok, " ")] = '\0';
-		if (fn(s, tok))
-			return -1;
+		while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (strpbrk(tok, " \t"))
+			rc = fail(s, "'%s': separate the items of a list with ','", tok);
+		else
+			rc = fn(s, tok);
 		n++;
 	}
+	free(buf);
+	if (rc)
+		return -1;
 	return n ? 0 : fn(s, ""); /* an empty value: let the item say what is wrong */
 }
 
@@ -597,138 +601,71 @@ void sr_config_defaults(struct sr_config *c)
 
 /* --- the INI file --- */
 
-/* rte_cfgfile logs why it failed: catch that line to make it part of ours. */
-static struct rte_cfgfile *cfgfile_load(const char *file, char *why, size_t len)
+/* An entry's error, said with the file and line it came from. */
+static int fail_at(struct parse_state *s, const char *file, int line)
 {
-	struct rte_cfgfile *cf;
-	char *log = NULL;
-	size_t log_len = 0;
-	FILE *mem = open_memstream(&log, &log_len);
+	char *why = strdup(s->err);
 
-	why[0] = '\0';
-	if (mem)
-		rte_openlog_stream(mem);
-	cf = rte_cfgfile_load(file, 0);
-	if (mem) {
-		rte_openlog_stream(NULL);
-		fclose(mem);
-		if (log_len) {
-			const char *msg = strstr(log, "(): ");
-			snprintf(why, len, ": %s", msg ? msg + 4 : log);
-			why[strcspn(why, "\n")] = '\0';
-		}
-		free(log);
-	}
-	return cf;
-}
-
-/*
- * rte_cfgfile skips a line with no '=' in silence: a typo such as a bare
- * "main-polls" would be lost. Every line must be blank, a ';' comment, a
- * [section] or a key = value inside a section.
- */
-static int check_lines(struct parse_state *s, const char *file)
-{
-	FILE *f = fopen(file, "r");
-	char line[1024], seen[SR_MAX_SHARDS + 1][CFG_NAME_LEN];
-	int lineno = 0, in_section = 0, rc = 0, n_seen = 0, i;
-
-	if (!f)
-		return fail(s, "--config: cannot read '%s': %s", file, strerror(errno));
-	while (!rc && fgets(line, sizeof(line), f)) {
-		char *p = line;
-		lineno++;
-		p[strcspn(p, ";\r\n")] = '\0';
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '\0')
-			continue;
-		if (*p == '[') {
-			/* rte_cfgfile would only ever show the first of two like-named sections */
-			char *close = strchr(p, ']');
-			size_t len = close ? (size_t)(close - p - 1) : 0;
-			in_section = 1;
-			for (i = 0; close && i < n_seen && !rc; i++)
-				if (strlen(seen[i]) == len && !strncmp(seen[i], p + 1, len))
-					rc = fail(s, "--config: %s:%d: section [%.*s] given twice",
-						  file, lineno, (int)len, p + 1);
-			if (close && len < CFG_NAME_LEN && n_seen <= SR_MAX_SHARDS) {
-				memcpy(seen[n_seen], p + 1, len);
-				seen[n_seen++][len] = '\0';
-			}
-		} else if (!strchr(p, '='))
-			rc = fail(s, "--config: %s:%d: '%s' is not 'key = value' or '[section]'",
-				  file, lineno, p);
-		else if (!in_section)
-			rc = fail(s, "--config: %s:%d: key outside any [section]", file, lineno);
-	}
-	fclose(f);
-	return rc;
+	if (why)
+		snprintf(s->err, s->errlen, "--config: %s:%d: %s", file, line, why);
+	free(why);
+	return -1;
 }
 
 static int load_file(struct parse_state *s, const char *file)
 {
-	char why[256];
-	struct rte_cfgfile *cf;
-	int n, i, j, rc = 0;
-	char(*names)[CFG_NAME_LEN] = NULL;
-	char **sections = NULL;
+	struct sr_shard_cfg *sh = NULL;
+	struct sr_ini ini;
+	char what[160];
+	int sh_line = 0, rc = 0;
+	size_t i;
 
-	if (check_lines(s, file))
+	if (sr_ini_load(file, &ini, s->err, s->errlen)) {
+		char *why = strdup(s->err);
+		fail(s, "--config: %s", why ? why : "out of memory");
+		free(why);
 		return -1;
-	cf = cfgfile_load(file, why, sizeof(why));
-	if (!cf)
-		return fail(s, "--config: cannot read or parse '%s'%s", file, why);
-	n = rte_cfgfile_num_sections(cf, NULL, 0);
-	names = calloc((size_t)n + 1, CFG_NAME_LEN);
-	sections = calloc((size_t)n + 1, sizeof(char *));
-	if (!names || !sections) {
-		rc = fail(s, "out of memory");
-		goto out;
 	}
-	for (i = 0; i < n; i++)
-		sections[i] = names[i];
-	rte_cfgfile_sections(cf, sections, n);
+	for (i = 0; i <= ini.n && !rc; i++) {
+		const struct sr_ini_entry *e = i < ini.n ? &ini.e[i] : NULL;
 
-	for (i = 0; i < n && !rc; i++) {
-		int ne = rte_cfgfile_section_num_entries(cf, sections[i]);
-		struct rte_cfgfile_entry *e = calloc((size_t)ne + 1, sizeof(*e));
-		struct sr_shard_cfg *sh = NULL;
-		char what[CFG_NAME_LEN + 32];
-
-		if (!e) {
-			rc = fail(s, "out of memory");
-			break;
-		}
-		rte_cfgfile_section_entries(cf, sections[i], e, ne);
-		if (!strncmp(sections[i], "shard ", 6) && sections[i][6] != '\0') {
-			snprintf(what, sizeof(what), "[%s]", sections[i]);
-			if (!(sh = new_shard(s)))
-				rc = -1;
-			for (j = 0; j < ne && !rc; j++)
-				rc = shard_key(s, sh, what, e[j].name, e[j].value);
-			if (!rc && sh->id[0] == '\0')
-				rc = fail(s, "%s: address = IP:PORT is required", what);
-		} else if (!strcmp(sections[i], "relay")) {
-			for (j = 0; j < ne && !rc; j++) {
-				const struct opt *o = find_opt(e[j].name, strlen(e[j].name));
-				snprintf(what, sizeof(what), "[relay] %s", e[j].name);
-				if (!o || o->cli_only)
-					rc = fail(s, "%s: unknown key in %s", what, file);
-				else
-					rc = o->apply(s, e[j].value);
+		/* a shard section is complete at the next section or the end */
+		if (sh && (!e || !e->key)) {
+			if (sh->id[0] == '\0') {
+				fail(s, "%s: address = IP:PORT is required", what);
+				rc = fail_at(s, file, sh_line);
 			}
-		} else {
-			rc = fail(s, "%s: unknown section [%s] (relay, shard NAME)", file,
-				  sections[i]);
+			sh = NULL;
 		}
-		free(e);
+		if (!e || rc)
+			break;
+		if (!e->key) { /* a section */
+			snprintf(what, sizeof(what), "[%s]", e->section);
+			if (!strncmp(e->section, "shard ", 6) && e->section[6] != '\0') {
+				sh_line = e->line;
+				if (!(sh = new_shard(s)))
+					rc = fail_at(s, file, e->line);
+			} else if (strcmp(e->section, "relay") != 0) {
+				fail(s, "unknown section [%s] (relay, shard NAME)", e->section);
+				rc = fail_at(s, file, e->line);
+			}
+			continue;
+		}
+		if (sh) {
+			rc = shard_key(s, sh, what, e->key, e->value);
+		} else {
+			const struct opt *o = find_opt(e->key, strlen(e->key));
+			snprintf(what, sizeof(what), "[relay] %s", e->key);
+			if (!o || o->cli_only)
+				rc = fail(s, "%s: unknown key", what);
+			else
+				rc = o->apply(s, e->value);
+		}
+		if (rc)
+			fail_at(s, file, e->line);
 	}
-out:
-	free(names);
-	free(sections);
-	rte_cfgfile_close(cf);
-	return rc;
+	sr_ini_free(&ini);
+	return rc ? -1 : 0;
 }
 
 /* --- command line --- */

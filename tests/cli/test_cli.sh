@@ -91,13 +91,70 @@ expect_bad bad-bool "not a boolean" -- "${OK_SHARD[@]}" --main-polls=maybe
 expect_bad missing-config "cannot read" -- --config "$TMP/nope.ini"
 expect_bad garbage-config "garbage.ini:1: .this is not ini. is not" -- --config "$TMP/garbage.ini"
 expect_bad bare-ini-key "bare.ini:3: 'main-polls' is not 'key = value'" -- --config "$TMP/bare.ini"
-expect_bad unclosed-section "line 3 - no terminating" -- --config "$TMP/bracket.ini"
-expect_bad empty-ini-value "cannot use empty values" -- --config "$TMP/empty.ini"
+expect_bad unclosed-section "bracket.ini:3: '\[relay': no closing '\]'" -- --config "$TMP/bracket.ini"
+expect_bad empty-ini-value "empty.ini:2: \[relay\] listen has no value" -- --config "$TMP/empty.ini"
 expect_bad unknown-ini-key "\[relay\] bogus: unknown key" -- --config "$TMP/badkey.ini"
 expect_bad unknown-section "unknown section \[shards x\]" -- --config "$TMP/badsection.ini"
 expect_bad bad-ini-value "max-payload: 'lots' is not a number" -- --config "$TMP/badvalue.ini"
 expect_bad shard-no-address "address = IP:PORT is required" -- --config "$TMP/noaddr.ini"
 expect_bad ipv6-bare "write IPv6 addresses as \\[ADDR\\]:PORT" -- --listen 2001:db8::1:8125 --shard 198.18.1.1
+
+# INI values, sections and lines of any length are read whole, never cut
+# (rte_cfgfile cut values at 255 characters: an allow list ending in
+# 198.19.0.0/16 became 198.19.0.0/1). Each list below leaves out the client
+# 198.18.0.10; its one datagram must be frame_not_allowed at every length.
+/usr/bin/python3 - "$TMP/acl_client.pcap" <<'PY' 2>/dev/null
+import sys
+from scapy.all import IP, UDP, Ether, Raw, wrpcap
+wrpcap(sys.argv[1], [Ether(src='02:00:00:00:00:0a', dst='02:70:63:61:70:00') /
+                     IP(src='198.18.0.10', dst='198.18.0.1') / UDP(sport=4000, dport=8125) /
+                     Raw(b'acl.probe:1|c\n')])
+PY
+# allow_list LEN: prefixes of 198.19.1.x, then 198.19.0.0/16 last, LEN characters in all
+allow_list() {
+	/usr/bin/python3 -c '
+import sys
+n = int(sys.argv[1]); last = "198.19.0.0/16"
+items = []
+while len(", ".join(items + ["198.19.1.%d/32" % (len(items) + 1), last])) <= n and len(items) < 60:
+    items.append("198.19.1.%d/32" % (len(items) + 1))
+s = ", ".join(items + [last])
+pad = n - len(s)
+# widen the first separator with spaces to reach exactly n characters
+s = s.replace(", ", "," + " " * (pad + 1), 1) if pad > 0 else s
+assert len(s) == n, (len(s), n)
+print(s)' "$1"
+}
+for len in 254 255 256 297 3000; do
+	{
+		printf '[relay]\nlisten = 198.18.0.1/24:8125\nallow = %s\n' "$(allow_list "$len")"
+		printf '[shard a]\naddress = 198.18.1.1:8125\nmac = 02:00:00:00:01:01\n'
+	} >"$TMP/allow_$len.ini"
+	out=$(timeout 30 "$BIN" "${EAL[@]}" --file-prefix "cli_acl$len" \
+		--vdev "net_pcap0,rx_pcap=$TMP/acl_client.pcap,tx_pcap=$TMP/acl_out.pcap" -- \
+		--config "$TMP/allow_$len.ini" --exit-idle 100 --stats-json "$TMP/acl_$len.json" 2>&1)
+	if grep -q '"frame_not_allowed": 1' "$TMP/acl_$len.json" 2>/dev/null &&
+		grep -q '"lines_in": 0' "$TMP/acl_$len.json"; then
+		PASS=$((PASS + 1)); echo "PASS ini-allow-$len-chars-read-whole"
+	else
+		FAIL=$((FAIL + 1)); echo "FAIL ini-allow-$len-chars-read-whole:"; sed 's/^/    /' <<<"$out" | tail -n 3
+	fi
+done
+# A long ';' comment is a comment; an error after a long line names its own line.
+{
+	printf '[relay]\n; %s\nlisten = 198.18.0.1\n' "$(head -c 3000 /dev/zero | tr '\0' 'c')"
+	printf '[shard a]\naddress = 198.18.1.1:8125\nmac = 02:00:00:00:01:01\n'
+} >"$TMP/longcomment.ini"
+if "$(dirname "$BIN")/statsd-relay-where" --config "$TMP/longcomment.ini" -- 'a.b:1|c' | grep -q '^shard '; then
+	PASS=$((PASS + 1)); echo "PASS ini-long-comment"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL ini-long-comment is refused"
+fi
+printf '[relay]\nlisten = 198.18.0.1 ; %s\nmain-polls\n' "$(head -c 2000 /dev/zero | tr '\0' 'x')" >"$TMP/longline.ini"
+expect_bad ini-line-after-long-line "longline.ini:3: 'main-polls' is not 'key = value'" -- --config "$TMP/longline.ini"
+printf '[relay]\nlisten = 198.18.0.1\nflush-us = 10\nflush-us = 20\n' >"$TMP/twice.ini"
+expect_bad ini-key-twice "twice.ini:4: \\[relay\\] flush-us given twice \\(first on line 3\\)" -- --config "$TMP/twice.ini"
+expect_bad config-is-directory "--config: $TMP: is a directory" -- --config "$TMP"
 
 # The shipped configurations parse (with the relay's own parser).
 for ini in "$HERE"/../../config/*.ini; do
