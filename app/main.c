@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
@@ -28,6 +30,41 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	__atomic_store_n(&sr_force_quit, true, __ATOMIC_RELAXED);
+}
+
+/* Until the configuration can be re-read, SIGHUP changes nothing: said, not
+ * fatal (its default action would end the relay without a flush or report). */
+static void on_sighup(int sig)
+{
+	static const char msg[] = "statsd-relay: SIGHUP: ignored (no reload yet), still running\n";
+	ssize_t n;
+
+	(void)sig;
+	n = write(STDERR_FILENO, msg, sizeof(msg) - 1); /* async-signal-safe */
+	(void)n;
+}
+
+/* EAL's own messages for a runtime directory held by another process say
+ * little (rte_errno may be 0): name the likely cause and the fix. */
+static void eal_failed(int argc, char **argv)
+{
+	const char *prefix = "rte";
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--file-prefix") && i + 1 < argc)
+			prefix = argv[i + 1];
+		else if (!strncmp(argv[i], "--file-prefix=", 14))
+			prefix = argv[i] + 14;
+	}
+	if (rte_errno == 0 || rte_errno == EALREADY || rte_errno == EBUSY)
+		fprintf(stderr,
+			"statsd-relay: EAL initialisation failed: another DPDK process may hold "
+			"the file prefix '%s': give this one its own --file-prefix NAME\n",
+			prefix);
+	else
+		fprintf(stderr, "statsd-relay: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
 }
 
 /* Index of "--" in argv, or argc when there is none. */
@@ -132,6 +169,15 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
+	/* relay options belong after "--": say so rather than "no shard configured" */
+	for (i = 1; i < sep; i++)
+		if (sr_config_is_option(argv[i])) {
+			fprintf(stderr,
+				"statsd-relay: %s is a relay option: relay options go after '--' "
+				"(statsd-relay [EAL options] -- [relay options])\n",
+				argv[i]);
+			return 2;
+		}
 	sr_config_defaults(&r->cfg);
 	switch (sr_config_parse(&r->cfg, sep < argc ? argc - sep : 1,
 				sep < argc ? argv + sep : argv, err, sizeof(err))) {
@@ -150,12 +196,12 @@ int main(int argc, char **argv)
 
 	rc = rte_eal_init(sep, argv);
 	if (rc < 0) {
-		fprintf(stderr, "statsd-relay: EAL initialisation failed: %s\n",
-			rte_strerror(rte_errno));
+		eal_failed(sep, argv);
 		return 1;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_sighup);
 
 	/* One lcore polls itself; with more, workers poll and main controls. */
 	main_polls = rte_lcore_count() == 1 || r->cfg.main_polls;

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sr_config.h"
 #include "sr_ini.h"
@@ -224,8 +226,15 @@ static int shard_key(struct parse_state *s, struct sr_shard_cfg *sh, const char 
 		return 0;
 	}
 	if (!strcmp(key, "mac")) {
+		if (sh->has_mac)
+			return fail(s, "%s: mac= given twice", what);
 		sh->has_mac = true;
-		return parse_mac(s, what, val, sh->mac);
+		if (parse_mac(s, what, val, sh->mac))
+			return -1;
+		/* the group bit: broadcast and multicast; and no NIC has all zeros */
+		if ((sh->mac[0] & 1) || !memcmp(sh->mac, "\0\0\0\0\0\0", 6))
+			return fail(s, "%s: mac=%s is not a unicast MAC address", what, val);
+		return 0;
 	}
 	if (!strcmp(key, "weight"))
 		return parse_u32(s, what, val, 1, 1000000, &sh->weight);
@@ -251,6 +260,10 @@ static int opt_shard(struct parse_state *s, const char *v)
 	}
 	if (strlen(v) >= sizeof(buf))
 		return fail(s, "--shard: '%s' is too long", v);
+	/* the address comes first: "IP[:PORT]" before any ",key=value" */
+	if (v[0] == ',' || (strchr(v, '=') && strchr(v, '=') < v + strcspn(v, ",")))
+		return fail(s, "--shard: '%s': the address comes first: IP[:PORT][,key=value...]",
+			    v);
 	strcpy(buf, v);
 	if (!(sh = new_shard(s)))
 		return -1;
@@ -570,6 +583,14 @@ static const struct opt *find_opt(const char *name, size_t len)
 	return NULL;
 }
 
+bool sr_config_is_option(const char *arg)
+{
+	if (strncmp(arg, "--", 2) != 0)
+		return false;
+	arg += 2;
+	return find_opt(arg, strcspn(arg, "=")) != NULL;
+}
+
 void sr_config_usage(FILE *out)
 {
 	size_t i;
@@ -670,6 +691,96 @@ static int load_file(struct parse_state *s, const char *file)
 
 /* --- command line --- */
 
+/* An address of ours on a subnet's broadcast address (RFC 919, RFC 1812 5.3.5). */
+static int own_address_ok(struct parse_state *s, const char *what, const struct sr_endpoint *e)
+{
+	char ip[64];
+
+	if (!sr_ip_is_subnet_broadcast(&e->ip, e->prefix))
+		return 0;
+	sr_ip_format(&e->ip, ip, sizeof(ip));
+	return fail(s, "%s: %s is the broadcast address of its /%u subnet", what, ip, e->prefix);
+}
+
+/* Addresses that cannot work together: each is an error of its own. */
+static int check_addresses(struct parse_state *s)
+{
+	const struct sr_config *c = s->c;
+	char ip[64];
+	uint32_t i;
+	int f;
+
+	for (f = 0; f < SR_FAMILIES; f++) {
+		const struct sr_endpoint *side = c->has_egress[f] ? &c->egress[f] : &c->listen[f];
+
+		if (c->has_listen[f] && own_address_ok(s, "--listen", &c->listen[f]))
+			return -1;
+		if (c->has_egress[f] && own_address_ok(s, "--egress-address", &c->egress[f]))
+			return -1;
+		if (!c->has_gateway[f])
+			continue;
+		sr_ip_format(&c->gateway[f], ip, sizeof(ip));
+		if (!c->has_listen[f])
+			return fail(s, "--gateway %s: there is no IPv%c --listen address", ip,
+				    f ? '6' : '4');
+		if (sr_ip_equal(&c->gateway[f], &c->listen[f].ip) ||
+		    (c->has_egress[f] && sr_ip_equal(&c->gateway[f], &c->egress[f].ip)))
+			return fail(s, "--gateway %s is the relay's own address", ip);
+		/* the gateway is a neighbour on the side that sends */
+		if (!sr_ip_in_prefix(&c->gateway[f], &side->ip, side->prefix))
+			return fail(s,
+				    "--gateway %s is outside the %s subnet (/%u): give the subnet "
+				    "as IP/LEN there",
+				    ip, c->has_egress[f] ? "--egress-address" : "--listen",
+				    side->prefix);
+	}
+	for (i = 0; i < c->n_shards; i++) {
+		const struct sr_endpoint *a = &c->shards[i].addr;
+		uint8_t fam = a->ip.v6;
+		if ((c->has_listen[fam] && sr_ip_equal(&a->ip, &c->listen[fam].ip)) ||
+		    (c->has_egress[fam] && sr_ip_equal(&a->ip, &c->egress[fam].ip)))
+			if (a->port == c->listen[fam].port)
+				return fail(
+					s,
+					"shard %s is the relay's own address and port: it would "
+					"relay to itself",
+					c->shards[i].id);
+	}
+	return 0;
+}
+
+/* --stats-json is written at exit, after the whole run: find out now. */
+static int check_stats_json(struct parse_state *s)
+{
+	const char *file = s->c->stats_json;
+	struct stat st;
+	char *dir, *slash;
+	int ok;
+
+	if (file[0] == '\0')
+		return 0;
+	if (stat(file, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return fail(s, "--stats-json: %s is a directory", file);
+		if (access(file, W_OK) != 0)
+			return fail(s, "--stats-json: cannot write %s: %s", file, strerror(errno));
+		return 0;
+	}
+	dir = strdup(file);
+	if (!dir)
+		return fail(s, "out of memory");
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	ok = access(slash ? dir : ".", W_OK | X_OK) == 0;
+	if (!ok)
+		fail(s, "--stats-json: cannot create %s: %s", file, strerror(errno));
+	free(dir);
+	return ok ? 0 : -1;
+}
+
 static enum sr_config_rc check(struct parse_state *s)
 {
 	struct sr_config *c = s->c;
@@ -707,6 +818,12 @@ static enum sr_config_rc check(struct parse_state *s)
 		       SR_CONFIG_ERROR;
 	if (c->sends_nothing)
 		return SR_CONFIG_OK;
+	if (c->egress_port == c->port_id && (c->has_egress[SR_V4] || c->has_egress[SR_V6]))
+		return fail(s,
+			    "--egress-port %d is the receiving port (--port %u): a two-armed relay "
+			    "sends on another port",
+			    c->egress_port, c->port_id),
+		       SR_CONFIG_ERROR;
 	if (c->egress_port == c->port_id)
 		c->egress_port = -1;
 	if (c->egress_port < 0 && (c->has_egress[SR_V4] || c->has_egress[SR_V6]))
@@ -720,6 +837,8 @@ static enum sr_config_rc check(struct parse_state *s)
 			       SR_CONFIG_ERROR;
 	if (!c->has_listen[SR_V4] && !c->has_listen[SR_V6])
 		return fail(s, "--listen IP[:PORT] is required"), SR_CONFIG_ERROR;
+	if (check_addresses(s) || check_stats_json(s))
+		return SR_CONFIG_ERROR;
 	for (i = 0; i < c->n_shards; i++) {
 		uint8_t fam = c->shards[i].addr.ip.v6;
 		if (!c->has_listen[fam])
@@ -760,6 +879,10 @@ enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, ch
 			file = argv[i] + 9;
 		}
 		if (file) {
+			if (c->config_file[0])
+				return fail(&s, "--config given twice (one file: '%s', then '%s')",
+					    c->config_file, file),
+				       SR_CONFIG_ERROR;
 			if (strlen(file) >= sizeof(c->config_file))
 				return fail(&s, "--config: file name too long"), SR_CONFIG_ERROR;
 			strcpy(c->config_file, file);

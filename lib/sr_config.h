@@ -80,6 +80,9 @@ enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, ch
 /* The shard map the configuration asks for (NULL with a reason in err). */
 struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, size_t errlen);
 
+/* Is arg ("--name" or "--name=value") one of the relay's options? */
+bool sr_config_is_option(const char *arg);
+
 /* Print the relay's usage (flags, INI keys, defaults). */
 void sr_config_usage(FILE *out);
 

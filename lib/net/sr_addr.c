@@ -42,6 +42,16 @@ bool sr_ip_unicast(const struct sr_ip *ip)
 	return sr_ip4(ip) != 0 && (ip->a[0] >> 4) < 0xe;
 }
 
+bool sr_ip_is_subnet_broadcast(const struct sr_ip *ip, uint8_t prefix)
+{
+	uint32_t host;
+
+	if (ip->v6 || prefix > 30)
+		return false;
+	host = prefix == 0 ? ~0u : ~0u >> prefix;
+	return (ntohl(sr_ip4(ip)) & host) == host;
+}
+
 void sr_ip_format(const struct sr_ip *ip, char *buf, size_t len)
 {
 	char tmp[INET6_ADDRSTRLEN];

@@ -48,6 +48,10 @@ bool sr_ip_parse(const char *s, size_t len, struct sr_ip *out);
 /* Unicast: not unspecified, multicast, broadcast or reserved. */
 bool sr_ip_unicast(const struct sr_ip *ip);
 
+/* An IPv4 subnet's broadcast address: every host bit set (prefixes up to
+ * /30; a /31 or /32 has none). IPv6 has no broadcast. */
+bool sr_ip_is_subnet_broadcast(const struct sr_ip *ip, uint8_t prefix);
+
 /* "198.18.0.1" / "2001:db8::1" */
 void sr_ip_format(const struct sr_ip *ip, char *buf, size_t len);
 

@@ -156,6 +156,38 @@ printf '[relay]\nlisten = 198.18.0.1\nflush-us = 10\nflush-us = 20\n' >"$TMP/twi
 expect_bad ini-key-twice "twice.ini:4: \\[relay\\] flush-us given twice \\(first on line 3\\)" -- --config "$TMP/twice.ini"
 expect_bad config-is-directory "--config: $TMP: is a directory" -- --config "$TMP"
 
+# Configurations that cannot work are refused (exit 2, one line).
+M1=mac=02:00:00:00:01:01
+expect_bad shard-is-the-relay "shard 198.18.0.1:8125 is the relay's own address and port" -- \
+	--listen 198.18.0.1/24:8125 --shard "198.18.0.1:8125,$M1"
+expect_bad gateway-outside-subnet "--gateway 198.19.0.1 is outside the --listen subnet \\(/24\\)" -- \
+	--listen 198.18.0.1/24 --gateway 198.19.0.1 --shard "198.18.1.1,$M1"
+expect_bad gateway-without-subnet "--gateway 198.18.0.254 is outside the --listen subnet \\(/32\\)" -- \
+	--listen 198.18.0.1 --gateway 198.18.0.254 --shard "198.18.1.1,$M1"
+expect_bad gateway-is-the-relay "--gateway 198.18.0.1 is the relay's own address" -- \
+	--listen 198.18.0.1/24 --gateway 198.18.0.1 --shard "198.18.1.1,$M1"
+expect_bad gateway-other-family "--gateway 2001:db8::fe: there is no IPv6 --listen address" -- \
+	--listen 198.18.0.1/24 --gateway 2001:db8::fe --shard "198.18.1.1,$M1"
+for mac in ff:ff:ff:ff:ff:ff 01:00:5e:00:00:01 33:33:00:00:00:01 00:00:00:00:00:00; do
+	expect_bad "shard-mac-$mac" "mac=$mac is not a unicast MAC address" -- \
+		--listen 198.18.0.1 --shard "198.18.1.1,mac=$mac"
+done
+expect_bad shard-mac-twice "mac= given twice" -- --listen 198.18.0.1 --shard "198.18.1.1,$M1,mac=02:00:00:00:01:02"
+printf '[relay]\nlisten = 198.18.0.1\n[shard a]\naddress = 198.18.1.1\nmac = ff:ff:ff:ff:ff:ff\n' >"$TMP/bcastmac.ini"
+expect_bad ini-shard-mac-broadcast "bcastmac.ini:5: \\[shard a\\]: mac=ff:ff:ff:ff:ff:ff is not a unicast" -- --config "$TMP/bcastmac.ini"
+expect_bad listen-on-broadcast "--listen: 198.18.0.255 is the broadcast address of its /24 subnet" -- \
+	--listen 198.18.0.255/24 --shard "198.18.1.1,$M1"
+expect_bad stats-json-no-dir "--stats-json: cannot create $TMP/no/such/dir/s.json" -- "${OK_SHARD[@]}" \
+	--stats-json "$TMP/no/such/dir/s.json"
+expect_bad stats-json-is-dir "--stats-json: $TMP is a directory" -- "${OK_SHARD[@]}" --stats-json "$TMP"
+# Messages a user can act on.
+expect flags-before-separator 2 "--config is a relay option: relay options go after '--'" -- \
+	--config "$TMP/good.ini"
+expect_bad config-twice "--config given twice" -- --config "$TMP/good.ini" --config "$TMP/good.ini"
+expect_bad shard-options-first "--shard: ',$M1': the address comes first" -- --listen 198.18.0.1 --shard ",$M1"
+expect_bad egress-port-is-the-port "--egress-port 0 is the receiving port \\(--port 0\\)" -- \
+	"${OK_SHARD[@]}" --egress-port 0 --egress-address 198.19.0.1/24
+
 # The shipped configurations parse (with the relay's own parser).
 for ini in "$HERE"/../../config/*.ini; do
 	if "$(dirname "$BIN")/statsd-relay-where" --config "$ini" -- 'a.b:1|c' | grep -q '^shard '; then
@@ -197,6 +229,18 @@ if python3 "$HERE/../../scripts/relay_stats.py" --file-prefix cli_sig >"$TMP/tlm
 	PASS=$((PASS + 1)); echo "PASS telemetry"
 else
 	FAIL=$((FAIL + 1)); echo "FAIL telemetry:"; head -n 5 "$TMP/tlm.json"
+fi
+# A second DPDK process with the same --file-prefix is told what to change.
+expect file-prefix-taken 1 "another DPDK process may hold the file prefix 'cli_sig': give this one its own --file-prefix" -- \
+	"${EAL[@]}" --file-prefix cli_sig --vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/s2.pcap" -- \
+	--config "$TMP/good.ini"
+# SIGHUP (no reload yet) is logged and ignored: the relay keeps running.
+kill -HUP "$pid"
+sleep 0.5
+if kill -0 "$pid" 2>/dev/null && grep -q 'SIGHUP: ignored' "$TMP/sig.out"; then
+	PASS=$((PASS + 1)); echo "PASS sighup-ignored"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL sighup-ignored: relay gone or no log line"; tail -n 3 "$TMP/sig.out"
 fi
 kill -TERM "$pid"
 wait "$pid"
