@@ -856,11 +856,19 @@ static enum sr_config_rc check(struct parse_state *s)
 	return SR_CONFIG_OK;
 }
 
+/* The file named by argv[i] when it is --config FILE or --config=FILE. */
+static const char *config_arg(int argc, char **argv, int i)
+{
+	if (!strcmp(argv[i], "--config"))
+		return i + 1 < argc ? argv[i + 1] : NULL;
+	return strncmp(argv[i], "--config=", 9) ? NULL : argv[i] + 9;
+}
+
 enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, char *err,
 				  size_t errlen)
 {
 	struct parse_state s = { .c = c, .err = err, .errlen = errlen };
-	int i;
+	int i, j;
 
 	/* --help/--version win wherever they are; --config loads first. */
 	for (i = 1; i < argc; i++) {
@@ -870,19 +878,18 @@ enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, ch
 			return SR_CONFIG_VERSION;
 	}
 	for (i = 1; i < argc; i++) {
-		const char *file = NULL;
-		if (!strcmp(argv[i], "--config")) {
-			if (i + 1 >= argc)
-				return fail(&s, "--config needs a value"), SR_CONFIG_ERROR;
-			file = argv[++i];
-		} else if (!strncmp(argv[i], "--config=", 9)) {
-			file = argv[i] + 9;
-		}
+		const char *file = config_arg(argc, argv, i);
+
+		if (!file && !strcmp(argv[i], "--config"))
+			return fail(&s, "--config needs a value"), SR_CONFIG_ERROR;
 		if (file) {
-			if (c->config_file[0])
-				return fail(&s, "--config given twice (one file: '%s', then '%s')",
-					    c->config_file, file),
-				       SR_CONFIG_ERROR;
+			/* several files add up in order; one file twice is a slip */
+			for (j = 1; j < i; j++)
+				if (config_arg(argc, argv, j) &&
+				    !strcmp(config_arg(argc, argv, j), file))
+					return fail(&s, "--config: %s given twice", file),
+					       SR_CONFIG_ERROR;
+			i += !strcmp(argv[i], "--config"); /* its value */
 			if (strlen(file) >= sizeof(c->config_file))
 				return fail(&s, "--config: file name too long"), SR_CONFIG_ERROR;
 			strcpy(c->config_file, file);

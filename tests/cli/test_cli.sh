@@ -183,7 +183,7 @@ expect_bad stats-json-is-dir "--stats-json: $TMP is a directory" -- "${OK_SHARD[
 # Messages a user can act on.
 expect flags-before-separator 2 "--config is a relay option: relay options go after '--'" -- \
 	--config "$TMP/good.ini"
-expect_bad config-twice "--config given twice" -- --config "$TMP/good.ini" --config "$TMP/good.ini"
+expect_bad config-twice "--config: $TMP/good.ini given twice" -- --config "$TMP/good.ini" --config "$TMP/good.ini"
 expect_bad shard-options-first "--shard: ',$M1': the address comes first" -- --listen 198.18.0.1 --shard ",$M1"
 expect_bad egress-port-is-the-port "--egress-port 0 is the receiving port \\(--port 0\\)" -- \
 	"${OK_SHARD[@]}" --egress-port 0 --egress-address 198.19.0.1/24

@@ -410,9 +410,9 @@ static void test_shard_flag(void **state)
 	ASSERT_ERROR("no IPv6 --listen", "--listen", LISTEN, "--shard", "[2001:db8::104]:8125");
 	ASSERT_ERROR("two IPv4 addresses", "--listen", LISTEN, "--listen", "198.18.0.2", "--shard",
 		     SHARD1);
-	ASSERT_OK("--listen", "198.18.0.1/24:8125", "--gateway", "198.18.0.254", "--gateway",
-		  "2001:db8::fe", "--allow", "198.18.0.0/25", "--allow", "[2001:db8::]/64",
-		  "--shard", SHARD1);
+	ASSERT_OK("--listen", "198.18.0.1/24:8125", "--listen", "[2001:db8::1]/64", "--gateway",
+		  "198.18.0.254", "--gateway", "2001:db8::fe", "--allow", "198.18.0.0/25",
+		  "--allow", "[2001:db8::]/64", "--shard", SHARD1);
 	assert_int_equal(cfg.listen[SR_V4].prefix, 24);
 	assert_true(cfg.has_gateway[SR_V4] && cfg.has_gateway[SR_V6]);
 	assert_int_equal(cfg.n_allow, 2);
@@ -461,10 +461,18 @@ static void test_shard_flag(void **state)
 	/* Weights are for maglev and statsd-proxy only. */
 	ASSERT_ERROR("weight", "--listen", LISTEN, "--hash", "jump", "--shard", SHARD1 ",weight=2");
 	ASSERT_OK("--listen", LISTEN, "--hash", "statsd-proxy", "--shard", SHARD1 ",weight=2");
-	/* The mac may be given last, or twice (the last wins). */
-	ASSERT_OK("--listen", LISTEN, "--shard",
-		  "198.18.1.1:1,weight=2,mac=02:00:00:00:00:01,mac=02:00:00:00:00:02");
-	assert_int_equal(cfg.shards[0].mac[5], 2);
+	/* The mac may be given last; twice is an error (which one was meant?). */
+	ASSERT_OK("--listen", LISTEN, "--shard", "198.18.1.1:1,weight=2,mac=02:00:00:00:00:01");
+	assert_int_equal(cfg.shards[0].mac[5], 1);
+	ASSERT_ERROR("mac= given twice", "--listen", LISTEN, "--shard",
+		     "198.18.1.1:1,weight=2,mac=02:00:00:00:00:01,mac=02:00:00:00:00:02");
+	/* a broadcast, multicast or zero MAC is no shard's */
+	ASSERT_ERROR("not a unicast MAC", "--listen", LISTEN, "--shard",
+		     "198.18.1.1,mac=ff:ff:ff:ff:ff:ff");
+	ASSERT_ERROR("not a unicast MAC", "--listen", LISTEN, "--shard",
+		     "198.18.1.1,mac=01:00:5e:00:00:01");
+	ASSERT_ERROR("not a unicast MAC", "--listen", LISTEN, "--shard",
+		     "198.18.1.1,mac=00:00:00:00:00:00");
 }
 
 static void test_duplicate_shards(void **state)
@@ -666,6 +674,8 @@ static void test_two_config_files(void **state)
 	assert_int_equal(cfg.flush_us, 2);
 	assert_int_equal(cfg.n_shards, 2);
 	assert_string_equal(cfg.config_file, b);
+	/* one file twice is a slip, said as such */
+	ASSERT_ERROR("given twice", "--config", a, "--config", b, "--config", a);
 }
 
 static void test_ini_errors(void **state)
