@@ -110,6 +110,7 @@ static int setup_relay(struct sr_relay *r)
 			continue;
 		r->frame.listen[f] = r->cfg.listen[f].ip;
 		r->frame.listen_port[f] = rte_cpu_to_be_16(r->cfg.listen[f].port);
+		r->frame.listen_prefix[f] = r->cfg.listen[f].prefix;
 	}
 	r->frame.allow = r->cfg.allow;
 	r->frame.n_allow = r->cfg.n_allow;
@@ -119,6 +120,7 @@ static int setup_relay(struct sr_relay *r)
 		if (r->cfg.has_egress[f]) {
 			r->egress.listen[f] = r->cfg.egress[f].ip;
 			r->egress.listen_port[f] = 1; /* the family is spoken; no StatsD here */
+			r->egress.listen_prefix[f] = r->cfg.egress[f].prefix;
 		}
 	}
 	r->egress.no_statsd = true;

@@ -23,7 +23,9 @@
 	X(FRAME_BAD_UDP_CHECKSUM, "frame_bad_udp_checksum")                                        \
 	X(FRAME_NOT_ALLOWED, "frame_not_allowed")                                                  \
 	X(FRAME_ARP_OTHER, "frame_arp_other")                                                      \
-	X(FRAME_BAD_ICMP, "frame_bad_icmp")
+	X(FRAME_BAD_ICMP, "frame_bad_icmp")                                                        \
+	X(FRAME_BAD_SOURCE, "frame_bad_source")                                                    \
+	X(FRAME_FRAGMENT_DUPLICATE, "frame_fragment_duplicate")
 
 #define SR_LINE_DROPS(X)                                                                           \
 	X(LINE_TOO_LONG, "line_too_long")                                                          \

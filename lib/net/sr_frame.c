@@ -46,6 +46,37 @@ static bool allowed(const struct sr_frame_ctx *ctx, const struct sr_ip *src)
 }
 
 /*
+ * Sources nothing real sends from, for what is addressed to us (RFC 1122
+ * 3.2.1.3, RFC 1812 5.3.7): this network (0.0.0.0), broadcast (limited, or
+ * our subnet's), multicast and class E, and our own address. Answering them
+ * would reflect traffic to a broadcast or to ourselves.
+ */
+static bool bad_source_v4(const struct sr_frame_ctx *ctx, const struct sr_ip *src)
+{
+	uint32_t a = rte_be_to_cpu_32(sr_ip4(src));
+
+	return a == 0 || (a >> 28) >= 0xe ||
+	       sr_ip_is_subnet_broadcast(src, ctx->listen_prefix[SR_V4]) ||
+	       sr_ip_equal(src, &ctx->listen[SR_V4]);
+}
+
+/*
+ * IPv6 (RFC 4291 2.7: no multicast source; RFC 4443 2.4): multicast, our
+ * own address, and the unspecified address but for a Neighbor Solicitation
+ * of duplicate address detection (RFC 4861 7.2.4).
+ */
+static bool bad_source_v6(const struct sr_frame_ctx *ctx, const struct rte_ipv6_hdr *ip,
+			  const uint8_t *l4, uint32_t plen)
+{
+	static const uint8_t unspecified[16];
+
+	if (ip->src_addr[0] == 0xff || !memcmp(ip->src_addr, ctx->listen[SR_V6].a, 16))
+		return true;
+	return !memcmp(ip->src_addr, unspecified, 16) &&
+	       !(ip->proto == IPPROTO_ICMPV6 && plen >= 1 && l4[0] == ND_NEIGHBOR_SOLICIT);
+}
+
+/*
  * RFC 826 over Ethernet: requests for our address are answered, replies to
  * us learnt; any other well-formed ARP is dropped (frame_arp_other) but its
  * sender is still offered for learning (gratuitous ARP, RFC 5227).
@@ -140,11 +171,20 @@ static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_
 	memcpy(fi->src.a, &ip->src_addr, 4);
 	memcpy(fi->dst.a, &ip->dst_addr, 4);
 	ours = ctx->listen_port[SR_V4] && ip->dst_addr == sr_ip4(&ctx->listen[SR_V4]);
+	if (ours && bad_source_v4(ctx, &fi->src))
+		return drop(SR_DROP_FRAME_BAD_SOURCE);
 	/* More-fragments flag or an offset: a piece of a datagram, reassembled if ours. */
 	if (ip->fragment_offset &
 	    rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
+		uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset);
 		if (!ours)
 			return drop(SR_DROP_FRAME_IP_FRAGMENT);
+		fi->frag_id = rte_be_to_cpu_16(ip->packet_id);
+		fi->frag_off = (uint32_t)(fo & RTE_IPV4_HDR_OFFSET_MASK) *
+			       RTE_IPV4_HDR_OFFSET_UNITS;
+		fi->frag_len = ip_len - ihl;
+		fi->frag_more = (fo & RTE_IPV4_HDR_MF_FLAG) != 0;
+		fi->frag_proto = ip->next_proto_id;
 		return allowed(ctx, &fi->src) ? verdict(SR_VERDICT_FRAGMENT)
 					      : drop(SR_DROP_FRAME_NOT_ALLOWED);
 	}
@@ -265,6 +305,8 @@ static struct sr_verdict parse_ipv6(const struct sr_frame_ctx *ctx, const uint8_
 	memcpy(fi->dst.a, ip->dst_addr, 16);
 	if (!ipv6_for_us(ctx, ip, f + l2 + sizeof(*ip), plen))
 		return drop(SR_DROP_FRAME_OTHER_ADDRESS);
+	if (bad_source_v6(ctx, ip, f + l2 + sizeof(*ip), plen))
+		return drop(SR_DROP_FRAME_BAD_SOURCE);
 	switch (ip->proto) {
 	case IPPROTO_ICMPV6:
 		return parse_icmp6(ctx, f, l2 + sizeof(*ip), plen, ip, fi);
@@ -282,6 +324,11 @@ static struct sr_verdict parse_ipv6(const struct sr_frame_ctx *ctx, const uint8_
 			return parse_udp(ctx, f, l2 + sizeof(*ip) + 8, plen - 8,
 					 ipv6_pseudo_sum(ip, IPPROTO_UDP), udp_ck, fi);
 		}
+		fi->frag_id = (uint32_t)load_be16(fh + 4) << 16 | load_be16(fh + 6);
+		fi->frag_off = load_be16(fh + 2) & 0xfff8u;
+		fi->frag_len = plen - 8;
+		fi->frag_more = fh[3] & 1;
+		fi->frag_proto = 0;
 		return allowed(ctx, &fi->src) ? verdict(SR_VERDICT_FRAGMENT)
 					      : drop(SR_DROP_FRAME_NOT_ALLOWED);
 	}
@@ -310,6 +357,10 @@ struct sr_verdict sr_frame_parse(const struct sr_frame_ctx *ctx, const uint8_t *
 	/* Ours, broadcast or multicast (group bit of the first octet). */
 	if (memcmp(f, ctx->port_mac, RTE_ETHER_ADDR_LEN) != 0 && !(f[0] & 0x01))
 		return drop(SR_DROP_FRAME_OTHER_MAC);
+	/* No frame comes from a group address (IEEE 802: the group bit of a
+	 * source is invalid). */
+	if (f[6] & 0x01)
+		return drop(SR_DROP_FRAME_BAD_SOURCE);
 	type = load_be16(f + 12);
 	if (type == RTE_ETHER_TYPE_VLAN) {
 		if (len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)

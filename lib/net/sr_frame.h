@@ -50,8 +50,9 @@ struct sr_prefix;
 struct sr_frame_ctx {
 	uint8_t port_mac[6];
 	struct sr_ip listen[SR_FAMILIES];
-	uint16_t listen_port[SR_FAMILIES]; /* network order; 0: no such family */
-	const struct sr_prefix *allow;	   /* clients allowed; NULL: all */
+	uint16_t listen_port[SR_FAMILIES];  /* network order; 0: no such family */
+	uint8_t listen_prefix[SR_FAMILIES]; /* its subnet (IPv4: whose broadcast is no source) */
+	const struct sr_prefix *allow;	    /* clients allowed; NULL: all */
 	uint32_t n_allow;
 	bool no_statsd; /* the egress side of a two-armed relay: ARP/ND/ICMP only */
 };
@@ -71,6 +72,12 @@ struct sr_frame_info {
 	uint8_t atomic_fragment; /* IPv6 fragment header, offset 0, last: a whole datagram */
 	struct sr_ip peer_ip;	 /* ARP sender / ND target (advert) */
 	uint32_t l4_off;	 /* ICMP/ICMPv6/ARP header offset */
+	/* SR_VERDICT_FRAGMENT: which datagram, and which bytes of it */
+	uint32_t frag_id;   /* IPv4: 16 bits; IPv6: 32 */
+	uint32_t frag_off;  /* in bytes */
+	uint32_t frag_len;  /* the fragment's data bytes */
+	uint8_t frag_more;  /* more fragments follow */
+	uint8_t frag_proto; /* IPv4 protocol (IPv6: 0) */
 };
 
 /* Classify a frame; *fi tells what the verdict needs (payload, control, peer). */

@@ -583,11 +583,65 @@ static void test_other_address(void **state)
 		s.dst_ip = addrs[i];
 		assert_verdict(s, V_DROP(FRAME_OTHER_ADDRESS));
 	}
-	/* The source does not matter. */
+	/* Any ordinary source will do. */
 	{
 		struct spec s = default_spec();
-		s.src_ip = LISTEN_IP;
+		s.src_ip = LISTEN_IP + 1;
 		assert_verdict(s, V_RELAY);
+	}
+}
+
+/* Sources nothing real sends from (RFC 1122 3.2.1.3, RFC 1812 5.3.7). */
+static void test_bad_source(void **state)
+{
+	static const uint32_t srcs[] = {
+		0xffffffffu,		     /* limited broadcast */
+		(LISTEN_IP & ~0xffu) | 0xff, /* the listen /24's broadcast */
+		0xe0000001u,		     /* multicast */
+		0xefffffffu,		     /* multicast, the top */
+		0xf0000001u,		     /* class E */
+		LISTEN_IP,		     /* ourselves */
+	};
+	static const uint8_t group_macs[][6] = {
+		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+		{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 },
+		{ 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 },
+	};
+	struct sr_frame_info fi;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		struct spec s = default_spec();
+		s.src_ip = srcs[i];
+		assert_verdict(s, V_DROP(FRAME_BAD_SOURCE));
+		s.frag = 0x2000; /* a first fragment of it: not taken either */
+		assert_verdict(s, V_DROP(FRAME_BAD_SOURCE));
+	}
+	/* 0.0.0.0 ("0" means the default in a spec): patched in, checksums taken as good */
+	{
+		struct spec s = default_spec();
+		struct frame f = build(&s);
+		memset(f.p + f.l2 + 12, 0, 4);
+		assert_verdict_is(parse_states(&f, f.len, SR_CKSUM_GOOD, SR_CKSUM_GOOD, &fi),
+				  V_DROP(FRAME_BAD_SOURCE));
+		free(f.p);
+	}
+	/* the subnet's first and next-to-last addresses are hosts like any */
+	{
+		struct spec s = default_spec();
+		s.src_ip = (LISTEN_IP & ~0xffu) | 0xfe;
+		assert_verdict(s, V_RELAY);
+		s.src_ip = LISTEN_IP & ~0xffu;
+		assert_verdict(s, V_RELAY);
+	}
+	/* a group address as the Ethernet source: any frame, whatever it carries */
+	for (i = 0; i < sizeof(group_macs) / sizeof(group_macs[0]); i++) {
+		struct spec s = default_spec();
+		struct frame f = build(&s);
+		memcpy(f.p + 6, group_macs[i], 6);
+		assert_verdict_is(parse(&f, &fi), V_DROP(FRAME_BAD_SOURCE));
+		free(f.p);
 	}
 }
 
@@ -824,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_ip_fragment),
 		cmocka_unit_test(test_other_protocol),
 		cmocka_unit_test(test_other_address),
+		cmocka_unit_test(test_bad_source),
 		cmocka_unit_test(test_other_port),
 		cmocka_unit_test(test_bad_udp_length),
 		cmocka_unit_test(test_bad_udp_checksum),
@@ -835,5 +890,6 @@ int main(void)
 	uint32_t listen = htonl(LISTEN_IP);
 	memcpy(the_ctx.listen[SR_V4].a, &listen, 4);
 	the_ctx.listen_port[SR_V4] = htons(LISTEN_PORT);
+	the_ctx.listen_prefix[SR_V4] = 24;
 	return cmocka_run_group_tests_name("sr_frame", tests, NULL, NULL);
 }
