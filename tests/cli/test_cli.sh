@@ -45,6 +45,31 @@ expect_bad() {
 	fi
 }
 
+# relay_stats.py, under each python3 there is: a bad or unknown COMMAND to
+# the relay of prefix cli_sig exits CODE, nothing on stdout, one line on stderr.
+STATS=$HERE/../../scripts/relay_stats.py
+PYS=(python3)
+[ -x /usr/bin/python3 ] && PYS+=(/usr/bin/python3)
+expect_stats() {
+	local name=$1 code=$2 pattern=$3 py out err rc bad=
+	for py in "${PYS[@]}"; do
+		out=$(timeout 30 "$py" "$STATS" --file-prefix cli_sig "$4" 2>"$TMP/stats.err")
+		rc=$?
+		err=$(cat "$TMP/stats.err")
+		if [ "$rc" -ne "$code" ] || [ -n "$out" ] || [ "$(wc -l <"$TMP/stats.err")" -ne 1 ] ||
+			! grep -qE -- "$pattern" <<<"$err"; then
+			out=${out//$'\n'/ }
+			bad="$py: exit $rc (want $code), stdout '${out:0:60}', stderr '$(tail -n 1 <<<"$err")'"
+			break
+		fi
+	done
+	if [ -z "$bad" ]; then
+		PASS=$((PASS + 1)); echo "PASS $name"
+	else
+		FAIL=$((FAIL + 1)); echo "FAIL $name: $bad"
+	fi
+}
+
 cat >"$TMP/good.ini" <<'INI'
 [relay]
 listen = 198.18.0.1:8125
@@ -140,6 +165,25 @@ if python3 "$HERE/../../scripts/relay_stats.py" --file-prefix cli_sig >"$TMP/tlm
 	PASS=$((PASS + 1)); echo "PASS telemetry"
 else
 	FAIL=$((FAIL + 1)); echo "FAIL telemetry:"; head -n 5 "$TMP/tlm.json"
+fi
+# bad commands say so (exit 2, the relay not asked); null answers are errors (exit 3)
+expect_stats stats-empty-command 2 "^relay_stats: empty command" ''
+expect_stats stats-not-a-command 2 "'statsd_relay/stats' is not a telemetry command" statsd_relay/stats
+expect_stats stats-unknown-command 3 "unknown command '/statsd_relay/bogus'" /statsd_relay/bogus
+expect_stats stats-refused-parameter 3 "/ethdev/stats refused parameter '99'" /ethdev/stats,99
+# a reader that is gone (| head) ends it quietly, by SIGPIPE (141)
+bad=
+for py in "${PYS[@]}"; do
+	{ sleep 0.3; "$py" "$STATS" --file-prefix cli_sig / 2>"$TMP/pipe.err"; echo $? >"$TMP/pipe.rc"; } | true
+	if [ "$(cat "$TMP/pipe.rc")" -ne 141 ] || [ -s "$TMP/pipe.err" ]; then
+		bad="$py: exit $(cat "$TMP/pipe.rc") (want 141), stderr '$(tail -n 1 "$TMP/pipe.err")'"
+		break
+	fi
+done
+if [ -z "$bad" ]; then
+	PASS=$((PASS + 1)); echo "PASS stats-closed-pipe"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL stats-closed-pipe: $bad"
 fi
 kill -TERM "$pid"
 wait "$pid"
