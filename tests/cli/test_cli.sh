@@ -90,6 +90,10 @@ expect help-after 0 'Usage: statsd-relay' -- -- --help
 expect help-before 0 'Usage: statsd-relay' -- --help
 expect help-short 0 'Usage: statsd-relay' -- -- -h
 expect help-with-bad-flags 0 'Usage: statsd-relay' -- -- --bogus --help
+# the config-file part of --help names every shard key, one line each
+for k in address mac weight name; do
+	expect "help-shard-key-$k" 0 "^  $k = [A-Z]" -- --help
+done
 expect version-after 0 '^statsd-relay [0-9]+\.[0-9]+' -- -- --version
 expect version-before 0 '^statsd-relay [0-9]+\.[0-9]+' -- --version
 
