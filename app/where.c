@@ -6,6 +6,12 @@
  *
  *   statsd-relay-where --config relay.ini -- 'api.req:1|c|#route:/a,code:200'
  *   some-client | statsd-relay-where --shard 198.18.1.1,mac=... --dialect etsy
+ *
+ * For each line, tab-separated, the verdict first:
+ *   shard N<TAB>ADDRESS<TAB>KEY<TAB>LINE   the relay sends it to shard N
+ *   drop<TAB>REASON<TAB>LINE              the relay drops it, counted as REASON
+ * Exit: 0 every line answered (whatever the verdicts); 2 bad options or
+ * configuration; 1 other failures (out of memory).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +22,29 @@
 #include "shard/sr_shard_map.h"
 #include "sr_config.h"
 #include "statsd/sr_payload.h"
+
+static void usage(void)
+{
+	printf("Usage: statsd-relay-where [relay options] [-- LINE...]\n\n"
+	       "Where does a line go? For each LINE after --, or without -- each line of\n"
+	       "stdin, prints the verdict of the relay's own parser, series key and shard\n"
+	       "map (nothing is sent; no EAL, no port), tab-separated:\n"
+	       "  shard N  ADDRESS  KEY  LINE  sent to shard N (index from 0; ADDRESS its\n"
+	       "                               IP:PORT); KEY is what the hash reads: the\n"
+	       "                               series key's canonical text, or with a\n"
+	       "                               compatibility --hash the text before ':'\n"
+	       "  drop  REASON  LINE           dropped, counted as REASON (a line_* counter)\n"
+	       "\n"
+	       "Relay options: the relay's own, the same command line or config file\n"
+	       "(--config FILE, --shard IP[:PORT][,weight=W][,name=N]..., --dialect,\n"
+	       "--key, --hash, --table-size, --max-line, --max-payload: what decides the\n"
+	       "verdict); the others are checked but change no verdict, and --listen and\n"
+	       "mac= are not needed. 'statsd-relay --help' lists them all.\n"
+	       "  --help     print this help and exit\n"
+	       "  --version  print the version and exit\n\n"
+	       "Exit status: 0 every line answered (whatever the verdicts); 2 bad options\n"
+	       "or configuration (one line on stderr); 1 other failures.\n");
+}
 
 static void explain(const struct sr_config *c, const struct sr_shard_map *map, const char *text)
 {
@@ -58,10 +87,7 @@ int main(int argc, char **argv)
 	cfg.sends_nothing = true;
 	switch (sr_config_parse(&cfg, sep, argv, err, sizeof(err))) {
 	case SR_CONFIG_HELP:
-		printf("Usage: statsd-relay-where [relay options] [-- LINE...]\n"
-		       "Prints, for each LINE (or each line of stdin): shard index, shard address,\n"
-		       "series key (canonical text) and the line; or 'drop' and the reason.\n\n");
-		sr_config_usage(stdout);
+		usage();
 		return 0;
 	case SR_CONFIG_VERSION:
 		printf("statsd-relay-where %s\n", SR_VERSION);

@@ -70,6 +70,22 @@ expect_stats() {
 	fi
 }
 
+# statsd-relay-where NAME TEST INPUT -- ARGS...: run it on INPUT (stdin), then
+# TEST (a command) reads its exit code in $rc and its stdout+stderr in $out.
+WHERE=$(dirname "$BIN")/statsd-relay-where
+expect_where() {
+	local name=$1 test=$2 input=$3 out rc
+	shift 4
+	out=$(printf '%s' "$input" | timeout 30 "$WHERE" "$@" 2>&1)
+	rc=$?
+	if eval "$test"; then
+		PASS=$((PASS + 1)); echo "PASS $name"
+	else
+		FAIL=$((FAIL + 1)); echo "FAIL $name: exit $rc, output:"
+		sed 's/^/    /' <<<"$out" | cat -A | head -n 5
+	fi
+}
+
 cat >"$TMP/good.ini" <<'INI'
 [relay]
 listen = 198.18.0.1:8125
@@ -94,6 +110,13 @@ expect help-with-bad-flags 0 'Usage: statsd-relay' -- -- --bogus --help
 for k in address mac weight name; do
 	expect "help-shard-key-$k" 0 "^  $k = [A-Z]" -- --help
 done
+# statsd-relay-where's own usage, not the relay's, naming the relay options it takes
+where_help='[ "$rc" -eq 0 ] && [ "$(head -n 1 <<<"$out")" = "Usage: statsd-relay-where [relay options] [-- LINE...]" ] &&
+	! grep -qE "Usage: statsd-relay |EAL options" <<<"$out" && grep -q stdin <<<"$out" &&
+	grep -q "^  drop  REASON  LINE" <<<"$out" && grep -q "^Exit status: 0" <<<"$out" &&
+	for o in config shard dialect key hash; do grep -q -- "--$o" <<<"$out" || exit 1; done'
+expect_where where-help "( $where_help )" '' -- --help
+expect_where where-help-short "( $where_help )" '' -- --config "$HERE/../../config/demo.ini" -h
 expect version-after 0 '^statsd-relay [0-9]+\.[0-9]+' -- -- --version
 expect version-before 0 '^statsd-relay [0-9]+\.[0-9]+' -- --version
 
