@@ -7,9 +7,11 @@
  *   statsd-relay-where --config relay.ini -- 'api.req:1|c|#route:/a,code:200'
  *   some-client | statsd-relay-where --shard 198.18.1.1,mac=... --dialect etsy
  *
- * For each line, tab-separated, the verdict first:
+ * One output line per input line, tab-separated, the verdict first:
  *   shard N<TAB>ADDRESS<TAB>KEY<TAB>LINE   the relay sends it to shard N
  *   drop<TAB>REASON<TAB>LINE              the relay drops it, counted as REASON
+ *   skip<TAB>(empty line: ...)            an empty line, or one of only "\r":
+ *                                         the relay skips it, counted nowhere
  * Exit: 0 every line answered (whatever the verdicts); 2 bad options or
  * configuration; 1 other failures (out of memory).
  */
@@ -23,18 +25,23 @@
 #include "sr_config.h"
 #include "statsd/sr_payload.h"
 
+#define SKIP_EMPTY "(empty line: not a line, not counted)"
+
 static void usage(void)
 {
 	printf("Usage: statsd-relay-where [relay options] [-- LINE...]\n\n"
 	       "Where does a line go? For each LINE after --, or without -- each line of\n"
 	       "stdin, prints the verdict of the relay's own parser, series key and shard\n"
-	       "map (nothing is sent; no EAL, no port), tab-separated:\n"
+	       "map (nothing is sent; no EAL, no port). One output line per input line,\n"
+	       "tab-separated:\n"
 	       "  shard N  ADDRESS  KEY  LINE  sent to shard N (index from 0; ADDRESS its\n"
 	       "                               IP:PORT); KEY is what the hash reads: the\n"
 	       "                               series key's canonical text, or with a\n"
 	       "                               compatibility --hash the text before ':'\n"
 	       "  drop  REASON  LINE           dropped, counted as REASON (a line_* counter)\n"
-	       "\n"
+	       "  skip  " SKIP_EMPTY "\n"
+	       "                               an empty line, or one of only \"\\r\": the\n"
+	       "                               relay skips it and counts it nowhere\n\n"
 	       "Relay options: the relay's own, the same command line or config file\n"
 	       "(--config FILE, --shard IP[:PORT][,weight=W][,name=N]..., --dialect,\n"
 	       "--key, --hash, --table-size, --max-line, --max-payload: what decides the\n"
@@ -57,6 +64,10 @@ static void explain(const struct sr_config *c, const struct sr_shard_map *map, c
 
 	if (n && text[n - 1] == '\r')
 		n--;
+	if (n == 0) { /* as the scan: not a line, so no lines_in and no drop reason */
+		printf("skip\t%s\n", SKIP_EMPTY);
+		return;
+	}
 	rc = sr_line_parse(&pc, (const uint8_t *)text, (uint32_t)n, &line);
 	if (rc != SR_OK) {
 		printf("drop\t%s\t%s\n", sr_drop_names[rc], text);
@@ -110,8 +121,7 @@ int main(int argc, char **argv)
 		while ((len = getline(&buf, &cap, stdin)) >= 0) {
 			if (len && buf[len - 1] == '\n')
 				buf[--len] = '\0';
-			if (len)
-				explain(&cfg, map, buf);
+			explain(&cfg, map, buf); /* an empty one too: one verdict a line */
 		}
 		free(buf);
 	}

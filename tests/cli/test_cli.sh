@@ -160,6 +160,16 @@ for ini in "$HERE"/../../config/*.ini; do
 	fi
 done
 
+# An empty line (or only "\r") is not a line to the relay (not counted, no
+# drop reason): statsd-relay-where says skip, one answer per input line.
+SKIP=$'skip\t(empty line: not a line, not counted)'
+want=$(printf '%s\n%s' "$SKIP" "$SKIP")
+expect_where where-empty-arg '[ "$rc" -eq 0 ] && [ "$out" = "$want" ]' '' \
+	-- --shard 198.18.1.1 -- '' $'\r'
+want=$(printf 'shard 0\t198.18.1.1:8125\ta\ta:1|c\n%s\n%s\nshard 0\t198.18.1.1:8125\tb\tb:1|c' "$SKIP" "$SKIP")
+expect_where where-empty-stdin '[ "$rc" -eq 0 ] && [ "$out" = "$want" ]' $'a:1|c\n\n\r\nb:1|c\n' \
+	-- --shard 198.18.1.1
+
 # Run-time failures exit 1: EAL refuses its arguments; the port does not exist.
 expect eal-failure 1 'EAL' -- --no-huge --no-pci --bogus-eal-flag -- "${OK_SHARD[@]}"
 expect no-port 1 'port 0 does not exist' -- "${EAL[@]}" --file-prefix cli_noport -- "${OK_SHARD[@]}"
