@@ -53,13 +53,15 @@ static void usage(void)
 	       "or configuration (one line on stderr); 1 other failures.\n");
 }
 
-static void explain(const struct sr_config *c, const struct sr_shard_map *map, const char *text)
+/* One line of n bytes (a NUL in a stdin line is part of it, as in a datagram). */
+static void explain(const struct sr_config *c, const struct sr_shard_map *map, const char *text,
+		    size_t n)
 {
 	struct sr_parse_cfg pc = { .dialect = c->dialect,
 				   .max_line = c->max_line ? c->max_line : c->max_payload };
 	static struct sr_line line;
 	char key[4096];
-	size_t n = strlen(text);
+	const size_t len = n;
 	int rc;
 
 	if (n && text[n - 1] == '\r')
@@ -70,7 +72,9 @@ static void explain(const struct sr_config *c, const struct sr_shard_map *map, c
 	}
 	rc = sr_line_parse(&pc, (const uint8_t *)text, (uint32_t)n, &line);
 	if (rc != SR_OK) {
-		printf("drop\t%s\t%s\n", sr_drop_names[rc], text);
+		printf("drop\t%s\t", sr_drop_names[rc]);
+		fwrite(text, 1, len, stdout);
+		putchar('\n');
 		return;
 	}
 	sr_line_key_text(&line, c->key_mode, key, sizeof(key));
@@ -116,12 +120,12 @@ int main(int argc, char **argv)
 	}
 	if (sep < argc) {
 		for (i = sep + 1; i < argc; i++)
-			explain(&cfg, map, argv[i]);
+			explain(&cfg, map, argv[i], strlen(argv[i]));
 	} else {
 		while ((len = getline(&buf, &cap, stdin)) >= 0) {
 			if (len && buf[len - 1] == '\n')
 				buf[--len] = '\0';
-			explain(&cfg, map, buf); /* an empty one too: one verdict a line */
+			explain(&cfg, map, buf, (size_t)len); /* empty too: one verdict a line */
 		}
 		free(buf);
 	}

@@ -70,13 +70,18 @@ expect_stats() {
 	fi
 }
 
-# statsd-relay-where NAME TEST INPUT -- ARGS...: run it on INPUT (stdin), then
-# TEST (a command) reads its exit code in $rc and its stdout+stderr in $out.
+# statsd-relay-where NAME TEST INPUT -- ARGS...: run it on INPUT (stdin; "-":
+# the caller's stdin), then TEST (a command) reads its exit code in $rc and its
+# stdout+stderr in $out (a NUL shown as @).
 WHERE=$(dirname "$BIN")/statsd-relay-where
 expect_where() {
 	local name=$1 test=$2 input=$3 out rc
 	shift 4
-	out=$(printf '%s' "$input" | timeout 30 "$WHERE" "$@" 2>&1)
+	if [ "$input" = - ]; then
+		out=$(timeout 30 "$WHERE" "$@" 2>&1 | tr '\0' @)
+	else
+		out=$(printf '%s' "$input" | timeout 30 "$WHERE" "$@" 2>&1 | tr '\0' @)
+	fi
 	rc=$?
 	if eval "$test"; then
 		PASS=$((PASS + 1)); echo "PASS $name"
@@ -169,6 +174,10 @@ expect_where where-empty-arg '[ "$rc" -eq 0 ] && [ "$out" = "$want" ]' '' \
 want=$(printf 'shard 0\t198.18.1.1:8125\ta\ta:1|c\n%s\n%s\nshard 0\t198.18.1.1:8125\tb\tb:1|c' "$SKIP" "$SKIP")
 expect_where where-empty-stdin '[ "$rc" -eq 0 ] && [ "$out" = "$want" ]' $'a:1|c\n\n\r\nb:1|c\n' \
 	-- --shard 198.18.1.1
+# a NUL in a stdin line is part of the line (the relay drops it), not its end
+printf 'a:1|c\0x\n' >"$TMP/nul.txt"
+expect_where where-nul-stdin '[ "$rc" -eq 0 ] && [ "$out" = $'"'"'drop\tline_control_char\ta:1|c@x'"'"' ]' \
+	- -- --shard 198.18.1.1 <"$TMP/nul.txt"
 
 # Run-time failures exit 1: EAL refuses its arguments; the port does not exist.
 expect eal-failure 1 'EAL' -- --no-huge --no-pci --bogus-eal-flag -- "${OK_SHARD[@]}"
