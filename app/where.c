@@ -6,6 +6,14 @@
  *
  *   statsd-relay-where --config relay.ini -- 'api.req:1|c|#route:/a,code:200'
  *   some-client | statsd-relay-where --shard 198.18.1.1,mac=... --dialect etsy
+ *
+ * One output line per input line, tab-separated, the verdict first:
+ *   shard N<TAB>ADDRESS<TAB>KEY<TAB>LINE   the relay sends it to shard N
+ *   drop<TAB>REASON<TAB>LINE              the relay drops it, counted as REASON
+ *   skip<TAB>(empty line: ...)            an empty line, or one of only "\r":
+ *                                         the relay skips it, counted nowhere
+ * Exit: 0 every line answered (whatever the verdicts); 2 bad options or
+ * configuration; 1 other failures (out of memory).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,20 +25,56 @@
 #include "sr_config.h"
 #include "statsd/sr_payload.h"
 
-static void explain(const struct sr_config *c, const struct sr_shard_map *map, const char *text)
+#define SKIP_EMPTY "(empty line: not a line, not counted)"
+
+static void usage(void)
+{
+	printf("Usage: statsd-relay-where [relay options] [-- LINE...]\n\n"
+	       "Where does a line go? For each LINE after --, or without -- each line of\n"
+	       "stdin, prints the verdict of the relay's own parser, series key and shard\n"
+	       "map (nothing is sent; no EAL, no port). One output line per input line,\n"
+	       "tab-separated:\n"
+	       "  shard N  ADDRESS  KEY  LINE  sent to shard N (index from 0; ADDRESS its\n"
+	       "                               IP:PORT); KEY is what the hash reads: the\n"
+	       "                               series key's canonical text, or with a\n"
+	       "                               compatibility --hash the text before ':'\n"
+	       "  drop  REASON  LINE           dropped, counted as REASON (a line_* counter)\n"
+	       "  skip  " SKIP_EMPTY "\n"
+	       "                               an empty line, or one of only \"\\r\": the\n"
+	       "                               relay skips it and counts it nowhere\n\n"
+	       "Relay options: the relay's own, the same command line or config file\n"
+	       "(--config FILE, --shard IP[:PORT][,weight=W][,name=N]..., --dialect,\n"
+	       "--key, --hash, --table-size, --max-line, --max-payload: what decides the\n"
+	       "verdict); the others are checked but change no verdict, and --listen and\n"
+	       "mac= are not needed. 'statsd-relay --help' lists them all.\n"
+	       "  --help     print this help and exit\n"
+	       "  --version  print the version and exit\n\n"
+	       "Exit status: 0 every line answered (whatever the verdicts); 2 bad options\n"
+	       "or configuration (one line on stderr); 1 other failures.\n");
+}
+
+/* One line of n bytes (a NUL in a stdin line is part of it, as in a datagram). */
+static void explain(const struct sr_config *c, const struct sr_shard_map *map, const char *text,
+		    size_t n)
 {
 	struct sr_parse_cfg pc = { .dialect = c->dialect,
 				   .max_line = c->max_line ? c->max_line : c->max_payload };
 	static struct sr_line line;
 	char key[4096];
-	size_t n = strlen(text);
+	const size_t len = n;
 	int rc;
 
 	if (n && text[n - 1] == '\r')
 		n--;
+	if (n == 0) { /* as the scan: not a line, so no lines_in and no drop reason */
+		printf("skip\t%s\n", SKIP_EMPTY);
+		return;
+	}
 	rc = sr_line_parse(&pc, (const uint8_t *)text, (uint32_t)n, &line);
 	if (rc != SR_OK) {
-		printf("drop\t%s\t%s\n", sr_drop_names[rc], text);
+		printf("drop\t%s\t", sr_drop_names[rc]);
+		fwrite(text, 1, len, stdout);
+		putchar('\n');
 		return;
 	}
 	sr_line_key_text(&line, c->key_mode, key, sizeof(key));
@@ -58,10 +102,7 @@ int main(int argc, char **argv)
 	cfg.sends_nothing = true;
 	switch (sr_config_parse(&cfg, sep, argv, err, sizeof(err))) {
 	case SR_CONFIG_HELP:
-		printf("Usage: statsd-relay-where [relay options] [-- LINE...]\n"
-		       "Prints, for each LINE (or each line of stdin): shard index, shard address,\n"
-		       "series key (canonical text) and the line; or 'drop' and the reason.\n\n");
-		sr_config_usage(stdout);
+		usage();
 		return 0;
 	case SR_CONFIG_VERSION:
 		printf("statsd-relay-where %s\n", SR_VERSION);
@@ -79,13 +120,12 @@ int main(int argc, char **argv)
 	}
 	if (sep < argc) {
 		for (i = sep + 1; i < argc; i++)
-			explain(&cfg, map, argv[i]);
+			explain(&cfg, map, argv[i], strlen(argv[i]));
 	} else {
 		while ((len = getline(&buf, &cap, stdin)) >= 0) {
 			if (len && buf[len - 1] == '\n')
 				buf[--len] = '\0';
-			if (len)
-				explain(&cfg, map, buf);
+			explain(&cfg, map, buf, (size_t)len); /* empty too: one verdict a line */
 		}
 		free(buf);
 	}

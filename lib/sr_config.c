@@ -606,7 +606,16 @@ void sr_config_usage(FILE *out)
 	fprintf(out, "  %-28s %s\n  %-28s %s\n", "--help", "print this help and exit", "--version",
 		"print the version and exit");
 	fprintf(out, "\nConfig file: ';' comments; [relay] with the keys above; one\n"
-		     "[shard NAME] section per shard with address = IP[:PORT] and mac = MAC.\n"
+		     "[shard NAME] section per shard (in file order = shard index; NAME labels\n"
+		     "the section only), with the keys of --shard:\n"
+		     "  address = IP[:PORT]  the downstream StatsD server (required; IPv6 as\n"
+		     "                       [ADDR]:PORT; port 8125 if left out)\n"
+		     "  mac = MAC            its MAC address, a static override (else resolved\n"
+		     "                       by ARP / Neighbor Discovery)\n"
+		     "  weight = W           relative capacity, 1-1000000 (default 1; maglev and\n"
+		     "                       statsd-proxy)\n"
+		     "  name = N             its name on the ring (default IP:PORT): keep it when\n"
+		     "                       the address changes and its series stay put\n"
 		     "Flags override the file. EAL options: see dpdk-testpmd --help.\n");
 }
 

@@ -45,6 +45,52 @@ expect_bad() {
 	fi
 }
 
+# relay_stats.py, under each python3 there is: a bad or unknown COMMAND to
+# the relay of prefix cli_sig exits CODE, nothing on stdout, one line on stderr.
+STATS=$HERE/../../scripts/relay_stats.py
+PYS=(python3)
+[ -x /usr/bin/python3 ] && PYS+=(/usr/bin/python3)
+expect_stats() {
+	local name=$1 code=$2 pattern=$3 py out err rc bad=
+	for py in "${PYS[@]}"; do
+		out=$(timeout 30 "$py" "$STATS" --file-prefix cli_sig "$4" 2>"$TMP/stats.err")
+		rc=$?
+		err=$(cat "$TMP/stats.err")
+		if [ "$rc" -ne "$code" ] || [ -n "$out" ] || [ "$(wc -l <"$TMP/stats.err")" -ne 1 ] ||
+			! grep -qE -- "$pattern" <<<"$err"; then
+			out=${out//$'\n'/ }
+			bad="$py: exit $rc (want $code), stdout '${out:0:60}', stderr '$(tail -n 1 <<<"$err")'"
+			break
+		fi
+	done
+	if [ -z "$bad" ]; then
+		PASS=$((PASS + 1)); echo "PASS $name"
+	else
+		FAIL=$((FAIL + 1)); echo "FAIL $name: $bad"
+	fi
+}
+
+# statsd-relay-where NAME TEST INPUT -- ARGS...: run it on INPUT (stdin; "-":
+# the caller's stdin), then TEST (a command) reads its exit code in $rc and its
+# stdout+stderr in $out (a NUL shown as @).
+WHERE=$(dirname "$BIN")/statsd-relay-where
+expect_where() {
+	local name=$1 test=$2 input=$3 out rc
+	shift 4
+	if [ "$input" = - ]; then
+		out=$(timeout 30 "$WHERE" "$@" 2>&1 | tr '\0' @)
+	else
+		out=$(printf '%s' "$input" | timeout 30 "$WHERE" "$@" 2>&1 | tr '\0' @)
+	fi
+	rc=$?
+	if eval "$test"; then
+		PASS=$((PASS + 1)); echo "PASS $name"
+	else
+		FAIL=$((FAIL + 1)); echo "FAIL $name: exit $rc, output:"
+		sed 's/^/    /' <<<"$out" | cat -A | head -n 5
+	fi
+}
+
 cat >"$TMP/good.ini" <<'INI'
 [relay]
 listen = 198.18.0.1:8125
@@ -65,6 +111,17 @@ expect help-after 0 'Usage: statsd-relay' -- -- --help
 expect help-before 0 'Usage: statsd-relay' -- --help
 expect help-short 0 'Usage: statsd-relay' -- -- -h
 expect help-with-bad-flags 0 'Usage: statsd-relay' -- -- --bogus --help
+# the config-file part of --help names every shard key, one line each
+for k in address mac weight name; do
+	expect "help-shard-key-$k" 0 "^  $k = [A-Z]" -- --help
+done
+# statsd-relay-where's own usage, not the relay's, naming the relay options it takes
+where_help='[ "$rc" -eq 0 ] && [ "$(head -n 1 <<<"$out")" = "Usage: statsd-relay-where [relay options] [-- LINE...]" ] &&
+	! grep -qE "Usage: statsd-relay |EAL options" <<<"$out" && grep -q stdin <<<"$out" &&
+	grep -q "^  drop  REASON  LINE" <<<"$out" && grep -q "^Exit status: 0" <<<"$out" &&
+	for o in config shard dialect key hash; do grep -q -- "--$o" <<<"$out" || exit 1; done'
+expect_where where-help "( $where_help )" '' -- --help
+expect_where where-help-short "( $where_help )" '' -- --config "$HERE/../../config/demo.ini" -h
 expect version-after 0 '^statsd-relay [0-9]+\.[0-9]+' -- -- --version
 expect version-before 0 '^statsd-relay [0-9]+\.[0-9]+' -- --version
 
@@ -197,6 +254,20 @@ for ini in "$HERE"/../../config/*.ini; do
 	fi
 done
 
+# An empty line (or only "\r") is not a line to the relay (not counted, no
+# drop reason): statsd-relay-where says skip, one answer per input line.
+SKIP=$'skip\t(empty line: not a line, not counted)'
+want=$(printf '%s\n%s' "$SKIP" "$SKIP")
+expect_where where-empty-arg '[ "$rc" -eq 0 ] && [ "$out" = "$want" ]' '' \
+	-- --shard 198.18.1.1 -- '' $'\r'
+want=$(printf 'shard 0\t198.18.1.1:8125\ta\ta:1|c\n%s\n%s\nshard 0\t198.18.1.1:8125\tb\tb:1|c' "$SKIP" "$SKIP")
+expect_where where-empty-stdin '[ "$rc" -eq 0 ] && [ "$out" = "$want" ]' $'a:1|c\n\n\r\nb:1|c\n' \
+	-- --shard 198.18.1.1
+# a NUL in a stdin line is part of the line (the relay drops it), not its end
+printf 'a:1|c\0x\n' >"$TMP/nul.txt"
+expect_where where-nul-stdin '[ "$rc" -eq 0 ] && [ "$out" = $'"'"'drop\tline_control_char\ta:1|c@x'"'"' ]' \
+	- -- --shard 198.18.1.1 <"$TMP/nul.txt"
+
 # Run-time failures exit 1: EAL refuses its arguments; the port does not exist.
 expect eal-failure 1 'EAL' -- --no-huge --no-pci --bogus-eal-flag -- "${OK_SHARD[@]}"
 expect no-port 1 'port 0 does not exist' -- "${EAL[@]}" --file-prefix cli_noport -- "${OK_SHARD[@]}"
@@ -229,6 +300,25 @@ if python3 "$HERE/../../scripts/relay_stats.py" --file-prefix cli_sig >"$TMP/tlm
 	PASS=$((PASS + 1)); echo "PASS telemetry"
 else
 	FAIL=$((FAIL + 1)); echo "FAIL telemetry:"; head -n 5 "$TMP/tlm.json"
+fi
+# bad commands say so (exit 2, the relay not asked); null answers are errors (exit 3)
+expect_stats stats-empty-command 2 "^relay_stats: empty command" ''
+expect_stats stats-not-a-command 2 "'statsd_relay/stats' is not a telemetry command" statsd_relay/stats
+expect_stats stats-unknown-command 3 "unknown command '/statsd_relay/bogus'" /statsd_relay/bogus
+expect_stats stats-refused-parameter 3 "/ethdev/stats refused parameter '99'" /ethdev/stats,99
+# a reader that is gone (| head) ends it quietly, by SIGPIPE (141)
+bad=
+for py in "${PYS[@]}"; do
+	{ sleep 0.3; "$py" "$STATS" --file-prefix cli_sig / 2>"$TMP/pipe.err"; echo $? >"$TMP/pipe.rc"; } | true
+	if [ "$(cat "$TMP/pipe.rc")" -ne 141 ] || [ -s "$TMP/pipe.err" ]; then
+		bad="$py: exit $(cat "$TMP/pipe.rc") (want 141), stderr '$(tail -n 1 "$TMP/pipe.err")'"
+		break
+	fi
+done
+if [ -z "$bad" ]; then
+	PASS=$((PASS + 1)); echo "PASS stats-closed-pipe"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL stats-closed-pipe: $bad"
 fi
 # A second DPDK process with the same --file-prefix is told what to change.
 expect file-prefix-taken 1 "another DPDK process may hold the file prefix 'cli_sig': give this one its own --file-prefix" -- \
