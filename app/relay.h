@@ -18,6 +18,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "net/sr_frag_guard.h"
 #include "net/sr_frame.h"
 #include "net/sr_neigh.h"
 #include "net/sr_rewrite.h"
@@ -92,6 +93,7 @@ struct sr_poller {
 	uint32_t n_held;
 	struct rte_ip_frag_tbl *frags;
 	struct rte_ip_frag_death_row death_row;
+	struct sr_frag_guard frag_guard; /* duplicates and overlaps, before the table */
 	uint64_t busy_cycles; /* --record-cycles: TSC spent on bursts that carried frames */
 	uint64_t start_tsc;
 	uint64_t last_rx_tsc; /* read by the main lcore for --exit-idle */

@@ -15,6 +15,7 @@
 #include <rte_prefetch.h>
 
 #include "net/sr_ctl.h"
+#include "net/sr_frag_guard.h"
 #include "relay.h"
 #include "tx.h"
 
@@ -198,6 +199,16 @@ static void handle_fragment(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fr
 {
 	struct rte_mbuf *whole;
 
+	switch (sr_frag_guard_check(&p->frag_guard, fi, now)) {
+	case SR_FRAG_DUPLICATE: /* nothing new: this one alone goes */
+		drop_frame(p, m, SR_DROP_FRAME_FRAGMENT_DUPLICATE, fi);
+		return;
+	case SR_FRAG_OVERLAP: /* its datagram is given up; the rest expire */
+		drop_frame(p, m, SR_DROP_FRAME_IP_FRAGMENT, fi);
+		return;
+	case SR_FRAG_TAKE:
+		break;
+	}
 	p->ctr.fragments_in++;
 	if (m->nb_segs != 1) {
 		p->ctr.drops[SR_DROP_FRAME_IP_FRAGMENT]++;
@@ -216,6 +227,7 @@ static void handle_fragment(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fr
 										fi->l2_len));
 	}
 	if (whole) {
+		sr_frag_guard_done(&p->frag_guard, fi);
 		p->ctr.datagrams_reassembled++;
 		handle_packet(p, whole, now, true);
 	}
@@ -306,9 +318,17 @@ int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, 
 	p->held = rte_zmalloc_socket("held", n * sizeof(*p->held), RTE_CACHE_LINE_SIZE, socket);
 	p->scratch = rte_malloc_socket("scratch", SR_SCRATCH_LEN, RTE_CACHE_LINE_SIZE, socket);
 	p->txb = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(SR_BURST), 0, socket);
+	p->frag_guard = (struct sr_frag_guard){
+		.slot = rte_zmalloc_socket("frag_guard",
+					   SR_FRAG_ENTRIES * sizeof(*p->frag_guard.slot),
+					   RTE_CACHE_LINE_SIZE, socket),
+		.n_slots = SR_FRAG_ENTRIES,
+		.ttl = frag_cycles,
+	};
 	p->frags = rte_ip_frag_table_create(SR_FRAG_ENTRIES / 4, 4, SR_FRAG_ENTRIES, frag_cycles,
 					    socket);
-	if (!p->shard_ctr || !p->co.open || !p->held || !p->scratch || !p->txb || !p->frags)
+	if (!p->shard_ctr || !p->co.open || !p->held || !p->scratch || !p->txb || !p->frags ||
+	    !p->frag_guard.slot)
 		return -1;
 	rte_eth_tx_buffer_init(p->txb, SR_BURST);
 	rte_eth_tx_buffer_set_err_callback(p->txb, sr_tx_unsent, p);
@@ -393,6 +413,11 @@ int sr_poller_run(void *arg)
 				for (i = 0; i < nb; i++)
 					handle_egress(p, pkts[i]);
 			}
+			/* fragments that waited too long are drops now, not at exit:
+			 * the live counters see them (the table is this poller's) */
+			rte_ip_frag_table_del_expired_entries(p->frags, &p->death_row, now);
+			if (p->death_row.cnt)
+				free_death_row(p);
 			if (controls)
 				sr_control_run(r, p, now);
 			/* the main lcore, when it polls, also watches for the end */
