@@ -78,6 +78,24 @@ int sr_pool_create(struct sr_relay *r, uint16_t n_queues)
 	return 0;
 }
 
+/* One line naming the RX offloads wanted that the port lacks (DPDK's examples
+ * log what they mask off): the worker checks those in software instead. */
+static void log_missing_rx_offloads(uint16_t port, uint64_t missing)
+{
+	char names[128] = "";
+	size_t len = 0;
+	unsigned int bit;
+
+	for (bit = 0; bit < 64 && len < sizeof(names); bit++)
+		if (missing & RTE_BIT64(bit))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, " %s",
+						rte_eth_dev_rx_offload_name(RTE_BIT64(bit)));
+	if (missing)
+		fprintf(stderr,
+			"statsd-relay: port %u lacks RX offload%s: checksums verified in software\n",
+			port, names);
+}
+
 int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives,
 		 uint8_t mac[6])
 {
@@ -93,6 +111,7 @@ int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool rece
 	if (receives) {
 		/* the verdicts arrive in each mbuf's ol_flags (worker.c cksum_state) */
 		conf.rxmode.offloads = want_rx & info.rx_offload_capa;
+		log_missing_rx_offloads(port, want_rx & ~info.rx_offload_capa);
 		if (n_queues > 1 && info.flow_type_rss_offloads) {
 			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 			conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) &
