@@ -112,10 +112,12 @@ int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool rece
 		/* the verdicts arrive in each mbuf's ol_flags (worker.c cksum_state) */
 		conf.rxmode.offloads = want_rx & info.rx_offload_capa;
 		log_missing_rx_offloads(port, want_rx & ~info.rx_offload_capa);
-		if (n_queues > 1 && info.flow_type_rss_offloads) {
+		/* spread by the fields StatsD varies in, as far as the port hashes them
+		 * (a port that hashes none of them: RSS would be all on one queue) */
+		uint64_t hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
+		if (n_queues > 1 && hf) {
 			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-			conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) &
-							   info.flow_type_rss_offloads;
+			conf.rx_adv_conf.rss_conf.rss_hf = hf;
 		}
 	}
 	if (r->cfg.mtu != RTE_ETHER_MTU) {
