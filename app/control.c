@@ -7,6 +7,9 @@
  * queue sends the requests), so no queue or lcore is spent on it; its state
  * is written by that poller only.
  */
+#include <inttypes.h>
+#include <stdio.h>
+
 #include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_malloc.h>
@@ -17,6 +20,7 @@
 #include "tx.h"
 
 #define MAX_PROBES_PER_TICK 32
+#define BAD_CKSUM_SAY_EVERY_MS 60000
 
 static struct sr_ip next_hop(const struct sr_relay *r, const struct sr_shard_cfg *sh)
 {
@@ -85,6 +89,34 @@ static void probe(struct sr_relay *r, struct sr_poller *p, const struct sr_neigh
 	rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m);
 }
 
+/*
+ * A kernel sender on the same host (veth, a container network) leaves its
+ * UDP checksum to an offload that never happens: every datagram of it then
+ * arrives with a wrong checksum and is dropped. Said at the first such drop
+ * and at most once a minute after, with the fix, instead of a relay that
+ * seems to receive nothing.
+ */
+static void watch_udp_checksums(struct sr_relay *r, uint64_t now_ms)
+{
+	uint64_t bad = 0;
+	unsigned int i;
+
+	for (i = 0; i < r->n_pollers; i++)
+		bad += __atomic_load_n(&r->pollers[i]->ctr.drops[SR_DROP_FRAME_BAD_UDP_CHECKSUM],
+				       __ATOMIC_RELAXED);
+	if (bad <= r->bad_cksum_seen ||
+	    (r->bad_cksum_said_ms && now_ms - r->bad_cksum_said_ms < BAD_CKSUM_SAY_EVERY_MS))
+		return;
+	fprintf(stderr,
+		"statsd-relay: port %u: %" PRIu64 " UDP datagrams dropped with a bad checksum "
+		"(frame_bad_udp_checksum). A sender on the same host (veth, container network) "
+		"leaves its checksum to offload: turn that off where it sends, e.g. "
+		"'ethtool -K IFACE tx off'\n",
+		r->port_id, bad);
+	r->bad_cksum_seen = bad;
+	r->bad_cksum_said_ms = now_ms ? now_ms : 1;
+}
+
 void sr_control_run(struct sr_relay *r, struct sr_poller *p, uint64_t now_tsc)
 {
 	uint64_t now_ms = now_tsc / (rte_get_tsc_hz() / 1000);
@@ -101,4 +133,5 @@ void sr_control_run(struct sr_relay *r, struct sr_poller *p, uint64_t now_tsc)
 		rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
 	if (changed)
 		publish(r);
+	watch_udp_checksums(r, now_ms);
 }

@@ -117,7 +117,8 @@ struct sr_relay {
 	struct rte_ring *learn;	  /* pollers -> control: neighbours seen (sr_neigh_msg) */
 	/* Control side, run by the first poller every millisecond: owned there. */
 	struct sr_neigh_table *neigh;
-	int *shard_neigh; /* [n_shards] -> neigh entry */
+	int *shard_neigh;			    /* [n_shards] -> neigh entry */
+	uint64_t bad_cksum_seen, bad_cksum_said_ms; /* watch_udp_checksums() */
 	uint64_t flush_cycles;
 	uint64_t idle_cycles;
 	unsigned int n_pollers;

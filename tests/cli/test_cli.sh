@@ -341,5 +341,29 @@ else
 	FAIL=$((FAIL + 1)); echo "FAIL sigterm: exit $rc"; head -n 5 "$TMP/sig.out"
 fi
 
+# Fragments that time out are counted while the relay runs, not only at exit:
+# seven lone first fragments, and 3 s later (their time-out is 1 s) live telemetry.
+/usr/bin/python3 - "$TMP/lone_frags.pcap" <<'PY' 2>/dev/null
+import sys
+from scapy.all import IP, UDP, Ether, Raw, wrpcap
+wrpcap(sys.argv[1], [Ether(src='02:00:00:00:00:0a', dst='02:70:63:61:70:00') /
+                     IP(src='198.18.0.10', dst='198.18.0.1', id=100 + i, flags='MF') /
+                     UDP(sport=4000, dport=8125, len=2000) / Raw(b'lone.fragment:1|c\n' * 8)
+                     for i in range(7)])
+PY
+"$BIN" "${EAL[@]}" --file-prefix cli_frag --vdev "net_pcap0,rx_pcap=$TMP/lone_frags.pcap,tx_pcap=$TMP/f.pcap" -- \
+	--config "$TMP/good.ini" --exit-idle 10000 >"$TMP/frag.out" 2>&1 &
+fpid=$!
+sleep 3
+got=$(python3 "$STATS" --file-prefix cli_frag /statsd_relay/stats 2>&1 |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["/statsd_relay/stats"]["frame_ip_fragment"])' 2>&1)
+kill -TERM "$fpid"
+wait "$fpid"
+if [ "$got" = 7 ]; then
+	PASS=$((PASS + 1)); echo "PASS live-expired-fragments"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL live-expired-fragments: telemetry frame_ip_fragment '$got' (want 7)"
+fi
+
 echo "cli: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -338,7 +338,8 @@ def cmd_flushes(argv):
 
 
 def cmd_stats(argv):
-    """e2e.py stats STATS N_SHARDS [--not-allowed] [--bad-value]: the relay's counters."""
+    """e2e.py stats STATS N_SHARDS [--not-allowed] [--bad-value] [--max-no-neighbour N]
+    [--bad-udp-checksum N]: the relay's counters."""
     path, n = argv[0], int(argv[1])
     flags = argv[2:]
     ok_all = True
@@ -365,7 +366,11 @@ def cmd_stats(argv):
            ["lines_out %d, shards %s" % (st["lines_out"], shard_lines)])
     report("stats-every-shard-sent", len(shard_lines) == n and all(x > 0 for x in shard_lines),
            ["shards[].lines %s (want %d shards, each > 0)" % (shard_lines, n)])
-    bad = {k: drops.get(k, 0) for k in ("frame_bad_udp_checksum", "frame_bad_ip_checksum", "frame_bad_ip_header",
+    # exactly the datagrams of the client that keeps its checksum offload on
+    want_ck = int(flags[flags.index("--bad-udp-checksum") + 1]) if "--bad-udp-checksum" in flags else 0
+    report("checksum-offload-client-counted", drops.get("frame_bad_udp_checksum", 0) == want_ck,
+           ["frame_bad_udp_checksum = %s (want %d)" % (drops.get("frame_bad_udp_checksum", 0), want_ck)])
+    bad = {k: drops.get(k, 0) for k in ("frame_bad_ip_checksum", "frame_bad_ip_header",
                                         "frame_truncated", "frame_bad_udp_length", "line_too_long",
                                         "line_no_mbuf", "line_tx_dropped") if drops.get(k, 0)}
     # only probe lines (sent before every shard was resolved) may wait for ARP/ND and be lost

@@ -93,6 +93,7 @@ NSP=sr-e2e-$RUN # namespace names: unique per run, so concurrent runs do not col
 SW=$NSP-sw
 CLI=$NSP-cli
 OUT=$NSP-out
+LAZY=$NSP-lazy # a client that keeps its UDP checksum offload on (as kernels on veths do)
 RNS=$NSP-relay
 RT=$NSP-rt
 FILE_PREFIX=sr-e2e-$RUN
@@ -183,6 +184,11 @@ setup_topology() {
 	ip -n "$OUT" addr add 198.18.0.200/24 dev eth0
 	ip -n "$OUT" link set eth0 up
 	nsx "$OUT" ethtool -K eth0 tx off >/dev/null 2>&1
+	# this client leaves its UDP checksums to offload: the relay must drop its datagrams
+	# (frame_bad_udp_checksum) and say, in its log, why and how to fix it
+	ns_new "$LAZY" && attach "$LAZY" eth0 p-lazy || return 1
+	ip -n "$LAZY" addr add 198.18.0.11/24 dev eth0
+	ip -n "$LAZY" link set eth0 up
 	# the ACL test must not depend on whether the relay answers ARP for an outsider
 	ip -n "$OUT" neigh replace "$R4" lladdr "$R_MAC" dev eth0 nud permanent
 
@@ -472,6 +478,11 @@ for i in $(seq 0 19); do echo "e2e.outside.k$i:1|c"; done >"$SENT/outside"
 for i in 1 2 3; do
 	timeout 5 ip netns exec "$OUT" nc -4 -u -w 1 -q 0 "$R4" "$PORT" <"$SENT/outside" 2>/dev/null
 done
+# a client with its checksum offload on: three datagrams the relay cannot verify
+for i in $(seq 0 4); do echo "e2e.lazy.k$i:1|c"; done >"$SENT/lazy"
+for i in 1 2 3; do
+	timeout 5 ip netns exec "$LAZY" nc -4 -u -w 1 -q 0 "$R4" "$PORT" <"$SENT/lazy" 2>/dev/null
+done
 if [ "$TRAFFIC_OK" = 1 ]; then pass clients-sent; else fail clients-sent "a client failed or timed out"; fi
 
 sleep 0.5 # the relay's flush-us is 1 ms; the veths are lossless
@@ -486,7 +497,8 @@ ARGS=(check --where "$WHERE" --config "$TMP/relay.ini" --servers "$SERVERS" --ig
 	--expect "fragmented-one-shard-ipv4=$SENT/one4"
 	--expect "nc-ipv6=$SENT/nc6" --expect "devudp-ipv6=$SENT/dev6" --expect "fragmented-ipv6=$SENT/big6"
 	--expect "fragmented-one-shard-ipv6=$SENT/one6"
-	--absent "refused-lines=$SENT/bad" --absent "outside-acl=$SENT/outside")
+	--absent "refused-lines=$SENT/bad" --absent "outside-acl=$SENT/outside"
+	--absent "checksum-offload-client=$SENT/lazy")
 [ "$HAVE_PYSTATSD" = 1 ] && ARGS+=(--expect "python-statsd-ipv4=$SENT/py4" --expect "python-statsd-ipv6=$SENT/py6")
 out=$($PY "$HERE/e2e.py" "${ARGS[@]}" 2>&1)
 echo "$out"
@@ -494,9 +506,15 @@ tally "$out"
 grep -q '^Traceback' <<<"$out" && fail checker "the checker crashed"
 [ "$HAVE_PYSTATSD" = 1 ] || skip python-statsd "Debian's python3-statsd is not installed (scripts/setup.sh installs it)"
 
-out=$($PY "$HERE/e2e.py" stats "$TMP/stats.json" "$N_SH" --bad-value --not-allowed --max-no-neighbour "$PROBES_SENT" 2>&1)
+out=$($PY "$HERE/e2e.py" stats "$TMP/stats.json" "$N_SH" --bad-value --not-allowed --max-no-neighbour "$PROBES_SENT" \
+	--bad-udp-checksum 3 2>&1)
 echo "$out"
 tally "$out"
+# ... and the relay said why, once, with the fix
+hint=$(grep -c 'frame_bad_udp_checksum).*ethtool -K IFACE tx off' "$TMP/relay.log")
+if [ "$hint" -eq 1 ]; then pass checksum-offload-hint-logged; else
+	fail checksum-offload-hint-logged "$hint hint lines in the relay's log (want 1)" "$(tail -n 5 "$TMP/relay.log")"
+fi
 
 ELAPSED=$((SECONDS - T_START))
 if [ "$ELAPSED" -lt 180 ]; then pass "runtime-under-3-min"; else fail "runtime-under-3-min" "${ELAPSED}s"; fi
