@@ -95,7 +95,7 @@ static int setup_relay(struct sr_relay *r)
 	}
 	r->plane->payload = (struct sr_payload_cfg){
 		.parse = { .dialect = r->cfg.dialect,
-			   .max_line = r->cfg.max_line ? r->cfg.max_line : r->cfg.max_payload },
+			   .max_line = r->cfg.max_line },
 		.key_mode = r->cfg.key_mode,
 		.map = sr_config_shard_map(&r->cfg, err, sizeof(err)),
 	};
@@ -126,6 +126,7 @@ static int setup_relay(struct sr_relay *r)
 	r->egress.no_statsd = true;
 	for (uint32_t s = 0; s < r->cfg.n_shards; s++)
 		r->poll_egress |= r->tx_port != r->port_id && !r->cfg.shards[s].has_mac;
+	r->mtu = r->cfg.mtu;
 	r->flush_cycles = rte_get_tsc_hz() / 1000000 * r->cfg.flush_us;
 	r->idle_cycles = rte_get_tsc_hz() / 1000 * r->cfg.exit_idle_ms;
 	return 0;

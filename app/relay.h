@@ -29,7 +29,7 @@
 
 #define SR_BURST 32
 #define SR_REFS_MAX 256	     /* valid lines held per scan step */
-#define SR_SCRATCH_LEN 65536 /* linear copy of a multi-segment datagram */
+#define SR_SCRATCH_LEN 65536 /* linear copy of a multi-segment datagram (any UDP datagram) */
 #define SR_HOLD 8	     /* packets held per shard while its neighbour resolves */
 #define SR_HOLD_MS 3000	     /* ... at most this long */
 #define SR_FRAG_ENTRIES 1024 /* datagrams being reassembled per queue */
@@ -53,9 +53,17 @@ struct sr_plane {
  * What a poller knows of a packet it sends, kept in an mbuf dynamic field
  * so that a packet the PMD refuses can be counted back.
  */
+enum sr_pkt_piece {
+	SR_PKT_WHOLE,	   /* a packet as it is sent */
+	SR_PKT_FRAG_FIRST, /* the first fragment of a datagram (its lines and bytes) */
+	SR_PKT_FRAG_MORE,  /* a later fragment of the same datagram */
+};
+
 struct sr_pkt_meta {
 	uint32_t lines; /* StatsD lines carried; 0: an answer or a request of ours */
 	uint32_t shard;
+	uint32_t bytes; /* UDP payload bytes of the datagram */
+	uint8_t piece;	/* enum sr_pkt_piece */
 };
 
 extern int sr_pkt_meta_offset; /* registered by sr_pkt_meta_register() */
@@ -98,7 +106,9 @@ struct sr_poller {
 	uint64_t start_tsc;
 	uint64_t last_rx_tsc; /* read by the main lcore for --exit-idle */
 	uint64_t next_flush_tsc;
-	uint8_t *scratch;
+	uint8_t *scratch;    /* a received chain read linearly */
+	uint8_t *tx_scratch; /* a datagram being fragmented or built */
+	uint32_t next_ip_id; /* identification of the next fragmented datagram */
 	struct sr_line_ref refs[SR_REFS_MAX];
 } __rte_cache_aligned;
 
@@ -111,6 +121,7 @@ struct sr_relay {
 	struct sr_frame_ctx egress;    /* two-armed: ARP/ND/ICMP on the egress port */
 	bool poll_egress;	       /* ... whose neighbours are resolved there */
 	struct rte_mempool *pool;
+	uint32_t mtu;	    /* largest IP packet sent whole */
 	struct sr_frame_ctx frame;
 	struct sr_plane *plane;	  /* published: pollers load it once per burst */
 	struct sr_hdr_tmpl *tmpl; /* [n_shards] the plane's headers, built here */

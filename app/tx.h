@@ -21,21 +21,34 @@ static inline void sr_tx_drop(struct sr_poller *p, struct rte_mbuf *m, enum sr_d
 	rte_pktmbuf_free(m);
 }
 
+/* A StatsD datagram counted as sent (lines, packet, its shard's figures). */
+static inline void sr_tx_count_sent(struct sr_poller *p, const struct sr_pkt_meta *meta)
+{
+	struct sr_shard_counters *sc = &p->shard_ctr[meta->shard];
+
+	p->ctr.lines_out += meta->lines;
+	p->ctr.packets_out++;
+	sc->lines += meta->lines;
+	sc->packets++;
+	sc->bytes += meta->bytes;
+}
+
+/* A datagram larger than the MTU: sent in fragments (tx.c). */
+void sr_tx_transmit_fragmented(struct sr_poller *p, struct rte_mbuf *m);
+
 /* Hand a finished packet to TX with its next hop's MAC, counted for its shard. */
 static inline void sr_tx_transmit(struct sr_poller *p, struct rte_mbuf *m, uint64_t nh)
 {
-	const struct sr_pkt_meta *meta = sr_pkt_meta(m);
-	struct sr_shard_counters *sc = &p->shard_ctr[meta->shard];
 	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
 	int i;
 
 	for (i = 0; i < 6; i++)
 		eth[i] = (uint8_t)(nh >> (8 * i));
-	p->ctr.lines_out += meta->lines;
-	p->ctr.packets_out++;
-	sc->lines += meta->lines;
-	sc->packets++;
-	sc->bytes += m->pkt_len - p->plane->tmpl[meta->shard].len;
+	if (unlikely(m->pkt_len > RTE_ETHER_HDR_LEN + p->relay->mtu)) {
+		sr_tx_transmit_fragmented(p, m);
+		return;
+	}
+	sr_tx_count_sent(p, sr_pkt_meta(m));
 	rte_eth_tx_buffer(p->relay->tx_port, p->txq, p->txb, m);
 }
 
@@ -47,7 +60,11 @@ static inline void sr_tx_send(struct sr_poller *p, struct rte_mbuf *m, uint32_t 
 	uint64_t nh = __atomic_load_n(&p->plane->nh_word[shard], __ATOMIC_ACQUIRE);
 	struct sr_held *h = &p->held[shard];
 
-	*sr_pkt_meta(m) = (struct sr_pkt_meta){ .lines = lines, .shard = shard };
+	*sr_pkt_meta(m) = (struct sr_pkt_meta){
+		.lines = lines,
+		.shard = shard,
+		.bytes = m->pkt_len - p->plane->tmpl[shard].len,
+	};
 	if (likely(nh & SR_NEIGH_VALID)) {
 		if (unlikely(h->n)) { /* older packets of this shard go first */
 			for (uint8_t i = 0; i < h->n; i++)
@@ -74,6 +91,12 @@ static inline void sr_tx_mark_control(struct rte_mbuf *m)
 {
 	*sr_pkt_meta(m) = (struct sr_pkt_meta){ 0 };
 }
+
+/* A linear frame larger than the MTU sent in fragments, each one mbuf, on
+ * the TX queue of the port it goes out of; meta says what it carries.
+ * False, nothing sent, when it cannot be fragmented or no mbufs are left. */
+bool sr_tx_fragments(struct sr_poller *p, uint16_t port, const uint8_t *frame, uint32_t len,
+		     const struct sr_pkt_meta *meta);
 
 /* The TX buffer's error callback: packets the PMD would not take even after
  * a bounded retry are counted back and dropped (line_tx_dropped). */

@@ -58,7 +58,7 @@ static void explain(const struct sr_config *c, const struct sr_shard_map *map, c
 		    size_t n)
 {
 	struct sr_parse_cfg pc = { .dialect = c->dialect,
-				   .max_line = c->max_line ? c->max_line : c->max_payload };
+				   .max_line = c->max_line };
 	static struct sr_line line;
 	char key[4096];
 	const size_t len = n;

@@ -13,6 +13,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
+#include <rte_random.h>
 
 #include "net/sr_ctl.h"
 #include "net/sr_frag_guard.h"
@@ -78,10 +79,46 @@ static void forward_in_place(void *arg, uint32_t shard, uint32_t lines)
 	sr_tx_send(d->p, m, shard, lines, d->now);
 }
 
+/* A line longer than a packet holds: a datagram of its own, built whole
+ * (a chain of mbufs past one's room) and fragmented when it is sent. */
+static bool send_alone(void *arg, uint32_t shard, const uint8_t *line, uint32_t len)
+{
+	struct dgram_ctx *d = arg;
+	struct sr_poller *p = d->p;
+	const struct sr_hdr_tmpl *t = &p->plane->tmpl[shard];
+	uint8_t *frame = p->tx_scratch;
+	uint32_t total = t->len + len + 1, done = 0;
+	struct rte_mbuf *head = NULL;
+
+	memcpy(frame + t->len, line, len);
+	frame[t->len + len] = '\n';
+	sr_hdr_write(frame, t, (uint16_t)(len + 1), sr_payload_sum(frame + t->len, len + 1));
+	while (done < total) {
+		struct rte_mbuf *seg = rte_pktmbuf_alloc(p->relay->pool);
+		uint32_t n;
+
+		if (unlikely(seg == NULL || (head && rte_pktmbuf_chain(head, seg) != 0))) {
+			rte_pktmbuf_free(seg);
+			rte_pktmbuf_free(head);
+			return false;
+		}
+		n = RTE_MIN(total - done, (uint32_t)rte_pktmbuf_tailroom(seg));
+		memcpy(rte_pktmbuf_append(seg, (uint16_t)n), frame + done, n);
+		if (head)
+			head->pkt_len += n; /* rte_pktmbuf_chain counted the segment empty */
+		else
+			head = seg;
+		done += n;
+	}
+	sr_tx_send(p, head, shard, 1, d->now);
+	return true;
+}
+
 static const struct sr_coalesce_ops coalesce_ops = {
 	.open = open_packet,
 	.send = send_packet,
 	.in_place = forward_in_place,
+	.send_alone = send_alone,
 };
 
 static void flush_pending(struct sr_poller *p, uint64_t now, bool all)
@@ -108,6 +145,27 @@ static void learn(struct sr_poller *p, const struct sr_frame_info *fi)
 }
 
 /*
+ * An echo request larger than the MTU (it came in fragments and was
+ * reassembled; frame is its linear copy in the scratch buffer): the answer,
+ * as large, leaves in fragments.
+ */
+static void handle_big_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *frame,
+			       const struct sr_frame_info *fi, const struct sr_frame_ctx *side)
+{
+	const struct sr_relay *r = p->relay;
+	const struct sr_pkt_meta none = { 0 };
+	uint32_t out = 0;
+
+	if (m->pkt_len <= SR_SCRATCH_LEN)
+		out = sr_ctl_answer(frame, SR_SCRATCH_LEN, fi, side->port_mac,
+				    &side->listen[fi->v6]);
+	if (out)
+		sr_tx_fragments(p, side == &r->egress ? r->tx_port : r->port_id, frame, out,
+				&none); /* not sent without mbufs: the asker asks again */
+	rte_pktmbuf_free(m);
+}
+
+/*
  * ARP, ICMP echo, ND: learn the sender, answer on our TX queue of the port it
  * came in on (side: the ingress or, two-armed, the egress one).
  */
@@ -120,10 +178,13 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 	p->ctr.frames_control++;
 	if (fi->has_peer_mac)
 		learn(p, fi);
+	if (m->nb_segs != 1) { /* a reassembled request: answered from the linear copy */
+		handle_big_control(p, m, frame, fi, side);
+		return;
+	}
 	/* answered in place, in the buffer's room (an NA may outgrow its NS) */
-	out = m->nb_segs == 1 ? sr_ctl_answer(frame, (uint32_t)(m->buf_len - m->data_off), fi,
-					      side->port_mac, &side->listen[fi->v6])
-			      : 0;
+	out = sr_ctl_answer(frame, (uint32_t)(m->buf_len - m->data_off), fi, side->port_mac,
+			    &side->listen[fi->v6]);
 	if (out == 0) {
 		rte_pktmbuf_free(m);
 		return;
@@ -317,6 +378,8 @@ int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, 
 	};
 	p->held = rte_zmalloc_socket("held", n * sizeof(*p->held), RTE_CACHE_LINE_SIZE, socket);
 	p->scratch = rte_malloc_socket("scratch", SR_SCRATCH_LEN, RTE_CACHE_LINE_SIZE, socket);
+	p->tx_scratch = rte_malloc_socket("tx_scratch", SR_SCRATCH_LEN, RTE_CACHE_LINE_SIZE, socket);
+	p->next_ip_id = (uint32_t)rte_rand(); /* fragment identifications: fresh per datagram */
 	p->txb = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(SR_BURST), 0, socket);
 	p->frag_guard = (struct sr_frag_guard){
 		.slot = rte_zmalloc_socket("frag_guard",
@@ -327,7 +390,7 @@ int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, 
 	};
 	p->frags = rte_ip_frag_table_create(SR_FRAG_ENTRIES / 4, 4, SR_FRAG_ENTRIES, frag_cycles,
 					    socket);
-	if (!p->shard_ctr || !p->co.open || !p->held || !p->scratch || !p->txb || !p->frags ||
+	if (!p->shard_ctr || !p->co.open || !p->held || !p->scratch || !p->tx_scratch || !p->txb || !p->frags ||
 	    !p->frag_guard.slot)
 		return -1;
 	rte_eth_tx_buffer_init(p->txb, SR_BURST);

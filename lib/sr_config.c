@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "net/sr_fragment.h"
 #include "sr_config.h"
 #include "sr_ini.h"
 
@@ -390,7 +391,7 @@ static int opt_exit_idle(struct parse_state *s, const char *v)
 
 static int opt_max_line(struct parse_state *s, const char *v)
 {
-	return parse_u32(s, "--max-line", v, 1, SR_MAX_PAYLOAD_LIMIT, &s->c->max_line);
+	return parse_u32(s, "--max-line", v, 1, SR_MAX_LINE_LIMIT, &s->c->max_line);
 }
 
 static int opt_dialect(struct parse_state *s, const char *v)
@@ -532,8 +533,10 @@ static const struct opt opts[] = {
 	  opt_shard, true },
 	{ "max-payload", "BYTES", "1432", "largest UDP payload sent (1432: 1500-byte MTU)",
 	  opt_max_payload, false },
-	{ "max-line", "BYTES", "max-payload",
-	  "longest line accepted (longer: line_too_long); at most max-payload", opt_max_line,
+	{ "max-line", "BYTES", "8192",
+	  "longest line accepted (longer: line_too_long); a line longer than max-payload "
+	  "goes in a datagram of its own, IP-fragmented to the MTU",
+	  opt_max_line,
 	  false },
 	{ "dialect", "NAME", "telegraf",
 	  "downstream whose rules decide what is valid and what a series is: telegraf, "
@@ -623,6 +626,7 @@ void sr_config_defaults(struct sr_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->max_payload = 1432;
+	c->max_line = SR_DEFAULT_MAX_LINE;
 	c->flush_us = 1000;
 	c->table_size = SR_MAGLEV_DEFAULT_SIZE;
 	c->mtu = 1500;
@@ -820,10 +824,12 @@ static enum sr_config_rc check(struct parse_state *s)
 			return fail(s, "%s", why), SR_CONFIG_ERROR;
 		sr_shard_map_free(m);
 	}
-	if (c->max_line > c->max_payload)
+	if (c->max_line > sr_config_max_datagram(c))
 		return fail(s,
-			    "--max-line %u exceeds --max-payload %u: such lines could not be sent",
-			    c->max_line, c->max_payload),
+			    "--max-line %u: the relay receives datagrams of at most %u bytes whole "
+			    "(%d fragments at --mtu %u)",
+			    c->max_line, sr_config_max_datagram(c), RTE_LIBRTE_IP_FRAG_MAX_FRAG,
+			    c->mtu),
 		       SR_CONFIG_ERROR;
 	if (c->sends_nothing)
 		return SR_CONFIG_OK;
@@ -929,6 +935,21 @@ enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, ch
 			return SR_CONFIG_ERROR;
 	}
 	return check(&s);
+}
+
+uint32_t sr_config_max_datagram(const struct sr_config *c)
+{
+	uint32_t best = SR_MAX_LINE_LIMIT;
+	int f;
+
+	/* reassembly takes RTE_LIBRTE_IP_FRAG_MAX_FRAG fragments, each carrying
+	 * sr_fragment_size bytes of the IP payload, the UDP header among them */
+	for (f = 0; f < SR_FAMILIES; f++) {
+		uint32_t most = RTE_LIBRTE_IP_FRAG_MAX_FRAG * sr_fragment_size(f == SR_V6, c->mtu);
+		if ((c->has_listen[f] || c->sends_nothing) && most > 8 && most - 8 < best)
+			best = most - 8;
+	}
+	return best;
 }
 
 struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, size_t errlen)

@@ -24,6 +24,8 @@
 #define SR_DEFAULT_PORT 8125
 #define SR_MAX_PAYLOAD_LIMIT 8972 /* 9000-byte jumbo MTU less IPv4 and UDP headers */
 #define SR_MAX_ALLOW 64
+#define SR_DEFAULT_MAX_LINE 8192
+#define SR_MAX_LINE_LIMIT 65506 /* a line and its '\n' in one UDP datagram */
 
 struct sr_shard_cfg {
 	struct sr_endpoint addr;
@@ -45,7 +47,7 @@ struct sr_config {
 	struct sr_shard_cfg shards[SR_MAX_SHARDS];
 	uint32_t n_shards;
 	uint32_t max_payload;
-	uint32_t max_line; /* 0: max_payload */
+	uint32_t max_line;
 	enum sr_dialect dialect;
 	enum sr_key_mode key_mode;
 	enum sr_hash_mode hash;
@@ -76,6 +78,10 @@ void sr_config_defaults(struct sr_config *c);
 /* Parse the relay's arguments (what follows "--"); argv[0] is not an argument. */
 enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, char *err,
 				  size_t errlen);
+
+/* The largest UDP payload the relay receives whole: what reassembly takes
+ * at the MTU (the bound of --max-line). */
+uint32_t sr_config_max_datagram(const struct sr_config *c);
 
 /* The shard map the configuration asks for (NULL with a reason in err). */
 struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, size_t errlen);

@@ -72,6 +72,8 @@ static inline int sr_drop_is_line(enum sr_drop d)
  *   packets_in_place: forwarded zero-copy, headers rewritten
  *   frames_control:   ARP, ICMP echo, Neighbor Discovery handled
  *   fragments_in:     IP fragments taken for reassembly
+ *   packets_fragmented: datagrams sent in fragments (long lines, big echo answers)
+ *   fragments_out:    the fragments they were sent in
  */
 #define SR_COUNTERS(X)                                                                             \
 	X(frames_in)                                                                               \
@@ -81,7 +83,9 @@ static inline int sr_drop_is_line(enum sr_drop d)
 	X(packets_in_place)                                                                        \
 	X(frames_control)                                                                          \
 	X(fragments_in)                                                                            \
-	X(datagrams_reassembled)
+	X(datagrams_reassembled)                                                                   \
+	X(packets_fragmented)                                                                      \
+	X(fragments_out)
 
 /* Per-poller counters: one writer (its lcore); readers sum them at exit. */
 struct sr_counters {

@@ -11,8 +11,10 @@
  * headers are rewritten. Otherwise each valid line is copied, unchanged and
  * ended by '\n', into its shard's open packet; a packet is sent when the
  * next line would not fit, when it has been open for `hold` cycles, or
- * before a datagram of the same shard leaves in place. So the lines of one
- * shard leave in the order they came (gauge deltas depend on it).
+ * before a datagram of the same shard leaves in place. A line longer than a
+ * packet holds (up to --max-line) goes in a datagram of its own, which the
+ * sender fragments to the MTU, after the shard's open packet. So the lines
+ * of one shard leave in the order they came (gauge deltas depend on it).
  *
  * Inline, with the callbacks given as a constant table: the compiler calls
  * them directly on the hot path.
@@ -50,6 +52,9 @@ struct sr_coalesce_ops {
 	void (*send)(void *ctx, uint32_t shard, void *pkt, const struct sr_batch *b);
 	/* The whole datagram leaves as it came, for shard, carrying lines. */
 	void (*in_place)(void *ctx, uint32_t shard, uint32_t lines);
+	/* A line longer than max_payload allows, in a datagram of its own;
+	 * false when no packet can be had for it. */
+	bool (*send_alone)(void *ctx, uint32_t shard, const uint8_t *line, uint32_t len);
 };
 
 static inline __attribute__((always_inline)) void
@@ -64,8 +69,8 @@ sr_coalesce_send(struct sr_coalescer *co, const struct sr_coalesce_ops *ops, voi
 	ops->send(ctx, shard, pkt, &o->b);
 }
 
-/* Copy one valid line into its shard's open packet (line_no_mbuf when no
- * packet can be had). */
+/* Copy one valid line into its shard's open packet, or send a long one
+ * alone (line_no_mbuf when no packet can be had). */
 static inline __attribute__((always_inline)) void
 sr_coalesce_line(struct sr_coalescer *co, const struct sr_coalesce_ops *ops, void *ctx,
 		 const uint8_t *payload, const struct sr_line_ref *ref, struct sr_counters *c,
@@ -73,6 +78,13 @@ sr_coalesce_line(struct sr_coalescer *co, const struct sr_coalesce_ops *ops, voi
 {
 	struct sr_open_pkt *o = &co->open[ref->shard];
 
+	if (__builtin_expect(ref->len + 1 > co->max_payload, 0)) {
+		if (o->pkt) /* what the shard has waiting goes first */
+			sr_coalesce_send(co, ops, ctx, ref->shard);
+		if (!ops->send_alone(ctx, ref->shard, payload + ref->off, ref->len))
+			c->drops[SR_DROP_LINE_NO_MBUF]++;
+		return;
+	}
 	if (o->pkt && !sr_batch_fits(&o->b, ref->len, co->max_payload))
 		sr_coalesce_send(co, ops, ctx, ref->shard);
 	if (!o->pkt) {

@@ -339,6 +339,7 @@ static int setup(void **state)
 
 	relay.port_id = 0;
 	relay.tx_port = TX_PORT;
+	relay.mtu = 1500;
 	relay.plane = &plane;
 	poller.relay = &relay;
 	poller.plane = &plane;

@@ -22,6 +22,7 @@
 
 #include "net/sr_ctl.h"
 #include "scan_check.h"
+#include "net/sr_fragment.h"
 #include "net/sr_frame.h"
 #include "net/sr_rewrite.h"
 #include "shard/sr_shard_map.h"
@@ -31,6 +32,7 @@
 #define N_SHARDS 4
 #define MAX_PAYLOAD 512
 #define FRAME_MAX 9100
+#define FRAG_MTU 576 /* what long lines are fragmented to */
 
 static const uint8_t port_mac[6] = { 0x02, 0x70, 0x63, 0x61, 0x70, 0x00 };
 static struct sr_shard_map *map;
@@ -89,7 +91,6 @@ static void check_sent(const uint8_t *hdr, const struct sr_batch *b, int shard)
 
 	memcpy(ctx.listen[SR_V4].a, &shard_ip[shard], 4);
 	memcpy(ctx.port_mac, hdr, 6);
-	assert(b->len <= MAX_PAYLOAD);
 	assert(sr_frame_parse(&ctx, hdr, SR_HDR_V4_LEN + b->len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN,
 			      &fi)
 		       .kind == SR_VERDICT_RELAY);
@@ -136,6 +137,7 @@ static void sink_send(void *arg, uint32_t shard, void *pkt, const struct sr_batc
 	struct sink *k = arg;
 
 	assert(shard < N_SHARDS && k->open[shard] && pkt == k->out[shard] && b->lines);
+	assert(b->len <= MAX_PAYLOAD); /* coalesced packets never pass the limit */
 	sr_hdr_write(k->out[shard], &tmpl[shard], (uint16_t)b->len, sr_payload_sum(b->buf, b->len));
 	check_sent(k->out[shard], b, (int)shard);
 	received(k, shard, b->buf, b->len);
@@ -153,10 +155,68 @@ static void sink_in_place(void *arg, uint32_t shard, uint32_t lines)
 	k->lines_sent += lines;
 }
 
+/*
+ * A line longer than a packet: its datagram (the shard's headers, the line,
+ * '\n') is fragmented to FRAG_MTU as the relay does; each fragment must be a
+ * valid fragment for the shard, and the fragments put together by their
+ * offsets must give back the datagram exactly.
+ */
+static bool sink_send_alone(void *arg, uint32_t shard, const uint8_t *line, uint32_t len)
+{
+	static uint8_t dgram[SR_HDR_V4_LEN + FRAME_MAX], frag[FRAG_MTU + 14], whole[FRAME_MAX];
+	struct sink *k = arg;
+	struct sr_frame_ctx ctx = { .listen_port = { listen_port } };
+	uint32_t n, i, ip_payload = 0, got = 0;
+
+	assert(shard < N_SHARDS && len + 1 > MAX_PAYLOAD && len <= FRAME_MAX);
+	memcpy(dgram + SR_HDR_V4_LEN, line, len);
+	dgram[SR_HDR_V4_LEN + len] = '\n';
+	sr_hdr_write(dgram, &tmpl[shard], (uint16_t)(len + 1),
+		     sr_payload_sum(dgram + SR_HDR_V4_LEN, len + 1));
+	memcpy(ctx.listen[SR_V4].a, &shard_ip[shard], 4);
+	memcpy(ctx.port_mac, dgram, 6);
+	if (SR_HDR_V4_LEN + len + 1 <= 14 + FRAG_MTU) { /* it fits the MTU: sent whole */
+		struct sr_batch b = { .buf = dgram + SR_HDR_V4_LEN, .len = len + 1, .lines = 1 };
+		check_sent(dgram, &b, (int)shard);
+		received(k, shard, dgram + SR_HDR_V4_LEN, len + 1);
+		k->lines_sent++;
+		return true;
+	}
+	n = sr_fragment_count(dgram, SR_HDR_V4_LEN + len + 1, 14, FRAG_MTU);
+	assert(n >= 2 && n <= SR_FRAGMENT_MAX);
+	for (i = 0; i < n; i++) {
+		struct sr_frame_info fi;
+		uint32_t flen = sr_fragment_write(dgram, SR_HDR_V4_LEN + len + 1, 14, FRAG_MTU,
+						  0x1234 + shard, i, frag);
+		assert(flen <= 14 + FRAG_MTU);
+		assert(sr_frame_parse(&ctx, frag, flen, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN, &fi)
+			       .kind == SR_VERDICT_FRAGMENT);
+		assert(fi.frag_id == 0x1234 + shard && fi.frag_off == got &&
+		       fi.frag_more == (i + 1 < n));
+		assert(fi.frag_off % 8 == 0 && fi.frag_off + fi.frag_len <= sizeof(whole));
+		memcpy(whole + fi.frag_off, frag + 14 + 20, fi.frag_len);
+		got += fi.frag_len;
+		ip_payload = fi.frag_off + fi.frag_len;
+	}
+	/* the UDP header and payload, whole again, and its checksum right */
+	assert(ip_payload == 8 + len + 1 && !memcmp(whole, dgram + 34, ip_payload));
+	{
+		uint32_t sum = __rte_raw_cksum(whole, ip_payload, 0) +
+			       __rte_raw_cksum(dgram + 14 + 12, 8, 0) /* the addresses */ +
+			       rte_cpu_to_be_16(IPPROTO_UDP) +
+			       rte_cpu_to_be_16((uint16_t)ip_payload);
+		assert(__rte_raw_cksum_reduce(sum) == 0xffff);
+	}
+	received(k, shard, dgram + SR_HDR_V4_LEN, len + 1);
+	k->lines_sent++;
+	return true;
+}
+
 static const struct sr_coalesce_ops sink_ops = {
 	.open = sink_open,
 	.send = sink_send,
 	.in_place = sink_in_place,
+	.send_alone = sink_send_alone,
 };
 
 /* Each shard got exactly its valid lines, in order, each ended by '\n'
@@ -221,7 +281,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cfg = (struct sr_payload_cfg){
 		.parse = { .dialect = (enum sr_dialect)((data[0] >> 1) % SR_DIALECT__COUNT),
-			   .max_line = MAX_PAYLOAD - 1 },
+			   .max_line = FRAME_MAX }, /* longer than a packet: sent alone */
 		.key_mode = SR_KEY_NAME_TAGS,
 		.map = map,
 	};

@@ -117,7 +117,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.n_allow, 0);
 	assert_int_equal(cfg.n_shards, 0);
 	assert_int_equal(cfg.max_payload, 1432);
-	assert_int_equal(cfg.max_line, 0);
+	assert_int_equal(cfg.max_line, 8192);
 	assert_int_equal(cfg.dialect, SR_DIALECT_TELEGRAF);
 	assert_int_equal(cfg.key_mode, SR_KEY_NAME_TAGS);
 	assert_int_equal(cfg.hash, SR_HASH_MAGLEV);
@@ -245,7 +245,9 @@ static void test_number_ranges(void **state)
 		{ "--max-payload", "8973", "out of range" },
 		{ "--max-payload", "0", "out of range" },
 		{ "--max-line", "0", "out of range" },
-		{ "--max-line", "8973", "out of range" },
+		{ "--max-line", "65507", "out of range" },
+		/* more than 8 fragments at the 1500-byte MTU bring: 8 x 1480 - 8 */
+		{ "--max-line", "11833", "receives datagrams of at most 11832 bytes whole" },
 		{ "--flush-us", "10000001", "out of range" },
 		{ "--exit-idle", "0", "out of range" },
 		{ "--exit-idle", "86400001", "out of range" },
@@ -295,9 +297,14 @@ static void test_names_and_modes(void **state)
 	ASSERT_ERROR("--key", "--listen", LISTEN, "--shard", SHARD1, "--key", "tags");
 	ASSERT_ERROR("--hash", "--listen", LISTEN, "--shard", SHARD1, "--hash", "md5");
 	ASSERT_ERROR("--stats-json", "--listen", LISTEN, "--shard", SHARD1, "--stats-json=");
-	/* max-line above max-payload: such lines could never be sent. */
-	ASSERT_ERROR("--max-line", "--listen", LISTEN, "--shard", SHARD1, "--max-payload", "512",
-		     "--max-line", "513");
+	/* max-line above max-payload: such lines go alone, fragmented; up to what
+	 * reassembly takes (IPv6 with its fragment headers: 8 x 1448 - 8) */
+	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--max-payload", "512", "--max-line",
+		  "11832");
+	assert_int_equal(cfg.max_line, 11832);
+	ASSERT_ERROR("at most 11576 bytes", "--listen", LISTEN, "--listen", "[2001:db8::1]/64",
+		     "--shard", SHARD1, "--max-line", "11577");
+	ASSERT_OK("--listen", LISTEN, "--mtu", "9000", "--shard", SHARD1, "--max-line", "65506");
 	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--max-payload", "512", "--max-line",
 		  "512");
 	/* A Maglev table must exceed 100 x the shards. */
