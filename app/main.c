@@ -94,8 +94,7 @@ static int setup_relay(struct sr_relay *r)
 		return -1;
 	}
 	r->plane->payload = (struct sr_payload_cfg){
-		.parse = { .dialect = r->cfg.dialect,
-			   .max_line = r->cfg.max_line },
+		.parse = { .dialect = r->cfg.dialect, .max_line = r->cfg.max_line },
 		.key_mode = r->cfg.key_mode,
 		.map = sr_config_shard_map(&r->cfg, err, sizeof(err)),
 	};

@@ -121,7 +121,7 @@ struct sr_relay {
 	struct sr_frame_ctx egress;    /* two-armed: ARP/ND/ICMP on the egress port */
 	bool poll_egress;	       /* ... whose neighbours are resolved there */
 	struct rte_mempool *pool;
-	uint32_t mtu;	    /* largest IP packet sent whole */
+	uint32_t mtu; /* largest IP packet sent whole */
 	struct sr_frame_ctx frame;
 	struct sr_plane *plane;	  /* published: pollers load it once per burst */
 	struct sr_hdr_tmpl *tmpl; /* [n_shards] the plane's headers, built here */

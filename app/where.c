@@ -57,8 +57,7 @@ static void usage(void)
 static void explain(const struct sr_config *c, const struct sr_shard_map *map, const char *text,
 		    size_t n)
 {
-	struct sr_parse_cfg pc = { .dialect = c->dialect,
-				   .max_line = c->max_line };
+	struct sr_parse_cfg pc = { .dialect = c->dialect, .max_line = c->max_line };
 	static struct sr_line line;
 	char key[4096];
 	const size_t len = n;

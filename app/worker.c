@@ -378,7 +378,8 @@ int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, 
 	};
 	p->held = rte_zmalloc_socket("held", n * sizeof(*p->held), RTE_CACHE_LINE_SIZE, socket);
 	p->scratch = rte_malloc_socket("scratch", SR_SCRATCH_LEN, RTE_CACHE_LINE_SIZE, socket);
-	p->tx_scratch = rte_malloc_socket("tx_scratch", SR_SCRATCH_LEN, RTE_CACHE_LINE_SIZE, socket);
+	p->tx_scratch = rte_malloc_socket("tx_scratch", SR_SCRATCH_LEN, RTE_CACHE_LINE_SIZE,
+					  socket);
 	p->next_ip_id = (uint32_t)rte_rand(); /* fragment identifications: fresh per datagram */
 	p->txb = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(SR_BURST), 0, socket);
 	p->frag_guard = (struct sr_frag_guard){
@@ -390,8 +391,8 @@ int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, 
 	};
 	p->frags = rte_ip_frag_table_create(SR_FRAG_ENTRIES / 4, 4, SR_FRAG_ENTRIES, frag_cycles,
 					    socket);
-	if (!p->shard_ctr || !p->co.open || !p->held || !p->scratch || !p->tx_scratch || !p->txb || !p->frags ||
-	    !p->frag_guard.slot)
+	if (!p->shard_ctr || !p->co.open || !p->held || !p->scratch || !p->tx_scratch || !p->txb ||
+	    !p->frags || !p->frag_guard.slot)
 		return -1;
 	rte_eth_tx_buffer_init(p->txb, SR_BURST);
 	rte_eth_tx_buffer_set_err_callback(p->txb, sr_tx_unsent, p);

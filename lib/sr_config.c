@@ -536,8 +536,7 @@ static const struct opt opts[] = {
 	{ "max-line", "BYTES", "8192",
 	  "longest line accepted (longer: line_too_long); a line longer than max-payload "
 	  "goes in a datagram of its own, IP-fragmented to the MTU",
-	  opt_max_line,
-	  false },
+	  opt_max_line, false },
 	{ "dialect", "NAME", "telegraf",
 	  "downstream whose rules decide what is valid and what a series is: telegraf, "
 	  "dogstatsd, etsy",
