@@ -53,7 +53,9 @@ class Fixture:
             self.add(b, want, note)
 
     def add_fragment(self, frame, fate, note):
-        """A fragment for the relay, with what must become of it: 'reassembled' or 'dropped'."""
+        """A fragment for the relay, with what must become of it: 'reassembled' (part of a
+        datagram that is), 'dropped' (frame_ip_fragment: overlap, never complete, ...) or
+        'duplicate' (nothing new: dropped alone, frame_fragment_duplicate)."""
         i = self.add(frame, 'fragment', note)
         self.fates[i] = fate
         return i
@@ -89,6 +91,7 @@ class Fixture:
                 fate = sim['fates'].get(i)
                 if fate:
                     n += ' -> %s' % ('reassembled at frame %d' % fate[1] if fate[0] == 'reassembled'
+                                     else 'frame_fragment_duplicate' if fate[0] == 'duplicate'
                                      else 'frame_ip_fragment')
                 fh.write('%5d %5d  %s\n' % (i, len(f), n))
         for name, kw in self.expectations.items():

@@ -8,6 +8,8 @@ X.expect.json is computed (pcap/README.md, "How the expectations are made").
                   the relay sends (arp_reply, icmp_echo_reply, icmp6_echo_reply, nd_advert)
   arp_request, nd_solicit
                   the relay asking for a next hop it must resolve
+  FragGuard       the filter in front of reassembly (lib/net/sr_frag_guard.c): duplicate
+                  fragments dropped alone, overlaps give their datagram up
   FragTable       IPv4/IPv6 reassembly as DPDK's rte_ip_frag does it
   simulate        the frames in order: verdicts, reassembly, answers, neighbours learned
   classify_line   one StatsD line: its drop reason or its canonical series key
@@ -35,6 +37,8 @@ SIGNED_TYPES = {b'c', b'g'}
 NUMBER = re.compile(rb'[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?\Z')
 MAX_TAGS = 64                   # the relay's documented limit (README: line_too_many_tags)
 MAX_FRAGMENTS = 8               # fragments per reassembled datagram (DPDK rte_ip_frag)
+FRAG_GUARD_SLOTS = 1024         # SR_FRAG_ENTRIES (app/relay.h): the guard's slots per poller
+FRAG_GUARD_RANGES = 8           # SR_FRAG_GUARD_RANGES (lib/net/sr_frag_guard.h)
 # The control frames the relay answers, and the kind of answer each gets (the expectations'
 # "answers").
 ANSWERS = {'arp_request': 'arp_reply', 'icmp_echo': 'icmp_echo_reply', 'icmp6_echo': 'icmp6_echo_reply',
@@ -189,6 +193,31 @@ def parse_udp(f, ctx, fam, u, l4_len, src, dst):
     return Verdict('statsd', off=u + 8, ln=ulen - 8)
 
 
+def bad_source_v4(ctx, src):
+    """Sources nothing real sends from, for IPv4 addressed to us (sr_frame.c bad_source_v4,
+    RFC 1122 3.2.1.3, RFC 1812 5.3.7): 0.0.0.0, multicast and class E (224.0.0.0/3, which
+    holds 255.255.255.255), the listen subnet's broadcast (prefix at most 30, from --listen
+    IP/LEN; without /LEN the prefix is 32: none), and our own address.
+
+    As sr_ip_is_subnet_broadcast does it, "the subnet's broadcast" is any address whose host
+    bits under the listen prefix are all ones, in the listen subnet or not: with
+    198.18.0.1/24, 198.19.0.255 (a host of 198.19.0.0/23, say, behind a router) is dropped
+    too. Whether the relay means that is in doubt, so no fixture relies on it either way."""
+    lip, plen, _ = ctx.listen[4]
+    a = int.from_bytes(src, 'big')
+    host = 0xffffffff >> plen
+    return a == 0 or a >> 28 >= 0xe or (plen <= 30 and a & host == host) or src == lip
+
+
+def bad_source_v6(ctx, src, nh, first):
+    """IPv6 (sr_frame.c bad_source_v6, RFC 4291 2.7, RFC 4861 7.2.4): a multicast source,
+    our own address, or :: unless the packet is an ICMPv6 Neighbor Solicitation (DAD).
+    first: the first byte after the IPv6 header (None: no payload)."""
+    if src[0] == 0xff or src == ctx.listen[6][0]:
+        return True
+    return src == UNSPEC6 and not (nh == 58 and first == 135)
+
+
 def classify_arp(f, ctx, l2):
     n = len(f)
     if ctx.listen[4] is None:
@@ -225,6 +254,8 @@ def classify_ipv4(f, ctx, l2, reassembled):
         return drop('frame_bad_ip_checksum')
     src, dst = bytes(f[l2 + 12:l2 + 16]), bytes(f[l2 + 16:l2 + 20])
     ours = ctx.ours(4, dst)
+    if ours and bad_source_v4(ctx, src):
+        return drop('frame_bad_source')
     flags = u16(f, l2 + 6)
     if flags & 0x3fff:
         if not ours:
@@ -232,7 +263,7 @@ def classify_ipv4(f, ctx, l2, reassembled):
         if not ctx.allowed(src):
             return drop('frame_not_allowed')
         return Verdict('fragment', frag={
-            'key': (4, src, dst, u16(f, l2 + 4)), 'ofs': (flags & 0x1fff) * 8,
+            'key': (4, src, dst, u16(f, l2 + 4)), 'proto': f[l2 + 9], 'ofs': (flags & 0x1fff) * 8,
             'more': bool(flags & 0x2000), 'data': bytes(f[l2 + hl:l2 + tot]), 'head': bytes(f[:l2 + hl]),
             'l2': l2})
     proto = f[l2 + 9]
@@ -297,12 +328,14 @@ def classify_ipv6(f, ctx, l2):
     nh, hlim = f[l2 + 6], f[l2 + 7]
     src, dst = bytes(f[l2 + 8:l2 + 24]), bytes(f[l2 + 24:l2 + 40])
     lip = ctx.listen[6][0]
-    if dst != lip and dst != solicited_node(lip):
-        if dst == ALL_NODES6 and nh == 58 and plen >= 1 and f[l2 + 40] == 136:
-            # An unsolicited Neighbor Advertisement goes to all nodes (RFC 4861 7.2.6); the
-            # relay learns next hops from NAs, so it is the relay's as well.
-            return classify_icmp6(f, ctx, l2, plen, src, dst, hlim)
+    first = f[l2 + 40] if plen >= 1 else None
+    # An unsolicited Neighbor Advertisement goes to all nodes (RFC 4861 7.2.6); the relay
+    # learns next hops from NAs, so it is the relay's as well.
+    if (dst != lip and dst != solicited_node(lip) and
+            not (dst == ALL_NODES6 and nh == 58 and first == 136)):
         return drop('frame_other_address')
+    if bad_source_v6(ctx, src, nh, first):
+        return drop('frame_bad_source')
     if nh == 58:
         return classify_icmp6(f, ctx, l2, plen, src, dst, hlim)
     if nh == 44:
@@ -314,7 +347,7 @@ def classify_ipv6(f, ctx, l2):
             return drop('frame_not_allowed')
         fo = u16(f, l2 + 42)
         return Verdict('fragment', frag={
-            'key': (6, src, dst, struct.unpack('!I', f[l2 + 44:l2 + 48])[0]), 'ofs': fo & 0xfff8,
+            'key': (6, src, dst, struct.unpack('!I', f[l2 + 44:l2 + 48])[0]), 'proto': 0, 'ofs': fo & 0xfff8,
             'more': bool(fo & 1), 'data': bytes(f[l2 + 48:l2 + 40 + plen]), 'head': bytes(f[:l2 + 40]),
             'nh': f[l2 + 40], 'l2': l2})
     if nh == 17:
@@ -332,6 +365,8 @@ def classify_frame(f, ctx, reassembled=False):
         return drop('frame_truncated')
     if f[0:6] != ctx.port_mac and not f[0] & 1:      # broadcast is a multicast address too
         return drop('frame_other_mac')
+    if f[6] & 1:                                      # no frame comes from a group address
+        return drop('frame_bad_source')
     et, l2 = u16(f, 12), 14
     if et == 0x8100:
         if n < 18:
@@ -413,6 +448,84 @@ def nd_solicit(ctx, target):
 
 
 # ---- reassembly
+
+_M64 = (1 << 64) - 1
+
+
+class FragGuard:
+    """The filter in front of reassembly, as lib/net/sr_frag_guard.c does it (one per poller;
+    the replay runs one). Per datagram, keyed by (source, destination, id, IPv4 protocol; 0
+    for IPv6), the byte ranges [offset, offset + data length) received are kept, merged when
+    they touch, at most 8 (a ninth disjoint one is not recorded). A fragment:
+      wholly inside one kept range: 'duplicate', dropped alone (frame_fragment_duplicate,
+        not in fragments_in);
+      partly overlapping one: 'overlap', its datagram is poisoned: it and every later
+        fragment of the datagram are dropped as frame_ip_fragment (not in fragments_in);
+        what the table holds of it then expires (frame_ip_fragment);
+      else 'take': its range is recorded and it goes to the reassembly table.
+    A completed reassembly frees the entry. The entries live in 1024 slots chosen by a hash
+    of the key: a datagram whose key lands in a slot another one holds takes the slot over
+    and the other's ranges (and poison) are forgotten. An entry times out 1 s after its
+    first fragment, as the table's do: a replay is far shorter, so the model has no time."""
+
+    def __init__(self, n_slots=FRAG_GUARD_SLOTS):
+        self.n_slots = n_slots
+        self.slots = {}           # slot -> {'key', 'ranges': [[start, end)], 'poisoned'}
+
+    @staticmethod
+    def key(fr):
+        fam, src, dst, ident = fr['key']
+        return (fam, bytes(src), bytes(dst), ident, fr['proto'])
+
+    def slot_of(self, key):
+        """sr_frag_guard.c slot_of: the key's addresses (16 bytes each, IPv4 in the first
+        4) read as four little-endian 64-bit words, mixed into a hash of id and protocol."""
+        _, src, dst, ident, proto = key
+        a = src.ljust(16, b'\0') + dst.ljust(16, b'\0')
+        h = 0x9e3779b97f4a7c15 ^ ident ^ (proto << 32)
+        for i in range(0, 32, 8):
+            h = ((h ^ int.from_bytes(a[i:i + 8], 'little')) * 0xbf58476d1ce4e5b9) & _M64
+            h ^= h >> 31
+        return (h >> 32) % self.n_slots
+
+    def check(self, fr):
+        """'take', 'duplicate' or 'overlap' for fragment fr (sr_frag_guard_check)."""
+        k = self.key(fr)
+        start = fr['ofs']
+        end = start + len(fr['data'])
+        slot = self.slot_of(k)
+        e = self.slots.get(slot)
+        if e is None or e['key'] != k:
+            e = self.slots[slot] = {'key': k, 'ranges': [], 'poisoned': False}
+        if e['poisoned']:
+            return 'overlap'
+        for rs, re_ in e['ranges']:
+            if start >= rs and end <= re_:
+                return 'duplicate'
+            if start < re_ and end > rs:
+                e['poisoned'] = True
+                return 'overlap'
+        # add_range: merge every range it touches (adjacent; an empty one can be inside)
+        r = e['ranges']
+        i = 0
+        while i < len(r):
+            if r[i][1] < start or r[i][0] > end:
+                i += 1
+                continue
+            start, end = min(r[i][0], start), max(r[i][1], end)
+            r[i] = r[-1]
+            r.pop()
+        if len(r) < FRAG_GUARD_RANGES:
+            r.append([start, end])
+        return 'take'
+
+    def done(self, fr):
+        """fr completed its datagram: the entry is free (if the slot is still its)."""
+        k = self.key(fr)
+        slot = self.slot_of(k)
+        if slot in self.slots and self.slots[slot]['key'] == k:
+            del self.slots[slot]
+
 
 class FragTable:
     """IPv4/IPv6 reassembly as DPDK's rte_ip_frag does it (lib/ip_frag, 22.11): per datagram
@@ -514,9 +627,11 @@ def simulate(frames, ctx):
     answers   [(frame index, kind, frame bytes)]
     learned   {next-hop ip: mac} (the last MAC shown wins)
     counters  frames_control, fragments_in, datagrams_reassembled, drops{}
-    fates     {fragment frame index: ('reassembled', completing frame) or ('dropped', None)}"""
+    fates     {fragment frame index: ('reassembled', completing frame), ('dropped', None)
+              (frame_ip_fragment) or ('duplicate', None) (frame_fragment_duplicate)}"""
     res = {'verdicts': [], 'datagrams': [], 'answers': [], 'learned': {}, 'fates': {},
            'frames_control': 0, 'fragments_in': 0, 'datagrams_reassembled': 0, 'drops': {}}
+    guard = FragGuard()
     table = FragTable()
     resolve = set(ctx.resolve)
 
@@ -535,14 +650,25 @@ def simulate(frames, ctx):
             if v.answer is not None:
                 res['answers'].append((i, ANSWERS[v.ctl], v.answer))
         elif v.kind == 'fragment':
+            fr = v.frag
+            # An IPv6 atomic fragment carrying UDP is parsed as a whole datagram before any
+            # of this (sr_frame.c); other fragments meet the guard first (worker.c).
+            atomic_udp = fr['key'][0] == 6 and fr['ofs'] == 0 and not fr['more'] and fr.get('nh') == 17
+            g = 'take' if atomic_udp else guard.check(fr)
+            if g != 'take':
+                count('frame_fragment_duplicate' if g == 'duplicate' else 'frame_ip_fragment')
+                res['fates'][i] = ('duplicate' if g == 'duplicate' else 'dropped', None)
+                return
             res['fragments_in'] += 1
-            state, what = table.add(i, v.frag)
+            state, what = table.add(i, fr)
             if state == 'dropped':
                 count('frame_ip_fragment', len(what))
                 for j in what:
                     res['fates'][j] = ('dropped', None)
             elif state == 'done':
                 whole, used = what
+                if not atomic_udp:
+                    guard.done(fr)
                 res['datagrams_reassembled'] += 1
                 for j in used:
                     res['fates'][j] = ('reassembled', i)

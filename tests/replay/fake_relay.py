@@ -5,7 +5,8 @@
 Takes the same command line (EAL options, --, relay options; only --vdev's rx_pcap/tx_pcap,
 --config, --stats-json, --max-payload, --listen, --allow, --gateway and --shard
 IP[:PORT][,mac=MAC] matter) and does what the relay's rules say, with the fixture generator's
-reference model, scripts/pcapgen/model.py (frames, answers, reassembly, neighbours, lines):
+reference model, scripts/pcapgen/model.py (frames and their sources, answers, the fragment
+guard and reassembly, neighbours, lines):
 
   RELAY=tests/replay/fake_relay.py tests/replay/run_replay.sh build
 

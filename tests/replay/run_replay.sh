@@ -67,6 +67,9 @@ CASES=(
 	"hold_order|hold_order|hold_order|announce.ini|announce.ini||"
 	"nd_no_option|nd_no_option|nd_no_option|ipv6.ini|ipv6.ini||"
 	"atomic_fragment|atomic_fragment|atomic_fragment|ipv6.ini|ipv6.ini||"
+	"bad_source|bad_source|bad_source|bad_source.ini|bad_source.ini||"
+	"fragment_duplicate|fragment_duplicate|fragment_duplicate|ipv6.ini|ipv6.ini||"
+	"fragment_duplicate_flush0|fragment_duplicate|fragment_duplicate|ipv6.ini|ipv6.ini|--flush-us 0|"
 )
 
 # Spoiled copies of one case's output: name | base case | mutation | check that must fail
