@@ -56,7 +56,8 @@ static bool bad_source_v4(const struct sr_frame_ctx *ctx, const struct sr_ip *sr
 	uint32_t a = rte_be_to_cpu_32(sr_ip4(src));
 
 	return a == 0 || (a >> 28) >= 0xe ||
-	       sr_ip_is_subnet_broadcast(src, ctx->listen_prefix[SR_V4]) ||
+	       (sr_ip_in_prefix(src, &ctx->listen[SR_V4], ctx->listen_prefix[SR_V4]) &&
+		sr_ip_is_subnet_broadcast(src, ctx->listen_prefix[SR_V4])) ||
 	       sr_ip_equal(src, &ctx->listen[SR_V4]);
 }
 

@@ -197,16 +197,14 @@ def bad_source_v4(ctx, src):
     """Sources nothing real sends from, for IPv4 addressed to us (sr_frame.c bad_source_v4,
     RFC 1122 3.2.1.3, RFC 1812 5.3.7): 0.0.0.0, multicast and class E (224.0.0.0/3, which
     holds 255.255.255.255), the listen subnet's broadcast (prefix at most 30, from --listen
-    IP/LEN; without /LEN the prefix is 32: none), and our own address.
-
-    As sr_ip_is_subnet_broadcast does it, "the subnet's broadcast" is any address whose host
-    bits under the listen prefix are all ones, in the listen subnet or not: with
-    198.18.0.1/24, 198.19.0.255 (a host of 198.19.0.0/23, say, behind a router) is dropped
-    too. Whether the relay means that is in doubt, so no fixture relies on it either way."""
+    IP/LEN; without /LEN the prefix is 32: none) and our own address. The broadcast is the
+    one of our subnet only: 198.19.0.255 is a host like any when we are 198.18.0.1/24."""
     lip, plen, _ = ctx.listen[4]
     a = int.from_bytes(src, 'big')
     host = 0xffffffff >> plen
-    return a == 0 or a >> 28 >= 0xe or (plen <= 30 and a & host == host) or src == lip
+    ours = int.from_bytes(lip, 'big') & ~host & 0xffffffff
+    subnet_bcast = plen <= 30 and a & ~host & 0xffffffff == ours and a & host == host
+    return a == 0 or a >> 28 >= 0xe or subnet_bcast or src == lip
 
 
 def bad_source_v6(ctx, src, nh, first):

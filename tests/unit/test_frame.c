@@ -627,6 +627,15 @@ static void test_bad_source(void **state)
 				  V_DROP(FRAME_BAD_SOURCE));
 		free(f.p);
 	}
+	/* another subnet's broadcast-looking address is a host like any (a /23 behind
+	 * a router) */
+	{
+		struct spec s = default_spec();
+		s.src_ip = (LISTEN_IP & ~0x1ffu) + 0x100 + 0xff;
+		if ((s.src_ip & ~0xffu) == (LISTEN_IP & ~0xffu))
+			s.src_ip -= 0x200;
+		assert_verdict(s, V_RELAY);
+	}
 	/* the subnet's first and next-to-last addresses are hosts like any */
 	{
 		struct spec s = default_spec();
