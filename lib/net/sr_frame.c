@@ -160,8 +160,12 @@ static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_
 		return drop(SR_DROP_FRAME_BAD_IP_HEADER);
 	if (len < l2 + ihl)
 		return drop(SR_DROP_FRAME_TRUNCATED);
-	if (ip_len < ihl || ip_len > len - l2)
+	if (ip_len < ihl)
 		return drop(SR_DROP_FRAME_BAD_IP_HEADER);
+	/* fewer bytes than the header says: cut on the way (an af_packet ring
+	 * frame too small for a reassembled datagram, a short capture) */
+	if (ip_len > len - l2)
+		return drop(SR_DROP_FRAME_TRUNCATED);
 	if (ip_ck == SR_CKSUM_BAD ||
 	    (ip_ck == SR_CKSUM_UNKNOWN && rte_raw_cksum(ip, ihl) != 0xffff))
 		return drop(SR_DROP_FRAME_BAD_IP_CHECKSUM);
@@ -297,8 +301,10 @@ static struct sr_verdict parse_ipv6(const struct sr_frame_ctx *ctx, const uint8_
 	if (len < l2 + sizeof(*ip))
 		return drop(SR_DROP_FRAME_TRUNCATED);
 	plen = rte_be_to_cpu_16(ip->payload_len);
-	if ((f[l2] >> 4) != 6 || plen > len - l2 - sizeof(*ip))
+	if ((f[l2] >> 4) != 6)
 		return drop(SR_DROP_FRAME_BAD_IP_HEADER);
+	if (plen > len - l2 - sizeof(*ip))
+		return drop(SR_DROP_FRAME_TRUNCATED);
 	fi->v6 = SR_V6;
 	fi->l3_len = sizeof(*ip);
 	fi->src.v6 = fi->dst.v6 = SR_V6;

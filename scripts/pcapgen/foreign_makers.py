@@ -119,14 +119,14 @@ def f_ip_totlen_big(rng):
     ip, sp = _client(rng)
     b = statsd_frame(_ok_payload(rng), ip, sp)
     tot = u16(b, 16)
-    return _patch_ip(b, 14, 2, tot + 40, '!H'), 'frame_bad_ip_header', 'total length 40 bytes past the frame'
+    return _patch_ip(b, 14, 2, tot + 40, '!H'), 'frame_truncated', 'total length 40 bytes past the frame'
 
 
 def f_ip_snapped(rng):
     ip, sp = _client(rng)
     payload = b''.join(b'snap.metric.%d:%d|c\n' % (i, i) for i in range(20))
     b = statsd_frame(payload, ip, sp)
-    return b[:200], 'frame_bad_ip_header', 'StatsD frame of %d bytes captured to 200 (total length > captured)' % len(b)
+    return b[:200], 'frame_truncated', 'StatsD frame of %d bytes captured to 200 (total length > captured)' % len(b)
 
 
 def f_ip_bad_csum(rng):

@@ -246,8 +246,10 @@ def classify_ipv4(f, ctx, l2, reassembled):
     if n < l2 + hl:
         return drop('frame_truncated')
     tot = u16(f, l2 + 2)
-    if tot < hl or tot > n - l2:
+    if tot < hl:
         return drop('frame_bad_ip_header')
+    if tot > n - l2:  # fewer bytes than the header says: cut on the way
+        return drop('frame_truncated')
     if not reassembled and inet_sum(f[l2:l2 + hl]) != 0xffff:
         return drop('frame_bad_ip_checksum')
     src, dst = bytes(f[l2 + 12:l2 + 16]), bytes(f[l2 + 16:l2 + 20])
@@ -321,8 +323,10 @@ def classify_ipv6(f, ctx, l2):
     if n < l2 + 40:
         return drop('frame_truncated')
     plen = u16(f, l2 + 4)
-    if f[l2] >> 4 != 6 or plen > n - l2 - 40:
+    if f[l2] >> 4 != 6:
         return drop('frame_bad_ip_header')
+    if plen > n - l2 - 40:
+        return drop('frame_truncated')
     nh, hlim = f[l2 + 6], f[l2 + 7]
     src, dst = bytes(f[l2 + 8:l2 + 24]), bytes(f[l2 + 24:l2 + 40])
     lip = ctx.listen[6][0]

@@ -368,9 +368,8 @@ static void test_truncated_everywhere(void **state)
 	for (len = 0; len < f.len; len++) {
 		struct sr_verdict rc = parse_states(&f, len, SR_CKSUM_UNKNOWN, SR_CKSUM_UNKNOWN,
 						    &fi);
-		/* Up to the IP header: truncated; then the IP total length is past the end. */
-		struct sr_verdict want = len < 34 ? V_DROP(FRAME_TRUNCATED)
-						  : V_DROP(FRAME_BAD_IP_HEADER);
+		/* Shorter than the IP header, or than the IP total length says: truncated. */
+		struct sr_verdict want = V_DROP(FRAME_TRUNCATED);
 		if (!verdict_eq(rc, want))
 			fail_msg("cut at %u: %s", len, verdict_name(rc));
 	}
@@ -486,11 +485,12 @@ static void test_bad_ip_header(void **state)
 	s.opt_len = 8;
 	s.tot_len_delta = -(8 + 5 + 1); /* 27 < IHL 28 */
 	assert_verdict(s, V_DROP(FRAME_BAD_IP_HEADER));
+	/* a total length past the frame's end: the frame was cut (frame_truncated) */
 	s = default_spec();
 	s.tot_len_delta = 1;
-	assert_verdict(s, V_DROP(FRAME_BAD_IP_HEADER));
+	assert_verdict(s, V_DROP(FRAME_TRUNCATED));
 	s.tot_len_delta = 1000;
-	assert_verdict(s, V_DROP(FRAME_BAD_IP_HEADER));
+	assert_verdict(s, V_DROP(FRAME_TRUNCATED));
 	/* A total length that takes in the Ethernet padding is inside the frame. */
 	s.tot_len_delta = 4;
 	s.pad = 4;
