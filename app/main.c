@@ -44,6 +44,41 @@ static void on_sighup(int sig)
 	(void)n;
 }
 
+/*
+ * af_packet's kernel reassembles IPv4 fragments before its ring, whose
+ * default 2048-byte frames would cut every datagram larger than that
+ * (frame_truncated). A --vdev net_af_packet... that names no ring frame
+ * size gets frames holding the largest datagram the relay accepts.
+ * Rewrites the EAL arguments in place (the strings it adds live until exit).
+ */
+static int adapt_vdevs(struct sr_relay *r, int argc, char **argv)
+{
+	const struct sr_port_rx kernel = { .kernel_reassembles = true };
+	uint32_t frame = sr_af_packet_frame_for(sr_port_frame_needed(r, &kernel));
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		bool joined = !strncmp(argv[i], "--vdev=", 7);
+		char **slot = joined					     ? &argv[i]
+			      : (!strcmp(argv[i], "--vdev") && i + 1 < argc) ? &argv[i + 1]
+									     : NULL;
+		const char *dev = slot ? *slot + (joined ? 7 : 0) : NULL;
+		size_t len;
+		char *grown;
+
+		if (!dev || strncmp(dev, "net_af_packet", 13) != 0 || strstr(dev, "framesz=") ||
+		    strstr(dev, "blocksz="))
+			continue;
+		len = strlen(*slot) + 64;
+		grown = malloc(len);
+		if (!grown)
+			return -1;
+		snprintf(grown, len, "%s,blocksz=%u,framesz=%u", *slot, frame, frame);
+		*slot = grown;
+	}
+	return 0;
+}
+
 /* EAL's own messages for a runtime directory held by another process say
  * little (rte_errno may be 0): name the likely cause and the fix. */
 static void eal_failed(int argc, char **argv)
@@ -131,6 +166,39 @@ static int setup_relay(struct sr_relay *r)
 	return 0;
 }
 
+/*
+ * A pool per port, its mbufs sized for what that port receives (see
+ * sr_port_rx_spec); what is sent is built in the sending port's pool, whose
+ * mbufs must hold a frame of the MTU (a packet, a fragment).
+ */
+static int setup_pools(struct sr_relay *r, uint16_t n_queues)
+{
+	struct sr_port_rx spec[2];
+	int i, n = r->tx_port != r->port_id ? 2 : 1;
+
+	for (i = 0; i < n; i++) {
+		uint16_t port = i ? r->tx_port : r->port_id;
+
+		if (sr_port_rx_spec(r, port, &spec[i]))
+			return -1;
+		sr_port_log_rx_limit(r, port, &spec[i]);
+		r->rx_pool[i] = sr_pool_create(r, i ? "sr_egress" : "sr_rx", n_queues,
+					       spec[i].data_room);
+		if (!r->rx_pool[i])
+			return -1;
+	}
+	r->pool = r->rx_pool[n - 1];
+	if (spec[n - 1].data_room < RTE_ETHER_HDR_LEN + r->cfg.mtu) {
+		fprintf(stderr,
+			"statsd-relay: port %u (%s) takes buffers of %u bytes: --mtu %u does not fit "
+			"(at most %u)\n",
+			n == 2 ? r->tx_port : r->port_id, spec[n - 1].driver, spec[n - 1].data_room,
+			r->cfg.mtu, spec[n - 1].data_room - RTE_ETHER_HDR_LEN);
+		return -1;
+	}
+	return 0;
+}
+
 /* After the port is up (its MAC is known): one header template per shard. */
 static void build_templates(struct sr_relay *r)
 {
@@ -196,6 +264,10 @@ int main(int argc, char **argv)
 		break;
 	}
 
+	if (adapt_vdevs(r, sep, argv)) {
+		fprintf(stderr, "statsd-relay: out of memory\n");
+		return 1;
+	}
 	rc = rte_eal_init(sep, argv);
 	if (rc < 0) {
 		eal_failed(sep, argv);
@@ -211,14 +283,15 @@ int main(int argc, char **argv)
 	if (setup_relay(r) || sr_pkt_meta_register() ||
 	    sr_port_check(r->port_id, (uint16_t)n_pollers, (uint16_t)n_pollers) ||
 	    (r->tx_port != r->port_id && sr_port_check(r->tx_port, 1, (uint16_t)n_pollers)) ||
-	    sr_pool_create(r, (uint16_t)n_pollers) ||
-	    sr_port_init(r, r->port_id, (uint16_t)n_pollers, true, r->frame.port_mac)) {
+	    setup_pools(r, (uint16_t)n_pollers) ||
+	    sr_port_init(r, r->port_id, (uint16_t)n_pollers, true, r->rx_pool[0],
+			 r->frame.port_mac)) {
 		rc = 1;
 		goto out;
 	}
 	memcpy(r->tx_mac, r->frame.port_mac, 6);
 	if (r->tx_port != r->port_id &&
-	    sr_port_init(r, r->tx_port, (uint16_t)n_pollers, false, r->tx_mac)) {
+	    sr_port_init(r, r->tx_port, (uint16_t)n_pollers, false, r->rx_pool[1], r->tx_mac)) {
 		rc = 1;
 		goto out_port;
 	}

@@ -5,6 +5,11 @@
  * that the PMD does not offer. A two-armed relay sets up its egress port the
  * same way, with a single (unpolled) RX queue.
  */
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
@@ -57,25 +62,108 @@ int sr_port_check(uint16_t port, uint16_t n_rx, uint16_t n_tx)
 	return 0;
 }
 
-int sr_pool_create(struct sr_relay *r, uint16_t n_queues)
+/* The value of KEY= in a devargs string ("iface=r0,framesz=8192"), or 0. */
+static uint32_t devarg_u32(const char *args, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p;
+
+	for (p = args; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == '=')
+			return (uint32_t)strtoul(p + n + 1, NULL, 10);
+	return 0;
+}
+
+/*
+ * What a port receives into, by its driver. af_packet cannot scatter and
+ * its kernel hands it whole reassembled datagrams, each in one ring frame:
+ * an mbuf must hold a ring frame (framesz less the 32 bytes of ring header
+ * the PMD counts). AF_XDP takes chunks of at most a page: the default data
+ * room. Others get one mbuf per frame up to a jumbo frame.
+ */
+int sr_port_rx_spec(const struct sr_relay *r, uint16_t port, struct sr_port_rx *spec)
+{
+	struct rte_eth_dev_info info;
+
+	memset(spec, 0, sizeof(*spec));
+	if (rte_eth_dev_info_get(port, &info) != 0)
+		return -1;
+	snprintf(spec->driver, sizeof(spec->driver), "%s",
+		 info.driver_name ? info.driver_name : "?");
+	spec->frame_max = info.max_rx_pktlen;
+	if (!strcmp(spec->driver, "net_af_packet")) {
+		const struct rte_devargs *da = info.device ? rte_dev_devargs(info.device) : NULL;
+		uint32_t framesz = da && da->args ? devarg_u32(da->args, "framesz") : 0;
+
+		framesz = framesz ? framesz : SR_AF_PACKET_DEFAULT_FRAME;
+		spec->kernel_reassembles = true;
+		spec->frame_max = framesz > 32 ? framesz - 32 : 0;
+		spec->data_room = RTE_MAX(spec->frame_max, (uint32_t)RTE_MBUF_DEFAULT_DATAROOM);
+	} else if (!strcmp(spec->driver, "net_af_xdp")) {
+		spec->data_room = RTE_MBUF_DEFAULT_DATAROOM;
+	} else {
+		spec->data_room = RTE_MAX(SR_RX_FRAME_MAX, r->cfg.mtu + 32u);
+	}
+	return 0;
+}
+
+/* The frame a port must receive whole: with the kernel reassembling (af_packet),
+ * the largest datagram accepted; else a frame of the MTU (the relay
+ * reassembles fragments itself). Ethernet and one VLAN tag included. */
+uint32_t sr_port_frame_needed(const struct sr_relay *r, const struct sr_port_rx *spec)
+{
+	uint32_t l3 = r->cfg.has_listen[SR_V6] ? 40 : 20;
+
+	if (spec->kernel_reassembles)
+		return RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + l3 + 8 + sr_config_max_datagram(&r->cfg);
+	return RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + r->cfg.mtu;
+}
+
+/* One line at start when a port cannot take the frames the relay accepts. */
+void sr_port_log_rx_limit(const struct sr_relay *r, uint16_t port, const struct sr_port_rx *spec)
+{
+	uint32_t need = sr_port_frame_needed(r, spec);
+
+	if (spec->frame_max == 0 || spec->frame_max >= need)
+		return;
+	if (spec->kernel_reassembles)
+		fprintf(stderr,
+			"statsd-relay: port %u (%s): ring frames hold %u bytes, datagrams of up to %u "
+			"are accepted: larger ones arrive cut (frame_truncated); give its --vdev "
+			"framesz=%u,blocksz=%u\n",
+			port, spec->driver, spec->frame_max, need, sr_af_packet_frame_for(need),
+			sr_af_packet_frame_for(need));
+	else
+		fprintf(stderr,
+			"statsd-relay: port %u (%s) receives frames of up to %u bytes, --mtu %u "
+			"needs %u: larger frames are lost; lower --mtu\n",
+			port, spec->driver, spec->frame_max, r->cfg.mtu, need);
+}
+
+uint32_t sr_af_packet_frame_for(uint32_t frame)
+{
+	/* the ring header and alignment before the frame, then whole pages (a
+	 * ring block is pages, and one frame a block keeps the count simple) */
+	return (frame + 128 + 4095) & ~4095u;
+}
+
+struct rte_mempool *sr_pool_create(const struct sr_relay *r, const char *name, uint16_t n_queues,
+				   uint32_t data_room)
 {
 	/* Enough for every ring, every open or held per-shard packet, the
 	 * reassembly tables and the caches. */
 	uint32_t n_mbufs = n_queues * (RX_DESC + 2 * TX_DESC + r->cfg.n_shards * (1 + SR_HOLD) +
 				       2 * SR_BURST + POOL_CACHE + SR_FRAG_ENTRIES) +
 			   1024;
-	/* One mbuf holds a jumbo frame: vdevs such as af_packet do not scatter,
-	 * and the kernel hands them whole reassembled datagrams. */
-	uint32_t room = RTE_PKTMBUF_HEADROOM + RTE_MAX(SR_RX_FRAME_MAX, r->cfg.mtu + 32u);
+	struct rte_mempool *mp;
 
-	r->pool = rte_pktmbuf_pool_create("sr_pool", n_mbufs, POOL_CACHE, 0, (uint16_t)room,
-					  (int)rte_socket_id());
-	if (!r->pool) {
-		fprintf(stderr, "statsd-relay: cannot create a pool of %u mbufs: %s\n", n_mbufs,
-			rte_strerror(rte_errno));
-		return -1;
-	}
-	return 0;
+	mp = rte_pktmbuf_pool_create(name, n_mbufs, POOL_CACHE, 0,
+				     (uint16_t)(RTE_PKTMBUF_HEADROOM + data_room),
+				     (int)rte_socket_id());
+	if (!mp)
+		fprintf(stderr, "statsd-relay: cannot create a pool of %u mbufs of %u bytes: %s\n",
+			n_mbufs, data_room, rte_strerror(rte_errno));
+	return mp;
 }
 
 /* One line naming the RX offloads wanted that the port lacks (DPDK's examples
@@ -97,7 +185,7 @@ static void log_missing_rx_offloads(uint16_t port, uint64_t missing)
 }
 
 int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives,
-		 uint8_t mac[6])
+		 struct rte_mempool *pool, uint8_t mac[6])
 {
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
@@ -138,7 +226,7 @@ int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool rece
 		rxq.offloads = conf.rxmode.offloads;
 		if (q < n_rx)
 			rc = rte_eth_rx_queue_setup(port, q, rxd, rte_eth_dev_socket_id(port), &rxq,
-						    r->pool);
+						    pool);
 		if (rc == 0)
 			rc = rte_eth_tx_queue_setup(port, q, txd, rte_eth_dev_socket_id(port),
 						    &txq);

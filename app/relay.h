@@ -114,14 +114,15 @@ struct sr_poller {
 
 struct sr_relay {
 	struct sr_config cfg;
-	uint16_t port_id;	       /* receives; answers ARP, ND, ICMP */
-	uint16_t tx_port;	       /* sends StatsD: port_id, or --egress-port */
-	uint8_t tx_mac[6];	       /* its MAC: the source of what is sent */
-	struct sr_ip src[SR_FAMILIES]; /* source address of what is sent, per family */
-	struct sr_frame_ctx egress;    /* two-armed: ARP/ND/ICMP on the egress port */
-	bool poll_egress;	       /* ... whose neighbours are resolved there */
-	struct rte_mempool *pool;
-	uint32_t mtu; /* largest IP packet sent whole */
+	uint16_t port_id;		/* receives; answers ARP, ND, ICMP */
+	uint16_t tx_port;		/* sends StatsD: port_id, or --egress-port */
+	uint8_t tx_mac[6];		/* its MAC: the source of what is sent */
+	struct sr_ip src[SR_FAMILIES];	/* source address of what is sent, per family */
+	struct sr_frame_ctx egress;	/* two-armed: ARP/ND/ICMP on the egress port */
+	bool poll_egress;		/* ... whose neighbours are resolved there */
+	struct rte_mempool *pool;	/* what is sent is built in: the sending port's */
+	struct rte_mempool *rx_pool[2]; /* [0] the receiving port's, [1] the egress port's */
+	uint32_t mtu;			/* largest IP packet sent whole */
 	struct sr_frame_ctx frame;
 	struct sr_plane *plane;	  /* published: pollers load it once per burst */
 	struct sr_hdr_tmpl *tmpl; /* [n_shards] the plane's headers, built here */
@@ -152,9 +153,24 @@ void sr_control_loop(const struct sr_relay *r);
 /* port.c */
 int sr_pkt_meta_register(void);
 int sr_port_check(uint16_t port, uint16_t n_rx, uint16_t n_tx);
-int sr_pool_create(struct sr_relay *r, uint16_t n_queues);
+/* What a port receives into (sr_port_rx_spec): its mbufs' data room, the
+ * largest frame it takes whole, whether its kernel reassembles (af_packet). */
+struct sr_port_rx {
+	char driver[32];
+	uint32_t data_room;
+	uint32_t frame_max;
+	bool kernel_reassembles;
+};
+#define SR_AF_PACKET_DEFAULT_FRAME 2048 /* the PMD's framesz when none is given */
+int sr_port_rx_spec(const struct sr_relay *r, uint16_t port, struct sr_port_rx *spec);
+uint32_t sr_port_frame_needed(const struct sr_relay *r, const struct sr_port_rx *spec);
+void sr_port_log_rx_limit(const struct sr_relay *r, uint16_t port, const struct sr_port_rx *spec);
+/* An af_packet ring frame size (framesz = blocksz) that holds frames of this size. */
+uint32_t sr_af_packet_frame_for(uint32_t frame);
+struct rte_mempool *sr_pool_create(const struct sr_relay *r, const char *name, uint16_t n_queues,
+				   uint32_t data_room);
 int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives,
-		 uint8_t mac[6]);
+		 struct rte_mempool *pool, uint8_t mac[6]);
 void sr_port_close(uint16_t port);
 
 /* stats.c */

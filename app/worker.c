@@ -145,46 +145,35 @@ static void learn(struct sr_poller *p, const struct sr_frame_info *fi)
 }
 
 /*
- * An echo request larger than the MTU (it came in fragments and was
- * reassembled; frame is its linear copy in the scratch buffer): the answer,
- * as large, leaves in fragments.
- */
-static void handle_big_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *frame,
-			       const struct sr_frame_info *fi, const struct sr_frame_ctx *side)
-{
-	const struct sr_relay *r = p->relay;
-	const struct sr_pkt_meta none = { 0 };
-	uint32_t out = 0;
-
-	if (m->pkt_len <= SR_SCRATCH_LEN)
-		out = sr_ctl_answer(frame, SR_SCRATCH_LEN, fi, side->port_mac,
-				    &side->listen[fi->v6]);
-	if (out)
-		sr_tx_fragments(p, side == &r->egress ? r->tx_port : r->port_id, frame, out,
-				&none); /* not sent without mbufs: the asker asks again */
-	rte_pktmbuf_free(m);
-}
-
-/*
  * ARP, ICMP echo, ND: learn the sender, answer on our TX queue of the port it
- * came in on (side: the ingress or, two-armed, the egress one).
+ * came in on (side: the ingress or, two-armed, the egress one). The answer
+ * is built in place: in the mbuf's room (an NA may outgrow its NS), or for a
+ * reassembled request in its linear copy (frame, in the scratch buffer).
+ * An answer larger than the MTU (to a large echo request) leaves fragmented.
  */
 static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *frame,
 			   const struct sr_frame_info *fi, const struct sr_frame_ctx *side)
 {
 	struct sr_relay *r = p->relay;
-	uint32_t out;
+	const uint16_t port = side == &r->egress ? r->tx_port : r->port_id;
+	const bool linear = m->nb_segs == 1;
+	uint32_t room = linear ? (uint32_t)(m->buf_len - m->data_off) : SR_SCRATCH_LEN, out = 0;
 
 	p->ctr.frames_control++;
 	if (fi->has_peer_mac)
 		learn(p, fi);
-	if (m->nb_segs != 1) { /* a reassembled request: answered from the linear copy */
-		handle_big_control(p, m, frame, fi, side);
-		return;
+	if (linear || m->pkt_len <= SR_SCRATCH_LEN)
+		out = sr_ctl_answer(frame, room, fi, side->port_mac, &side->listen[fi->v6]);
+	if (out > RTE_ETHER_HDR_LEN + r->mtu) {
+		const struct sr_pkt_meta none = { 0 };
+		sr_tx_fragments(p, port, frame, out, &none); /* no mbufs: the asker asks again */
+		out = 0;
+	} else if (out && !linear) { /* small enough after all: back into one mbuf */
+		if (rte_pktmbuf_linearize(m) != 0)
+			out = 0;
+		else
+			memcpy(rte_pktmbuf_mtod(m, uint8_t *), frame, out);
 	}
-	/* answered in place, in the buffer's room (an NA may outgrow its NS) */
-	out = sr_ctl_answer(frame, (uint32_t)(m->buf_len - m->data_off), fi, side->port_mac,
-			    &side->listen[fi->v6]);
 	if (out == 0) {
 		rte_pktmbuf_free(m);
 		return;
@@ -193,7 +182,7 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 	m->pkt_len = out;
 	m->ol_flags = 0;
 	sr_tx_mark_control(m);
-	if (side == &r->egress || r->tx_port == r->port_id) {
+	if (port == r->tx_port) {
 		rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m);
 	} else if (rte_eth_tx_burst(r->port_id, p->txq, &m, 1) == 0) {
 		rte_pktmbuf_free(m); /* an answer lost: the asker asks again */

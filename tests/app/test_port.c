@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include <rte_errno.h>
+#include <rte_devargs.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
@@ -317,7 +318,7 @@ static int port_init(uint16_t n_queues, bool receives, uint8_t mac[6])
 	int rc;
 
 	capture_begin();
-	rc = sr_port_init(&relay, PORT, n_queues, receives, mac);
+	rc = sr_port_init(&relay, PORT, n_queues, receives, FAKE_POOL, mac);
 	capture_end();
 	return rc;
 }
@@ -632,17 +633,16 @@ static void test_setup_failures(void **state)
 
 static void test_pool_create(void **state)
 {
+	struct rte_mempool *mp;
 	unsigned int n2, n3;
 
 	(void)state;
-	relay.pool = NULL;
-	assert_int_equal(sr_pool_create(&relay, 2), 0);
-	assert_ptr_equal(relay.pool, FAKE_POOL);
+	mp = sr_pool_create(&relay, "sr_rx", 2, 9216);
+	assert_ptr_equal(mp, FAKE_POOL);
 	assert_int_equal(pool_call.calls, 1);
-	assert_string_equal(pool_call.name, "sr_pool");
+	assert_string_equal(pool_call.name, "sr_rx");
 	assert_int_equal(pool_call.priv_size, 0);
 	assert_int_equal(pool_call.socket_id, SOCKET);
-	/* a 9216-byte frame in one buffer (af_packet does not scatter) */
 	assert_int_equal(pool_call.data_room_size, RTE_PKTMBUF_HEADROOM + 9216);
 	/* enough for both queues' rings, every held packet, reassembly and caches */
 	n2 = pool_call.n;
@@ -653,22 +653,97 @@ static void test_pool_create(void **state)
 
 	/* a shard more: its open and held packets on each queue */
 	relay.cfg.n_shards = 3;
-	assert_int_equal(sr_pool_create(&relay, 2), 0);
+	assert_non_null(sr_pool_create(&relay, "sr_rx", 2, 2048));
 	n3 = pool_call.n;
 	assert_int_equal(n3 - n2, 2 * (1 + SR_HOLD));
-
-	/* an MTU above 9184: the buffer grows with it */
-	relay.cfg.mtu = 9500;
-	assert_int_equal(sr_pool_create(&relay, 2), 0);
-	assert_int_equal(pool_call.data_room_size, RTE_PKTMBUF_HEADROOM + 9500 + 32);
+	assert_int_equal(pool_call.data_room_size, RTE_PKTMBUF_HEADROOM + 2048);
 
 	pool_call.fail = true;
-	relay.pool = NULL;
 	capture_begin();
-	assert_int_equal(sr_pool_create(&relay, 2), -1);
+	assert_null(sr_pool_create(&relay, "sr_rx", 2, 2048));
 	capture_end();
-	assert_null(relay.pool);
 	assert_non_null(strstr(cap, "statsd-relay: cannot create a pool of "));
+}
+
+/* ---- what each kind of port receives into ---- */
+
+static struct rte_devargs devargs;
+const struct rte_devargs *__wrap_rte_dev_devargs(const struct rte_device *dev);
+const struct rte_devargs *__wrap_rte_dev_devargs(const struct rte_device *dev)
+{
+	(void)dev;
+	return &devargs;
+}
+
+static void test_rx_spec(void **state)
+{
+	static struct {
+		int dummy;
+	} a_device;
+	struct sr_port_rx spec;
+
+	(void)state;
+	fp.info.device = (struct rte_device *)(void *)&a_device;
+	fp.info.max_rx_pktlen = 9618;
+	/* a NIC or net_pcap: a jumbo frame in one buffer, or the MTU's if larger */
+	fp.info.driver_name = "net_ixgbe";
+	assert_int_equal(sr_port_rx_spec(&relay, PORT, &spec), 0);
+	assert_int_equal(spec.data_room, 9216);
+	assert_false(spec.kernel_reassembles);
+	relay.cfg.mtu = 9500;
+	assert_int_equal(sr_port_rx_spec(&relay, PORT, &spec), 0);
+	assert_int_equal(spec.data_room, 9500 + 32);
+	relay.cfg.mtu = 1500;
+	/* AF_XDP: chunks of at most a page */
+	fp.info.driver_name = "net_af_xdp";
+	fp.info.max_rx_pktlen = 3306;
+	assert_int_equal(sr_port_rx_spec(&relay, PORT, &spec), 0);
+	assert_int_equal(spec.data_room, RTE_MBUF_DEFAULT_DATAROOM);
+	assert_int_equal(spec.frame_max, 3306);
+	/* af_packet: a whole ring frame in one buffer (framesz less its header) */
+	fp.info.driver_name = "net_af_packet";
+	devargs.args = "iface=r0,blocksz=16384,framesz=16384,framecnt=512";
+	assert_int_equal(sr_port_rx_spec(&relay, PORT, &spec), 0);
+	assert_true(spec.kernel_reassembles);
+	assert_int_equal(spec.frame_max, 16384 - 32);
+	assert_int_equal(spec.data_room, 16384 - 32);
+	devargs.args = "iface=r0"; /* the PMD's own 2048 */
+	assert_int_equal(sr_port_rx_spec(&relay, PORT, &spec), 0);
+	assert_int_equal(spec.frame_max, 2048 - 32);
+	assert_int_equal(spec.data_room, RTE_MBUF_DEFAULT_DATAROOM);
+}
+
+/* One line when a port cannot take what the relay accepts, naming the fix. */
+static void test_rx_limit_logged(void **state)
+{
+	struct sr_port_rx spec = { .driver = "net_af_packet", .kernel_reassembles = true };
+
+	(void)state;
+	relay.cfg.mtu = 1500;
+	relay.cfg.has_listen[SR_V4] = true;
+	/* af_packet: the kernel reassembles, so the largest datagram accepted must fit */
+	spec.frame_max = 2016;
+	capture_begin();
+	sr_port_log_rx_limit(&relay, PORT, &spec);
+	capture_end();
+	assert_non_null(strstr(cap, "ring frames hold 2016 bytes"));
+	assert_non_null(strstr(cap, "framesz=12288,blocksz=12288"));
+	spec.frame_max = sr_port_frame_needed(&relay, &spec);
+	capture_begin();
+	sr_port_log_rx_limit(&relay, PORT, &spec);
+	capture_end();
+	assert_string_equal(cap, "");
+	/* a port that hands fragments: a frame of the MTU is enough */
+	spec = (struct sr_port_rx){ .driver = "net_af_xdp", .frame_max = 1518 };
+	capture_begin();
+	sr_port_log_rx_limit(&relay, PORT, &spec);
+	capture_end();
+	assert_string_equal(cap, "");
+	spec.frame_max = 1400;
+	capture_begin();
+	sr_port_log_rx_limit(&relay, PORT, &spec);
+	capture_end();
+	assert_non_null(strstr(cap, "receives frames of up to 1400 bytes, --mtu 1500 needs 1518"));
 }
 
 static void test_pkt_meta_register(void **state)
@@ -708,6 +783,8 @@ int main(void)
 		cmocka_unit_test_setup(test_setup_calls, setup),
 		cmocka_unit_test_setup(test_setup_failures, setup),
 		cmocka_unit_test_setup(test_pool_create, setup),
+		cmocka_unit_test_setup(test_rx_spec, setup),
+		cmocka_unit_test_setup(test_rx_limit_logged, setup),
 		cmocka_unit_test_setup(test_pkt_meta_register, setup),
 		cmocka_unit_test_setup(test_port_close, setup),
 	};
