@@ -17,6 +17,7 @@ struct totals {
 	struct sr_counters c;
 	struct sr_shard_counters *shards;
 	struct rte_eth_stats port;
+	uint64_t ring_drops; /* af_packet: frames the kernel dropped, ring full */
 	double elapsed_s;
 };
 
@@ -47,6 +48,7 @@ static int sum_up(const struct sr_relay *r, struct totals *t)
 	if (first != UINT64_MAX)
 		t->elapsed_s = (double)(rte_rdtsc() - first) / (double)rte_get_tsc_hz();
 	rte_eth_stats_get(r->port_id, &t->port);
+	t->ring_drops = sr_port_ring_drops(r->port_id);
 	return 0;
 }
 
@@ -85,8 +87,8 @@ void sr_stats_report(const struct sr_relay *r, FILE *out)
 			fprintf(out, "    %-26s %12" PRIu64 "\n", sr_drop_names[d], t.c.drops[d]);
 	fprintf(out,
 		"  port: imissed %" PRIu64 ", ierrors %" PRIu64 ", rx_nombuf %" PRIu64
-		", oerrors %" PRIu64 "\n",
-		t.port.imissed, t.port.ierrors, t.port.rx_nombuf, t.port.oerrors);
+		", oerrors %" PRIu64 ", ring_drops %" PRIu64 "\n",
+		t.port.imissed, t.port.ierrors, t.port.rx_nombuf, t.port.oerrors, t.ring_drops);
 	if (r->cfg.record_cycles) {
 		unsigned int i;
 		fprintf(out, "  line scan build: %s\n", sr_isa_names[sr_payload_isa()]);
@@ -129,8 +131,9 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 			t.c.drops[d]);
 	fprintf(f,
 		"\n  },\n  \"port\": {\"imissed\": %" PRIu64 ", \"ierrors\": %" PRIu64
-		", \"rx_nombuf\": %" PRIu64 ", \"oerrors\": %" PRIu64 "},\n  \"shards\": [",
-		t.port.imissed, t.port.ierrors, t.port.rx_nombuf, t.port.oerrors);
+		", \"rx_nombuf\": %" PRIu64 ", \"oerrors\": %" PRIu64 ", \"ring_drops\": %" PRIu64
+		"},\n  \"shards\": [",
+		t.port.imissed, t.port.ierrors, t.port.rx_nombuf, t.port.oerrors, t.ring_drops);
 	for (s = 0; s < r->cfg.n_shards; s++)
 		fprintf(f,
 			"%s\n    {\"address\": \"%s\", \"lines\": %" PRIu64
@@ -174,6 +177,8 @@ static int telemetry_stats(const char *cmd, const char *params, struct rte_tel_d
 #undef TEL
 	for (i = 0; i < SR_DROP__COUNT; i++)
 		rte_tel_data_add_dict_u64(d, sr_drop_names[i], t.c.drops[i]);
+	rte_tel_data_add_dict_u64(d, "port_imissed", t.port.imissed);
+	rte_tel_data_add_dict_u64(d, "port_ring_drops", t.ring_drops);
 	free(t.shards);
 	return 0;
 }

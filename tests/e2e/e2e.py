@@ -378,7 +378,7 @@ def cmd_stats(argv):
     if drops.get("line_no_neighbour", 0) > max_nn:
         bad["line_no_neighbour"] = "%d (> %d probe lines)" % (drops["line_no_neighbour"], max_nn)
     port = st.get("port", {})
-    for k in ("imissed", "ierrors", "rx_nombuf", "oerrors"):
+    for k in ("imissed", "ierrors", "rx_nombuf", "oerrors", "ring_drops"):
         if port.get(k, 0):
             bad["port." + k] = port[k]
     report("stats-no-unexpected-drops", not bad, ["%s" % bad] if bad else [])

@@ -22,7 +22,8 @@
 # Needs root. Uses only 198.18.0.0/15 and 2001:db8::/32.
 #
 # Environment:
-#   E2E_VDEV=...           the relay's vdev (default net_af_packet0,iface=r0)
+#   E2E_VDEV=...           the relay's vdev (default net_af_packet0,iface=r0; the test
+#                          command runs the suite again with net_af_xdp0,iface=r0)
 #   E2E_RELAY_ARGS=...     more relay options (after --)
 #   SR_PEERS_DIR=...       where tests/peers/install.sh installs etsy statsd (default build/peers)
 #   KEEP=1                 keep the temporary directory (configs, logs, server JSON)
@@ -363,6 +364,12 @@ if ! kill -0 "${RELAY_PID:-0}" 2>/dev/null; then
 	if grep -qiE 'could not open AF_PACKET socket|AF_PACKET.*(not permitted|denied)|Operation not permitted' "$TMP/relay.log"; then
 		sed 's/^/    /' "$TMP/relay.log" | head -n 3
 		skip_all "this machine forbids af_packet sockets for the relay (see above)"
+	fi
+	# AF_XDP needs the kernel's XDP sockets (CONFIG_XDP_SOCKETS) and BPF: say which refused
+	xdp_no=$(grep -iE 'xsk|xdp' "$TMP/relay.log" | grep -iE 'fail|not supported|not permitted|denied|error' | head -n 1)
+	if [[ "$VDEV" == net_af_xdp* ]] && [ -n "$xdp_no" ]; then
+		sed 's/^/    /' "$TMP/relay.log" | head -n 5
+		skip_all "the kernel refuses AF_XDP sockets for the relay: $xdp_no"
 	fi
 	fail relay-start "the relay exited at start:" "$(head -n 10 "$TMP/relay.log")"
 	summary
