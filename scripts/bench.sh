@@ -14,7 +14,7 @@ RSS=1
 [ "${2:-}" = "--no-rss" ] && RSS=0
 bash scripts/setup.sh >/dev/null
 bash scripts/build.sh build-release -Dbuildtype=release -Dtests=false >/dev/null
-ninja -C build-release tests/bench/line_bench >/dev/null
+ninja -C build-release tests/bench/line_bench tests/bench/udp_blast >/dev/null
 BIN=build-release/app/statsd-relay
 OUT=build-release/bench
 mkdir -p "$OUT"
@@ -123,6 +123,11 @@ PY
 if [ "$RSS" = 1 ]; then
 	echo "Memory: RSS $(cat "$OUT/rss10") kB after 10 s, $(cat "$OUT/rss60") kB after 60 s (relay, demo)"
 fi
+echo
+echo "A kernel client over a veth (udp_blast, 20 lines a datagram, core 0) into the relay"
+echo "(core 1), ${SECS} s each; what the relay sends goes to a sink namespace holding the shards:"
+echo
+bash scripts/bench_veth.sh build-release "$SECS" 20
 echo
 echo "Line path alone (tests/bench/line_bench: split, validate, key, shard, copy; no I/O):"
 build-release/tests/bench/line_bench 1000
