@@ -5,6 +5,7 @@
  * Exit codes: 0 after a clean stop (signal or --exit-idle), --help, --version;
  * 1 when EAL or the port cannot be set up; 2 for a bad flag, value or config.
  */
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,11 @@ static int setup_relay(struct sr_relay *r)
 	}
 	r->plane->tmpl = r->tmpl;
 	r->plane->n_shards = r->cfg.n_shards;
+	/* what a fleet of relays compares: the same on each one that places alike */
+	r->fingerprint = sr_config_fingerprint(&r->cfg, r->plane->payload.map);
+	printf("statsd-relay: ring fingerprint %016" PRIx64 " (%s, %u shards)\n", r->fingerprint,
+	       sr_hash_names[r->cfg.hash], r->cfg.n_shards);
+	fflush(stdout);
 	for (int f = 0; f < SR_FAMILIES; f++) {
 		if (!r->cfg.has_listen[f])
 			continue;

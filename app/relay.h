@@ -124,6 +124,7 @@ struct sr_relay {
 	struct rte_mempool *rx_pool[2]; /* [0] the receiving port's, [1] the egress port's */
 	uint32_t mtu;			/* largest IP packet sent whole */
 	struct sr_frame_ctx frame;
+	uint64_t fingerprint;	  /* of the placement in force (sr_config_fingerprint) */
 	struct sr_plane *plane;	  /* published: pollers load it once per burst */
 	struct sr_hdr_tmpl *tmpl; /* [n_shards] the plane's headers, built here */
 	struct rte_ring *learn;	  /* pollers -> control: neighbours seen (sr_neigh_msg) */

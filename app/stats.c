@@ -72,6 +72,7 @@ void sr_stats_report(const struct sr_relay *r, FILE *out)
 		" lines out in %" PRIu64 " packets (%" PRIu64 " forwarded in place)\n",
 		t.elapsed_s, t.c.frames_in, t.c.lines_in, t.c.lines_out, t.c.packets_out,
 		t.c.packets_in_place);
+	fprintf(out, "  ring fingerprint %016" PRIx64 "\n", r->fingerprint);
 	fprintf(out, "\n  %-4s %-24s %12s %10s %12s\n", "#", "shard", "lines", "packets", "bytes");
 	for (s = 0; s < r->cfg.n_shards; s++)
 		fprintf(out, "  %-4u %-24s %12" PRIu64 " %10" PRIu64 " %12" PRIu64 "\n", s,
@@ -125,7 +126,9 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 #define JSON(name) fprintf(f, "\n  \"" #name "\": %" PRIu64 ",", t.c.name);
 	SR_COUNTERS(JSON)
 #undef JSON
-	fprintf(f, "\n  \"elapsed_s\": %.6f,\n  \"drops\": {", t.elapsed_s);
+	fprintf(f, "\n  \"elapsed_s\": %.6f,\n  \"ring_fingerprint\": \"%016" PRIx64 "\",",
+		t.elapsed_s, r->fingerprint);
+	fprintf(f, "\n  \"drops\": {");
 	for (d = 0; d < SR_DROP__COUNT; d++)
 		fprintf(f, "%s\n    \"%s\": %" PRIu64, d ? "," : "", sr_drop_names[d],
 			t.c.drops[d]);
@@ -178,6 +181,11 @@ static int telemetry_stats(const char *cmd, const char *params, struct rte_tel_d
 	for (i = 0; i < SR_DROP__COUNT; i++)
 		rte_tel_data_add_dict_u64(d, sr_drop_names[i], t.c.drops[i]);
 	rte_tel_data_add_dict_u64(d, "port_imissed", t.port.imissed);
+	{
+		char fp[17];
+		snprintf(fp, sizeof(fp), "%016" PRIx64, r->fingerprint);
+		rte_tel_data_add_dict_string(d, "ring_fingerprint", fp);
+	}
 	rte_tel_data_add_dict_u64(d, "port_ring_drops", t.ring_drops);
 	free(t.shards);
 	return 0;

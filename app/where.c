@@ -15,6 +15,8 @@
  * Exit: 0 every line answered (whatever the verdicts); 2 bad options or
  * configuration; 1 other failures (out of memory).
  */
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,10 @@ static void usage(void)
 	       "--key, --hash, --table-size, --max-line, --max-payload: what decides the\n"
 	       "verdict); the others are checked but change no verdict, and --listen and\n"
 	       "mac= are not needed. 'statsd-relay --help' lists them all.\n"
+	       "  --fingerprint  print the ring fingerprint of the placement (16 hex\n"
+	       "             digits, as the relay prints at start and in --stats-json\n"
+	       "             ring_fingerprint) and exit: equal on relays that send every\n"
+	       "             series to the same aggregator\n"
 	       "  --help     print this help and exit\n"
 	       "  --version  print the version and exit\n\n"
 	       "Exit status: 0 every line answered (whatever the verdicts); 2 bad options\n"
@@ -91,7 +97,22 @@ int main(int argc, char **argv)
 	char err[512], *buf = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	int sep = argc, i;
+	int sep, i, j;
+	bool fingerprint = false;
+
+	/* --fingerprint is this tool's own: taken out before the relay's options */
+	for (i = j = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--fingerprint"))
+			fingerprint = true;
+		else
+			argv[j++] = argv[i];
+	}
+	for (; i < argc; i++)
+		argv[j++] = argv[i];
+	argc = j;
+	sep = argc;
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--")) {
 			sep = i;
@@ -117,7 +138,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "statsd-relay-where: %s\n", err);
 		return 1;
 	}
-	if (sep < argc) {
+	if (fingerprint) {
+		printf("%016" PRIx64 "\n", sr_config_fingerprint(&cfg, map));
+	} else if (sep < argc) {
 		for (i = sep + 1; i < argc; i++)
 			explain(&cfg, map, argv[i], strlen(argv[i]));
 	} else {

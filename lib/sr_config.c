@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "net/sr_fragment.h"
+#include "shard/sr_hash.h"
 #include "sr_config.h"
 #include "sr_ini.h"
 
@@ -632,6 +633,8 @@ void sr_config_defaults(struct sr_config *c)
 	c->egress_port = -1;
 }
 
+#define SR_FINGERPRINT_SEED 0x72696e67667072ull /* "ringfpr" */
+
 /* --- the INI file --- */
 
 /* An entry's error, said with the file and line it came from. */
@@ -949,6 +952,22 @@ uint32_t sr_config_max_datagram(const struct sr_config *c)
 			best = most - 8;
 	}
 	return best;
+}
+
+uint64_t sr_config_fingerprint(const struct sr_config *c, const struct sr_shard_map *m)
+{
+	const uint32_t rule[3] = { (uint32_t)c->dialect, (uint32_t)c->key_mode, (uint32_t)c->hash };
+	uint64_t h = sr_hash64(rule, sizeof(rule), SR_FINGERPRINT_SEED);
+	uint32_t i;
+
+	for (i = 0; i < c->n_shards; i++) {
+		const struct sr_endpoint *a = &c->shards[i].addr;
+		uint8_t where[19] = { a->ip.v6, (uint8_t)(a->port >> 8), (uint8_t)a->port };
+
+		memcpy(where + 3, a->ip.a, 16);
+		h = sr_hash64(where, sizeof(where), h);
+	}
+	return sr_shard_map_fingerprint(m, h);
 }
 
 struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, size_t errlen)

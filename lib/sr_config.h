@@ -83,6 +83,14 @@ enum sr_config_rc sr_config_parse(struct sr_config *c, int argc, char **argv, ch
  * at the MTU (the bound of --max-line). */
 uint32_t sr_config_max_datagram(const struct sr_config *c);
 
+/*
+ * The ring fingerprint: a 64-bit hash of the effective placement, equal on
+ * two relays exactly when each series goes to the same aggregator from
+ * both: the key rule (dialect, key mode), the hash mode, each shard's
+ * address in index order, and what the map looks keys up in.
+ */
+uint64_t sr_config_fingerprint(const struct sr_config *c, const struct sr_shard_map *m);
+
 /* The shard map the configuration asks for (NULL with a reason in err). */
 struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, size_t errlen);
 

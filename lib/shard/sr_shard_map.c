@@ -248,3 +248,16 @@ uint32_t sr_shard_of_text(const struct sr_shard_map *m, const uint8_t *key, uint
 		return sr_shard_of_hash(m, sr_hash64(key, len, 0));
 	}
 }
+
+uint64_t sr_shard_map_fingerprint(const struct sr_shard_map *m, uint64_t seed)
+{
+	const uint32_t head[3] = { (uint32_t)m->mode, m->n_shards, m->size };
+	uint64_t h = sr_hash64(head, sizeof(head), seed);
+
+	if (m->mode == SR_HASH_MAGLEV)
+		h = sr_hash64(m->table, (size_t)m->size * sizeof(m->table[0]), h);
+	else if (m->mode == SR_HASH_STATSD_PROXY)
+		h = sr_hash64(m->ring, (size_t)m->size * sizeof(m->ring[0]), h);
+	/* jump, statsrelay, carbon-jump: a function of the count alone */
+	return h;
+}

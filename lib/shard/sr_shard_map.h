@@ -67,6 +67,10 @@ struct sr_shard_map *sr_shard_map_build(enum sr_hash_mode mode, const struct sr_
 					uint32_t n, uint32_t table_size, char *err, size_t errlen);
 void sr_shard_map_free(struct sr_shard_map *m);
 
+/* A hash of what the map decides: its mode, its shard count and the table
+ * (maglev) or ring points (statsd-proxy) it looks keys up in. */
+uint64_t sr_shard_map_fingerprint(const struct sr_shard_map *m, uint64_t seed);
+
 int sr_is_prime(uint32_t n);
 
 /* Lamping & Veach, "A Fast, Minimal Memory, Consistent Hash Algorithm". */
