@@ -286,6 +286,19 @@ static const struct row rows[] = {
 	{ E, "a:1|c|#x:1,y:2", A, "a;x=1;y=2" },
 	{ E, "a:1|c|#y:2,x:1", A, "a;x=1;y=2" },
 	{ E, "a,k=v:1|c", A, "ak=v" },
+
+	/* White space, field by field (issue 12). handlePacket trims nothing:
+	 * split on "\n", then "|#", ':' and '|'. JS white space (sr_js_space_len:
+	 * Go's less U+0085, plus U+FEFF) counts where Number() reads a value or a
+	 * rate and where sanitizeKeyName turns \s+ into '_'. */
+	{ E, "a\302\240b:1|c", A, "a_b" },
+	{ E, "a\302\205b:1|c", A, "ab" },      /* U+0085 is no \s: dropped */
+	{ E, "a:1|c|#t\302\205u", A, "a;tu" }, /* the same in a tag */
+	{ E, "a:\302\2401|c", A, NULL },
+	{ E, "a:\357\273\2771|c", A, NULL },
+	{ E, "a:\302\2051|c", SR_DROP_LINE_BAD_VALUE, NULL }, /* Number() is NaN */
+	{ E, "a:1\302\205|c", SR_DROP_LINE_BAD_VALUE, NULL },
+	{ E, "a:1|c|@0.5\302\205", SR_DROP_LINE_BAD_RATE, NULL },
 };
 
 static void test_table(void **state)
