@@ -23,3 +23,15 @@ uint32_t sr_space_len_slow(const uint8_t *p, uint32_t n, bool at_end)
 	q = at_end ? p + n - 3 : p; /* U+2000..U+200A */
 	return q[0] == 0xe2 && q[1] == 0x80 && q[2] >= 0x80 && q[2] <= 0x8a ? 3 : 0;
 }
+
+uint32_t sr_js_space_len_slow(const uint8_t *p, uint32_t n, bool at_end)
+{
+	static const uint8_t bom[] = { 0xef, 0xbb, 0xbf }; /* U+FEFF */
+	uint32_t k = sr_space_len(p, n, at_end);
+
+	if (k == 2 && (at_end ? p[n - 1] : p[1]) == 0x85)
+		return 0; /* U+0085 */
+	if (k == 0 && n >= 3 && memcmp(at_end ? p + n - 3 : p, bom, 3) == 0)
+		return 3;
+	return k;
+}

@@ -149,6 +149,64 @@ static const struct row rows[] = {
 	{ T, "_sc|my.check|-1", SR_DROP_LINE_BAD_SERVICE_CHECK, NULL },
 	{ T, "_scale:1|c", A, "_scale" },
 
+	/* White space, field by field (issue 12). statsd.go parser() runs
+	 * strings.TrimSpace over each line (Unicode white space, U+0085 too), and
+	 * nothing else is trimmed: parseStatsdLine splits on '|' and ':' as is. */
+	{ T, "\302\240a:1|c\302\205", A, "a" },	     /* U+00A0, U+0085 (UTF-8 in octal) */
+	{ T, "   ", SR_DROP_LINE_BAD_FORMAT, NULL }, /* "" once trimmed: skipped, nothing to send */
+	/* ... but the relay refuses ASCII controls in every dialect (sr_text_check):
+	 * Telegraf would trim this tab and take the line. */
+	{ T, "\ta:1|c", SR_DROP_LINE_CONTROL_CHAR, NULL },
+	/* name: parseName -> graphite ApplyTemplate keeps strings.Fields(name)[0] */
+	{ T, "a :1|c", A, "a" },
+	{ T, "a\302\240b:1|c", A, "a" },
+	{ T, "#t| a:1|c", A, "a,t=true" }, /* " a" once the tag segment is removed */
+	/* influx tags: parseKeyValue splits on '=' and keeps the spaces */
+	{ T, "a,k= v:1|c", A, "a,k=\\ v" },
+	{ T, "a, k=v:1|c", A, "a,\\ k=v" },
+	{ T, "a,k=v :1|c", A, "a,k=v\\ " },
+	/* value: ParseInt / ParseFloat refuse any space; the sign rule sees ' ' */
+	{ T, "a: 1|c", SR_DROP_LINE_BAD_VALUE, NULL },
+	{ T, "a: |c", SR_DROP_LINE_BAD_VALUE, NULL },
+	{ T, "a: +1|ms", SR_DROP_LINE_BAD_VALUE, NULL },
+	{ T, "a:1|c: 2|ms", A, "a" }, /* "c: 2" is a container segment: removed */
+	{ T, "a: |s", A, NULL },      /* sets: strvalue as sent */
+	{ T, "a: -1|s", A, NULL },
+	/* type: the switch on pipesplit[1] knows "c", not " c" or "c " */
+	{ T, "a:1| c", SR_DROP_LINE_UNKNOWN_TYPE, NULL },
+	{ T, "a:1|c |@0.1", SR_DROP_LINE_UNKNOWN_TYPE, NULL },
+	{ T, "a:1|c |#t", SR_DROP_LINE_UNKNOWN_TYPE, NULL }, /* trimmed before "#t" goes */
+	/* sample rate: a ParseFloat error is only logged */
+	{ T, "a:1|c|@ 0.1", A, NULL },
+	{ T, "a:1|c| @0.1", A, NULL },
+	/* timestamp: a field Telegraf does not read */
+	{ T, "a:1|c| T1657100430", A, NULL },
+	/* tags: segment[0] == '#' only; parseDataDogTags keeps the spaces */
+	{ T, "a:1|c|#t ", A, "a,t=true" },
+	{ T, "a:1|c|# t", A, "a,\\ t=true" },
+	{ T, "a:1|c|#k: v", A, "a,k=\\ v" },
+	{ T, "a:1|c|#k :v", A, "a,k\\ =v" },
+	{ T, "a:1|c| #t", A, "a" }, /* no tag segment: a third field, ignored */
+	{ T, "a:1|c| #k:v", SR_DROP_LINE_BAD_FORMAT, NULL }, /* its ':' makes a bit "v" */
+	/* container: HasPrefix(segment, "c:") only */
+	{ T, "a:1|c| c:abc", SR_DROP_LINE_BAD_FORMAT, NULL },
+	/* events (parseEventMessage): lengths by ParseInt, the byte after the text
+	 * skipped, each metadata field needs a known "x:" or '#' at its start */
+	{ T, " _e{5,4}:title|text ", A, "title" }, /* trimmed before the "_e" test */
+	{ T, "_e{7,4}: title |text", A, " title " },
+	{ T, "_e{ 5,4}:title|text", SR_DROP_LINE_BAD_EVENT, NULL },
+	{ T, "_e{5,4 }:title|text", SR_DROP_LINE_BAD_EVENT, NULL },
+	{ T, "_e{5,4}:title|text| p:low", SR_DROP_LINE_BAD_EVENT, NULL },
+	{ T, "_e{5,4}:title|text |p:low", SR_DROP_LINE_BAD_EVENT, NULL }, /* "" too short */
+	{ T, "_e{5,4}:title|text|p: low", A, NULL }, /* an unknown priority is skipped */
+	/* service checks (parseServiceCheckMessage): name as sent, status by ParseInt */
+	{ T, " _sc|a|0 ", A, "a" },
+	{ T, "_sc| a|0", A, " a" },
+	{ T, "_sc|a| 0", SR_DROP_LINE_BAD_SERVICE_CHECK, NULL },
+	{ T, "_sc |a|0", SR_DROP_LINE_BAD_FORMAT, NULL }, /* not "_sc|": a metric, no ':' */
+	{ T, "_sc|a|0|d: 1", A, NULL },			  /* a bad timestamp is skipped */
+	{ T, "_sc|a|0| d:1", A, NULL },
+
 	/* ---- DogStatsD: parse_metrics_test.go, parse_events_test.go, ... ---- */
 	{ D, "daemon:666|g", A, "daemon" },
 	{ D, "daemon:666:777|g", A, NULL },
@@ -225,6 +283,62 @@ static const struct row rows[] = {
 	{ D, "_sc|agent.up|+1", SR_DROP_LINE_BAD_SERVICE_CHECK, NULL },
 	{ D, "_scale:1|c", SR_DROP_LINE_BAD_SERVICE_CHECK, NULL },
 
+	/* White space, field by field (issue 12): the Agent trims nothing.
+	 * server.go nextMessage/scanLines split on '\n' and drop one '\r';
+	 * parseMetricSample compares and parses each field as sent. */
+	{ D, "   ", SR_DROP_LINE_BAD_FORMAT, NULL },
+	{ D, "a:1|c\302\240", SR_DROP_LINE_UNKNOWN_TYPE, NULL },
+	{ D, "a:1|c\t", SR_DROP_LINE_CONTROL_CHAR, NULL }, /* the Agent too: type "c\t" */
+	/* name: parseMetricSampleNameAndRawValue, up to the first ':' */
+	{ D, "a :1|c", A, "a " },
+	/* value: parseFloat64 (strconv.ParseFloat) refuses any space */
+	{ D, "a: 1|c", SR_DROP_LINE_BAD_VALUE, NULL },
+	{ D, "a:1 |c", SR_DROP_LINE_BAD_VALUE, NULL },
+	{ D, "a: |c", SR_DROP_LINE_BAD_VALUE, NULL },
+	{ D, "a: |s", A, NULL }, /* sets: setValue as sent */
+	{ D, "a: x |s", A, NULL },
+	/* packed values: parseFloat64List skips "" only, not " " */
+	{ D, "a:1: 2|ms", SR_DROP_LINE_BAD_VALUE, NULL },
+	{ D, "a:1 :2|ms", SR_DROP_LINE_BAD_VALUE, NULL },
+	{ D, "a:1: |ms", SR_DROP_LINE_BAD_VALUE, NULL },
+	/* type: parseMetricSampleMetricType, bytes.Equal */
+	{ D, "a:1| c", SR_DROP_LINE_UNKNOWN_TYPE, NULL },
+	{ D, "a:1|c |#t", SR_DROP_LINE_UNKNOWN_TYPE, NULL },
+	/* optional fields: by their first byte (bytes.HasPrefix), unknown ones ignored */
+	{ D, "a:1|c|@ 0.5", SR_DROP_LINE_BAD_RATE, NULL }, /* parseMetricSampleSampleRate */
+	{ D, "a:1|c|@0.5 ", SR_DROP_LINE_BAD_RATE, NULL },
+	{ D, "a:1|c| @0.5", A, NULL },
+	/* strconv.ParseInt (dogstatsd_no_aggregation_pipeline, on by default) */
+	{ D, "a:1|c|T1657100430 ", SR_DROP_LINE_BAD_TIMESTAMP, NULL },
+	{ D, "a:1|c|T 1657100430", SR_DROP_LINE_BAD_TIMESTAMP, NULL },
+	{ D, "a:1|c| T1657100430", A, NULL },
+	{ D, "a:1|c|c: abc", A, NULL }, /* parseLocalData only logs its errors */
+	{ D, "a:1|c| c:abc", A, NULL },
+	/* tags: parseTags keeps each comma-separated string as sent */
+	{ D, "a:1|c|# t", A, "a|# t" },
+	{ D, "a:1|c|#t ", A, "a|#t " },
+	{ D, "a:1|c|#t1, t2", A, "a|# t2,t1" },
+	{ D, "a:1|c|#host: h", A, "a|#host: h" }, /* the host is " h" */
+	{ D, "a:1|c|# host:h", A, "a|# host:h" }, /* no "host:" prefix: a tag */
+	{ D, "a:1|c| #t", A, "a" },
+	{ D, "a:1|c|#t| ", A, "a|#t" },
+	/* events (parseEvent): lengths by Atoi; optional fields only logged */
+	{ D, "_e{7,4}: title |text", A, " title " },
+	{ D, "_e{ 5,4}:title|text", SR_DROP_LINE_BAD_EVENT, NULL },
+	{ D, "_e{5,4 }:title|text", SR_DROP_LINE_BAD_EVENT, NULL },
+	{ D, " _e{5,4}:title|text", SR_DROP_LINE_UNKNOWN_TYPE, NULL }, /* a metric, type "text" */
+	{ D, "_e{5,4}:title|text ", A, NULL },
+	{ D, "_e{5,4}:title|text| p:low", A, NULL },
+	{ D, "_e{5,4}:title|text|p: low", A, NULL },
+	/* service checks (parseServiceCheck): name as sent, status bytes.Equal "0".."3" */
+	{ D, "_sc| a|0", A, " a" },
+	{ D, "_sc|a |0", A, "a " },
+	{ D, "_sc|a| 0", SR_DROP_LINE_BAD_SERVICE_CHECK, NULL },
+	{ D, "_sc|a|0 ", SR_DROP_LINE_BAD_SERVICE_CHECK, NULL },
+	{ D, "_sc |a|0", SR_DROP_LINE_BAD_SERVICE_CHECK, NULL }, /* message[4:] starts "|" */
+	{ D, " _sc|a|0", SR_DROP_LINE_BAD_FORMAT, NULL },	 /* a metric, no ':' */
+	{ D, "_sc|a|0|d: 1", A, NULL },
+
 	/* ---- Etsy: helpers_tests.js (is_valid_packet), graphite_tests.js ---- */
 	{ E, "foo", SR_DROP_LINE_BAD_FORMAT, NULL },
 	{ E, "a:0,345345|ms", SR_DROP_LINE_BAD_VALUE, NULL },
@@ -286,6 +400,50 @@ static const struct row rows[] = {
 	{ E, "a:1|c|#x:1,y:2", A, "a;x=1;y=2" },
 	{ E, "a:1|c|#y:2,x:1", A, "a;x=1;y=2" },
 	{ E, "a,k=v:1|c", A, "ak=v" },
+
+	/* White space, field by field (issue 12). handlePacket trims nothing:
+	 * split on "\n", then "|#", ':' and '|'. JS white space (sr_js_space_len:
+	 * Go's less U+0085, plus U+FEFF) counts where Number() reads a value or a
+	 * rate and where sanitizeKeyName turns \s+ into '_'. */
+	{ E, "   ", SR_DROP_LINE_BAD_FORMAT, NULL }, /* a bad line: no type field */
+	/* ... the relay refuses ASCII controls in every dialect (sr_text_check):
+	 * statsd would count this one ("c\t" is no known type: a counter). */
+	{ E, "a:1|c\t", SR_DROP_LINE_CONTROL_CHAR, NULL },
+	/* name and tags: sanitizeKeyName over "name;tag;..." */
+	{ E, "a :1|c", A, "a_" },
+	{ E, "a;k=v :1|c", A, "a;k=v_" },
+	{ E, "a:1|c|# t", A, "a;_t" },
+	{ E, "a:1|c|#t ", A, "a;t_" },
+	{ E, "a:1|c|#k: v", A, "a;k=_v" },
+	{ E, "a\302\240b:1|c", A, "a_b" },
+	{ E, "a\302\205b:1|c", A, "ab" },      /* U+0085 is no \s: dropped */
+	{ E, "a:1|c|#t\302\205u", A, "a;tu" }, /* the same in a tag */
+	/* value: isNumber, Number() skipping JS white space at both ends */
+	{ E, "a: 1|c", A, NULL },
+	{ E, "a:1 |g", A, NULL },
+	{ E, "a: |c", A, NULL }, /* Number(" ") is 0, and " " is truthy */
+	{ E, "a: |ms", A, NULL },
+	{ E, "a: -1|ms", SR_DROP_LINE_BAD_VALUE, NULL },
+	{ E, "a:1|c: 2|c", A, NULL },
+	{ E, "a: x|s", A, NULL },
+	{ E, "a:\302\2401|c", A, NULL },
+	{ E, "a:\357\273\2771|c", A, NULL },
+	{ E, "a:\302\2051|c", SR_DROP_LINE_BAD_VALUE, NULL }, /* Number() is NaN */
+	{ E, "a:1\302\205|c", SR_DROP_LINE_BAD_VALUE, NULL },
+	/* type: is_valid_packet compares it untrimmed; handlePacket then trims it */
+	{ E, "a:x| s", SR_DROP_LINE_BAD_VALUE, NULL }, /* not 's': the value must be a number */
+	{ E, "a:-1| ms", A, NULL },		       /* not 'ms': no >= 0 check */
+	{ E, "a:1| ", A, NULL },
+	{ E, "a:1|c |#t", A, "a;t" }, /* "|#" still starts the tags */
+	/* sample rate: isValidSampleRate (str[0] === '@', isNumber), then
+	 * match(/^@([\d\.]+)/)[1], which throws when the number starts with a space */
+	{ E, "a:1|c|@0.5 ", A, NULL },
+	{ E, "a:1|c| @0.5", SR_DROP_LINE_BAD_RATE, NULL },
+	{ E, "a:1|c|@ 0.5", SR_DROP_LINE_BAD_RATE, NULL }, /* would crash statsd */
+	{ E, "a:1|c|@ ", SR_DROP_LINE_BAD_RATE, NULL },	   /* would crash statsd */
+	{ E, "a:1|c|@0.5\302\205", SR_DROP_LINE_BAD_RATE, NULL },
+	{ E, "a:1|c| #t", SR_DROP_LINE_BAD_RATE, NULL }, /* no "|#": the rate field */
+	{ E, "a:1|c|@0.5|T1 ", A, NULL },		 /* fields after the rate: unread */
 };
 
 static void test_table(void **state)

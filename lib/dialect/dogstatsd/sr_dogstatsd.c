@@ -2,9 +2,11 @@
 /*
  * The Datadog Agent's DogStatsD server (comp/dogstatsd/server: parse.go,
  * parse_metrics.go, parse_events.go, parse_service_checks.go), v1.0-v1.3:
- * no trimming, packed values, fields after the type in any order. A series is
- * the name, the host (from a "host:" tag, the last one wins) and the set of
- * the other tags as exact strings.
+ * no trimming (a space is part of the field it is in: "c " is no type, "1 "
+ * no value, "#t " the tag "t "; server.go's scanLines drops one trailing
+ * '\r', as the relay's splitter does), packed values, fields after the type
+ * in any order. A series is the name, the host (from a "host:" tag, the last
+ * one wins) and the set of the other tags as exact strings.
  */
 #include <string.h>
 

@@ -5,6 +5,15 @@
  * [|@rate]; unknown types count as counters. Rates that pass its check but
  * not the regex it then applies (@+0.5, @Infinity) throw inside statsd's UDP
  * handler and stop the daemon: they are refused here as bad rates.
+ *
+ * White space: none is trimmed from the line or a field, except where
+ * Number() reads a value or a rate (isNumber), which skips JavaScript's
+ * white space at both ends (sr_js_space_len: not U+0085). The type is
+ * compared as sent ("ms " is no timer to is_valid_packet, so its value may
+ * be negative). A trailing '\r' is the one limit of a line verdict here:
+ * the relay's splitter removes it before parsing and a copied line leaves
+ * without it, but a datagram forwarded in place keeps it, and statsd reads
+ * it as part of the last field ("a:foo|s\r" is a bad line to it).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,18 +22,6 @@
 #include "dialect/etsy/sr_etsy.h"
 #include "text/sr_space.h"
 #include "text/sr_span.h"
-
-static bool js_space_at(const uint8_t *p, uint32_t n, bool at_end, uint32_t *len)
-{
-	/* JS WhiteSpace/LineTerminator: Go's set plus U+FEFF */
-	static const uint8_t bom[] = { 0xef, 0xbb, 0xbf };
-	uint32_t k = sr_space_len(p, n, at_end);
-
-	if (!k && n >= 3 && memcmp(at_end ? p + n - 3 : p, bom, 3) == 0)
-		k = 3;
-	*len = k;
-	return k != 0;
-}
 
 static bool digits_of_base(const uint8_t *p, uint32_t n, int base)
 {
@@ -51,11 +48,12 @@ static bool js_is_number(const uint8_t *p, uint32_t n, bool *negative)
 	*negative = false;
 	if (n == 0)
 		return false;
-	while (n && js_space_at(p, n, false, &k)) {
+	/* Number() skips JS white space at both ends (sr_js_space_len: not U+0085) */
+	while ((k = sr_js_space_len(p, n, false)) != 0) {
 		p += k;
 		n -= k;
 	}
-	while (n && js_space_at(p, n, true, &k))
+	while ((k = sr_js_space_len(p, n, true)) != 0)
 		n -= k;
 	if (n == 0)
 		return true; /* Number("  ") is 0 */

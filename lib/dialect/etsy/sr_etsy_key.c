@@ -74,7 +74,6 @@ static bool etsy_keeps(uint8_t c)
 
 static void etsy_feed(struct etsy_sink *s, const struct sr_span *sp, bool is_tag)
 {
-	static const uint8_t bom[] = { 0xef, 0xbb, 0xbf };
 	bool semi = is_tag, colon = is_tag;
 	uint32_t i = 0, n = sp->len;
 	const uint8_t *p = sp->p;
@@ -83,11 +82,9 @@ static void etsy_feed(struct etsy_sink *s, const struct sr_span *sp, bool is_tag
 		uint8_t c = p[i];
 		uint32_t k = 0;
 
-		if (c == ' ' || c >= 0x80) {
-			k = sr_space_len(p + i, n - i, false);
-			if (!k && n - i >= 3 && memcmp(p + i, bom, 3) == 0)
-				k = 3;
-		}
+		/* JS's \s (sr_js_space_len): U+0085 is no space, and is dropped below */
+		if (c == ' ' || c >= 0x80)
+			k = sr_js_space_len(p + i, n - i, false);
 		if (k) {
 			if (!s->in_space)
 				etsy_emit(s, '_');
