@@ -11,7 +11,7 @@
 #include "net/sr_fragment.h"
 #include "shard/sr_hash.h"
 #include "sr_config.h"
-#include "sr_ini.h"
+#include "text/sr_ini.h"
 
 struct parse_state {
 	struct sr_config *c;

@@ -97,6 +97,25 @@ struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, s
 /* Is arg ("--name" or "--name=value") one of the relay's options? */
 bool sr_config_is_option(const char *arg);
 
+/*
+ * What a reload would change. Reloadable: the shard list (added, removed,
+ * reordered, mac=, weight=, name=), hash, table-size, key, dialect,
+ * max-line, allow, gateway, flush-us. Any other key changed refuses the
+ * whole reload, naming the key.
+ */
+struct sr_config_change {
+	bool shards;	  /* the list: an entry added, removed, moved or changed */
+	uint32_t added;	  /* shards in next but not in run (by name on the ring) */
+	uint32_t removed; /* shards in run but not in next */
+	bool hash, table_size, key, dialect, max_line, allow, gateway, flush_us;
+};
+
+/* 0 with *ch filled (nothing changed: every field false), or -1 with the key
+ * that cannot change without a restart named in why. Both configurations
+ * have passed sr_config_parse. */
+int sr_config_diff(const struct sr_config *run, const struct sr_config *next,
+		   struct sr_config_change *ch, char *why, size_t len);
+
 /* Print the relay's usage (flags, INI keys, defaults). */
 void sr_config_usage(FILE *out);
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sr_ini.h"
+#include "text/sr_ini.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
