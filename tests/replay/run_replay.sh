@@ -11,8 +11,10 @@
 # Prints "PASS name" / "FAIL name" per case (a failure's details indented below it) and
 # ends with exactly one line "replay: N passed, N failed"; exits 1 on any failure.
 # KEEP=1 keeps the temporary directory (outputs, stats, logs) and prints its path.
-# Every series' lines must leave in input order (check_replay.py --strict-order): the relay
-# keeps order per shard, which gauge deltas need. STRICT_ORDER=0 turns that check off.
+# Every series' and every shard's lines must leave in input order (check_replay.py
+# --strict-order): the relay keeps order per shard, which gauge deltas need. STRICT_ORDER=0
+# turns that check off. ONLY=REGEX runs only the cases whose name matches (grep -E), and the
+# self-tests whose base case is one of them.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -59,7 +61,7 @@ CASES=(
 	"fragments|fragments|fragments|ipv6.ini|ipv6.ini||"
 	"fragments_flush0|fragments|fragments|ipv6.ini|ipv6.ini|--flush-us 0|"
 	"ipv6|ipv6|ipv6|ipv6.ini|ipv6.ini||"
-	"ipv6_mtu1480|ipv6|ipv6|ipv6.ini|ipv6.ini|--mtu 1480|"
+	"ipv6_mtu1480|ipv6|ipv6|ipv6.ini|ipv6.ini|--mtu 1480|--mtu 1480"
 	"acl|acl|acl|acl.ini|acl.ini||"
 	"neighbours|neighbours|neighbours|neighbours.ini|neighbours.ini||"
 	"garp|garp|garp|announce.ini|announce.ini||"
@@ -130,6 +132,7 @@ run_case() {
 
 for row in "${CASES[@]}"; do
 	IFS='|' read -r name fixture expect cfg checkcfg flags checkflags <<<"$row"
+	[ -n "${ONLY:-}" ] && ! grep -Eq -- "$ONLY" <<<"$name" && continue
 	if run_case "$name" "$fixture" "$expect" "$cfg" "$checkcfg" "$flags" "$checkflags"; then
 		pass "$name"
 	else
@@ -139,6 +142,7 @@ done
 
 for row in "${SELFTESTS[@]}"; do
 	IFS='|' read -r name base mode check <<<"$row"
+	[ -n "${ONLY:-}" ] && ! grep -Eq -- "$ONLY" <<<"$base" && continue
 	b=$TMP/$base
 	d=$TMP/$name
 	mkdir -p "$d"
