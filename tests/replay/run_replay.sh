@@ -72,6 +72,12 @@ CASES=(
 	"bad_source|bad_source|bad_source|bad_source.ini|bad_source.ini||"
 	"fragment_duplicate|fragment_duplicate|fragment_duplicate|ipv6.ini|ipv6.ini||"
 	"fragment_duplicate_flush0|fragment_duplicate|fragment_duplicate|ipv6.ini|ipv6.ini|--flush-us 0|"
+	"long_lines|long_lines|long_lines|ipv6.ini|ipv6.ini||"
+	"long_lines_mp512|long_lines|long_lines|ipv6.ini|ipv6.ini|--max-payload 512|--max-payload 512"
+	"long_lines_mtu1480|long_lines|long_lines|ipv6.ini|ipv6.ini|--mtu 1480|--mtu 1480"
+	"long_lines_v4|long_lines|long_lines|one_v4_shard.ini|one_v4_shard.ini||"
+	"long_lines_v6|long_lines|long_lines|one_v6_shard.ini|one_v6_shard.ini||"
+	"long_lines_v6_flush0|long_lines|long_lines|one_v6_shard.ini|one_v6_shard.ini|--flush-us 0|"
 )
 
 # Spoiled copies of one case's output: name | base case | mutation | check that must fail
@@ -91,6 +97,15 @@ SELFTESTS=(
 	"selftest_wrong_mac|neighbours|wrong-mac|headers"
 	"selftest_bad_probe|neighbours|bad-probe|probes"
 	"selftest_stats_control|fragments|stats-reassembled|datagrams_reassembled"
+	"selftest_frag_drop|long_lines|frag-drop|fragments"
+	"selftest_frag_ip_csum|long_lines_v4|frag-ip-csum|fragments"
+	"selftest_frag_mf|long_lines_v4|frag-mf|fragments"
+	"selftest_frag_id_reuse|long_lines_v4|frag-id-reuse|fragments"
+	"selftest_frag6_offset|long_lines_v6|frag6-offset|fragments"
+	"selftest_unfragment|long_lines_v6|unfragment|mtu"
+	"selftest_not_alone|long_lines_v4|not-alone|max_payload"
+	"selftest_shard_order|long_lines_v6|shard-reorder|shard_order"
+	"selftest_stats_fragments_out|long_lines|stats-fragments-out|fragments_out"
 )
 
 if [ ! -x "$RELAY" ]; then
