@@ -9,11 +9,12 @@ import os
 
 from sr_wire import split_lines, write_pcap
 
-from .frames import statsd_frame
-from .model import MAX_PAYLOAD, classify_frame, classify_line, simulate
-from .net import ip_ntoa, mac_ntoa
+from .frames import even_pieces, ipv4_fragments, ipv6_fragments, statsd_frame
+from .model import MAX_LINE, MAX_PAYLOAD, classify_frame, classify_line, simulate
+from .net import ip_ntoa, mac_ntoa, u16
 
 MAX_UDP_PAYLOAD = 1472          # keeps every input frame at or under 1514 bytes
+MAX_LINE_LIMIT = 65506          # the bound of --max-line (SR_MAX_LINE_LIMIT; the MTU's is less)
 TS_BASE = 1700000000            # 2023-11-14T22:13:20Z, fixed
 
 
@@ -30,7 +31,6 @@ class Fixture:
         self.frames = []
         self.notes = []
         self.ts_step_us = ts_step_us
-        self.singles = set()     # frame indexes whose payload is one line sent alone, no terminator
         self.fates = {}          # fragment frame index -> 'reassembled' or 'dropped' (intended)
         # The X.expect.json files write() makes: name -> expectation() arguments.
         self.expectations = {name: {}}
@@ -73,10 +73,41 @@ class Fixture:
         payload = term.join(lines) + (term if final else b'')
         if len(payload) > MAX_UDP_PAYLOAD:
             raise AssertionError('%s: datagram of %d bytes' % (self.name, len(payload)))
-        idx = self.add(statsd_frame(payload, **kw), None, note or '%d line(s)' % len(lines))
-        if len(lines) == 1 and not final:
-            self.singles.add(idx)
-        return idx
+        return self.add(statsd_frame(payload, **kw), None, note or '%d line(s)' % len(lines))
+
+    def add_fragmented(self, lines, want_lines, note, src_ip, ident, term=b'\n', final=True, order=None,
+                       most=None, sport=41000):
+        """One datagram of lines too large for one frame, sent in IP fragments that all
+        reassemble: pieces of most bytes of the UDP datagram (by default what a 1500-byte MTU
+        takes: 1480 over IPv4, 1448 over IPv6), in order or in order (a permutation).
+        want_lines as add_datagram. Returns the frame indexes."""
+        self.check_lines(lines, want_lines)
+        payload = term.join(lines) + (term if final else b'')
+        v6 = ':' in src_ip
+        pieces = even_pieces(8 + len(payload), most or (1448 if v6 else 1480))
+        if v6:
+            frs = ipv6_fragments(src_ip, payload, pieces, ident=ident, sport=sport)
+        else:
+            frs = ipv4_fragments(src_ip, payload, pieces, ip_id=ident, sport=sport)
+        return self._add_pieces(frs, pieces, order, '%s (%d line(s), %d bytes)' % (note, len(lines), len(payload)))
+
+    def add_fragmented_l4(self, src_ip, l4, proto, ident, note, order=None, most=None):
+        """An IP payload (an ICMP or ICMPv6 message, checksum right) too large for one frame,
+        in fragments that all reassemble, as add_fragmented."""
+        v6 = ':' in src_ip
+        pieces = even_pieces(len(l4), most or (1448 if v6 else 1480))
+        if v6:
+            frs = ipv6_fragments(src_ip, b'', pieces, ident=ident, whole=l4, nh=proto)
+        else:
+            frs = ipv4_fragments(src_ip, b'', pieces, ip_id=ident, whole=l4, proto=proto)
+        return self._add_pieces(frs, pieces, order, '%s (%d bytes)' % (note, len(l4)))
+
+    def _add_pieces(self, frs, pieces, order, note):
+        order = order or range(len(frs))
+        return [self.add_fragment(frs[k], 'reassembled', '%s fragment %d/%d (offset %d, %d bytes) of %s'
+                                  % ('IPv6' if u16(frs[k], 12) == 0x86dd else 'IPv4', k + 1, len(frs),
+                                     pieces[k][0], pieces[k][1], note))
+                for k in order]
 
     def write(self, outdir):
         """Write X.pcap, X.txt and every X.expect.json of self.expectations into outdir."""
@@ -107,30 +138,38 @@ class Fixture:
         valid = []
         keys = {}
         asis = []
+        alone = []
         lines_in = 0
-        lo, hi = 1, 65535
+        lo, hi = 1, 65535                   # max-payload: the same lines go alone
+        mlo, mhi = 1, MAX_LINE_LIMIT        # max-line: the same lines are line_too_long
         for i, payload, whole in sim['datagrams']:
             lines = split_lines(payload)
+            verdicts = [classify_line(line) for line in lines]
+            all_valid = bool(lines) and all(r is None for r, _ in verdicts)
             idxs = []
-            all_valid = bool(lines)
-            for line in lines:
+            for line, (r, key) in zip(lines, verdicts):
                 lines_in += 1
-                r, key = classify_line(line, max_payload)
                 if r == 'line_too_long':
-                    hi = min(hi, len(line) - 1)
+                    mhi = min(mhi, len(line) - 1)
                 else:
-                    # This line keeps its verdict for any max-payload that still lets it through
-                    # unchanged: alone and unterminated it needs len, else len + its LF.
-                    lo = max(lo, len(line) if i in self.singles and whole else len(line) + 1)
+                    mlo = max(mlo, len(line))
                 if r:
                     drops[r] = drops.get(r, 0) + 1
-                    all_valid = False
                     continue
+                # A line goes alone when it is copied and does not fit a packet with its LF:
+                # below t = len + 1. A datagram of this one valid line that came whole leaves
+                # in place instead (so not alone) while it fits: then t = min(datagram, len + 1).
+                t = min(len(payload), len(line) + 1) if whole and len(lines) == 1 else len(line) + 1
                 e = {'key': keys.setdefault(key, len(keys))}
                 if all(0x20 <= b < 0x7f for b in line):
                     e['line'] = line.decode('ascii')
                 else:
                     e['line_b64'] = base64.b64encode(line).decode('ascii')
+                if max_payload < t:
+                    alone.append(len(valid))
+                    hi = min(hi, t - 1)
+                else:
+                    lo = max(lo, t)
                 idxs.append(len(valid))
                 valid.append(e)
             if all_valid and whole:
@@ -138,6 +177,8 @@ class Fixture:
         if not lo <= max_payload <= hi:
             raise AssertionError('%s: max-payload %d outside its own range %d..%d'
                                  % (self.name, max_payload, lo, hi))
+        if not mlo <= MAX_LINE <= mhi:
+            raise AssertionError('%s: max-line %d outside its own range %d..%d' % (self.name, MAX_LINE, mlo, mhi))
         exp = {
             'SPDX-License-Identifier': 'BSD-3-Clause',
             'pcap': self.name + '.pcap',
@@ -145,6 +186,8 @@ class Fixture:
             'context': self.ctx.context(),
             'max_payload': max_payload,
             'max_payload_range': [lo, hi],
+            'max_line': MAX_LINE,
+            'max_line_range': [mlo, mhi],
             'frames_in': len(self.frames),
             'frames_control': sim['frames_control'],
             'fragments_in': sim['fragments_in'],
@@ -152,11 +195,13 @@ class Fixture:
             'lines_in': lines_in,
             'drops': dict(sorted(drops.items())),
             'require_coalescing': require_coalescing,
-            'answers': [[i, kind] for i, kind, _ in sim['answers']],
+            'answers': [[i, kind] + ([used] if used else []) for i, kind, _, used in sim['answers']],
             'keys': list(keys),
             'valid_lines': valid,
             'asis': asis,
         }
+        if alone:
+            exp['alone'] = alone
         if self.ctx.resolve:
             exp['neighbours'] = {ip_ntoa(ip): mac_ntoa(mac) for ip, mac in sorted(sim['learned'].items())}
             exp['unresolved'] = [ip_ntoa(ip) for ip in self.ctx.resolve if ip not in sim['learned']]

@@ -227,13 +227,14 @@ def ipv4_fragments(src, payload, pieces, *, ip_id, dst=LISTEN_IP, sport=41000, d
 
 
 def ipv6_fragments(src, payload, pieces, *, ident, dst=LISTEN_IP6, sport=41000, dport=LISTEN_PORT,
-                   udp_csum='ok', vlan=None, dst_mac=PORT_MAC, whole=None):
+                   udp_csum='ok', vlan=None, dst_mac=PORT_MAC, whole=None, nh=17):
+    """As ipv4_fragments, over IPv6 (nh: the Fragment header's next header, the upper layer's)."""
     whole = whole if whole is not None else udp_datagram(src, dst, sport, dport, payload, udp_csum)
     out = []
     for ofs, ln, more in pieces:
         assert ofs % 8 == 0
         data = whole[ofs:] if ln is None else whole[ofs:ofs + ln]
-        fh = struct.pack('!BBHI', 17, 0, ofs | (1 if more else 0), ident)
+        fh = struct.pack('!BBHI', nh, 0, ofs | (1 if more else 0), ident)
         out.append(eth_header(client_mac(src), dst_mac, 0x86dd, vlan) +
                    ipv6_header(src, dst, 44, 8 + len(data)) + fh + data)
     return out
@@ -249,3 +250,10 @@ def split_pieces(total, n, rng, align=8, most=1448):
         if max(p[1] for p in pieces) <= most:
             return pieces
     raise AssertionError('cannot cut %d bytes in %d pieces of at most %d' % (total, n, most))
+
+
+def even_pieces(total, most):
+    """Pieces (offset, length, more) of most bytes each (a multiple of 8), the last the rest:
+    how a sender with an MTU cuts a datagram (most: 1480 over IPv4, 1448 over IPv6 at 1500)."""
+    assert most % 8 == 0
+    return [(o, min(most, total - o), o + most < total) for o in range(0, total, most)]

@@ -13,6 +13,9 @@ X.expect.json is computed (pcap/README.md, "How the expectations are made").
   FragTable       IPv4/IPv6 reassembly as DPDK's rte_ip_frag does it
   simulate        the frames in order: verdicts, reassembly, answers, neighbours learned
   classify_line   one StatsD line: its drop reason or its canonical series key
+  goes_alone, fragment, fragment_size
+                  what the relay sends in a datagram of its own (a line longer than a packet
+                  holds) and how it cuts a datagram larger than the MTU into IP fragments
 
 Standard library only (tests/replay/fake_relay.py runs the replay harness on it).
 """
@@ -30,6 +33,9 @@ from .net import (ALL_NODES6, PORT_MAC, UNSPEC6, csum, ip_aton, ip_ntoa, l4_csum
 CONFIGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tests', 'replay', 'configs')
 
 MAX_PAYLOAD = 1432              # the relay's default max-payload
+MAX_LINE = 8192                 # the relay's default max-line (SR_DEFAULT_MAX_LINE): longer is
+                                # line_too_long, whatever max-payload is
+MTU = 1500                      # the relay's default --mtu: a larger IP packet leaves in fragments
 TYPES = {b'c', b'g', b'ms', b'h', b's', b'd'}
 SIGNED_TYPES = {b'c', b'g'}
 # The numbers the fixtures use. Forms where parsers differ (".5", "5.", "inf", "nan", hex,
@@ -276,9 +282,10 @@ def classify_ipv4(f, ctx, l2, reassembled):
             return drop('frame_not_allowed')
         if inet_sum(f[l2 + hl:l2 + tot]) != 0xffff:
             return drop('frame_bad_icmp')
+        answer = icmp_echo_reply(f, l2, hl, tot)
         if reassembled:
-            raise ValueError('ambiguous: a reassembled ICMP echo request')
-        return Verdict('control', ctl='icmp_echo', answer=icmp_echo_reply(f, l2, hl, tot))
+            big_echo_answerable(answer, l2, hl)
+        return Verdict('control', ctl='icmp_echo', answer=answer)
     if proto != 17:
         return drop('frame_other_protocol')
     if not ours:
@@ -286,7 +293,19 @@ def classify_ipv4(f, ctx, l2, reassembled):
     return parse_udp(f, ctx, 4, l2 + hl, tot - hl, src, dst)
 
 
-def classify_icmp6(f, ctx, l2, plen, src, dst, hlim):
+def big_echo_answerable(answer, l2, hl, v6=False):
+    """A reassembled echo request is answered, the answer (as large) cut into fragments like
+    any datagram larger than the MTU (fragment()). Refused: a request whose answer fits the
+    MTU (the relay sends it as one "fragment", an IPv6 atomic one, counted as fragmented),
+    and a tagged one or one with IPv4 options (the relay's fragmenter assumes a 14-byte
+    Ethernet header and a 20-byte IPv4 header)."""
+    if len(answer) - l2 <= MTU:
+        raise ValueError('ambiguous: a reassembled echo request whose answer fits the MTU')
+    if l2 != 14 or hl != (40 if v6 else 20):
+        raise ValueError('ambiguous: a reassembled echo request with an 802.1Q tag or IPv4 options')
+
+
+def classify_icmp6(f, ctx, l2, plen, src, dst, hlim, reassembled=False):
     m = bytes(f[l2 + 40:l2 + 40 + plen])
     if plen < 4:
         return drop('frame_truncated')
@@ -296,7 +315,10 @@ def classify_icmp6(f, ctx, l2, plen, src, dst, hlim):
     if typ == 128 and code == 0 and plen >= 8 and ctx.ours(6, dst):
         if not ctx.allowed(src):
             return drop('frame_not_allowed')
-        return Verdict('control', ctl='icmp6_echo', answer=icmp6_echo_reply(f, l2, plen))
+        answer = icmp6_echo_reply(f, l2, plen)
+        if reassembled:
+            big_echo_answerable(answer, l2, 40, v6=True)
+        return Verdict('control', ctl='icmp6_echo', answer=answer)
     if typ not in (135, 136) or code != 0 or plen < 24 or hlim != 255:
         return drop('frame_other_protocol')
     ll = None
@@ -316,7 +338,7 @@ def classify_icmp6(f, ctx, l2, plen, src, dst, hlim):
     return Verdict('control', ctl='nd_advert', learn=(target, ll) if ll else None)
 
 
-def classify_ipv6(f, ctx, l2):
+def classify_ipv6(f, ctx, l2, reassembled=False):
     n = len(f)
     if ctx.listen[6] is None:
         return drop('frame_other_ethertype')
@@ -339,7 +361,7 @@ def classify_ipv6(f, ctx, l2):
     if bad_source_v6(ctx, src, nh, first):
         return drop('frame_bad_source')
     if nh == 58:
-        return classify_icmp6(f, ctx, l2, plen, src, dst, hlim)
+        return classify_icmp6(f, ctx, l2, plen, src, dst, hlim, reassembled)
     if nh == 44:
         if plen < 8:
             return drop('frame_truncated')
@@ -377,7 +399,7 @@ def classify_frame(f, ctx, reassembled=False):
     if et == 0x0800:
         return classify_ipv4(f, ctx, l2, reassembled)
     if et == 0x86dd:
-        return classify_ipv6(f, ctx, l2)
+        return classify_ipv6(f, ctx, l2, reassembled)
     if et == 0x0806:
         return classify_arp(f, ctx, l2)
     return drop('frame_other_ethertype')
@@ -626,7 +648,9 @@ def simulate(frames, ctx):
     verdicts  [Verdict per frame]
     datagrams [(frame index, payload, asis)]: StatsD payloads in processing order; asis:
               (offset, length) in the frame when it arrived whole, None when reassembled
-    answers   [(frame index, kind, frame bytes)]
+    answers   [(frame index, kind, frame bytes, fragments)]: fragments, the frame indexes of
+              a reassembled request (None when it came whole); the answer is the whole
+              datagram (one larger than the MTU leaves in fragments: fragment())
     learned   {next-hop ip: mac} (the last MAC shown wins)
     counters  frames_control, fragments_in, datagrams_reassembled, drops{}
     fates     {fragment frame index: ('reassembled', completing frame), ('dropped', None)
@@ -640,7 +664,7 @@ def simulate(frames, ctx):
     def count(reason, n=1):
         res['drops'][reason] = res['drops'].get(reason, 0) + n
 
-    def handle(i, f, v, reassembled):
+    def handle(i, f, v, reassembled, used=None):
         if v.learn and v.learn[0] in resolve:
             res['learned'][v.learn[0]] = v.learn[1]
         if v.kind == 'drop':
@@ -650,7 +674,7 @@ def simulate(frames, ctx):
         elif v.kind == 'control':
             res['frames_control'] += 1
             if v.answer is not None:
-                res['answers'].append((i, ANSWERS[v.ctl], v.answer))
+                res['answers'].append((i, ANSWERS[v.ctl], v.answer, used))
         elif v.kind == 'fragment':
             fr = v.frag
             # An IPv6 atomic fragment carrying UDP is parsed as a whole datagram before any
@@ -674,7 +698,7 @@ def simulate(frames, ctx):
                 res['datagrams_reassembled'] += 1
                 for j in used:
                     res['fates'][j] = ('reassembled', i)
-                handle(i, whole, classify_frame(whole, ctx, reassembled=True), True)
+                handle(i, whole, classify_frame(whole, ctx, reassembled=True), True, sorted(used))
 
     for i, f in enumerate(frames):
         v = classify_frame(f, ctx)
@@ -689,12 +713,78 @@ def simulate(frames, ctx):
 
 
 # ----------------------------------------------------------------------------------------------
+# What the relay sends: long lines alone, IP fragments
+# ----------------------------------------------------------------------------------------------
+
+def in_place(payload, all_valid, one_shard, whole, max_payload=MAX_PAYLOAD):
+    """Does a datagram leave as it came, its headers rewritten (sr_coalesce_datagram)? It
+    arrived whole (one segment: never a reassembled one), every line is valid, they all go
+    to one shard, and it fits max-payload. Otherwise its valid lines are copied."""
+    return whole and all_valid and one_shard and len(payload) <= max_payload
+
+
+def goes_alone(line, max_payload=MAX_PAYLOAD):
+    """A valid line that is copied (not in place) and longer than a packet holds (its length
+    + the LF it gets > max-payload) goes to its shard in a datagram of its own, payload the
+    line + LF (sr_coalesce_line, worker.c send_alone), after the shard's open packet is sent:
+    the shard's lines keep their order. Its frame may then exceed the MTU: fragment()."""
+    return len(line) + 1 > max_payload
+
+
+def fragment_size(v6, mtu=MTU):
+    """IP payload bytes each fragment but the last carries (lib/net/sr_fragment.c): what the
+    MTU leaves after the IPv4 header, or after the IPv6 header and a Fragment header, in
+    8-byte units."""
+    return (mtu - (48 if v6 else 20)) & ~7
+
+
+def fragment(frame, ident, mtu=MTU):
+    """The fragments of a datagram the relay sends whose IP packet is larger than the MTU
+    (frame: Ethernet, untagged, then an IPv4 header without options or an IPv6 header, then
+    the whole IP payload), as frame bytes, in order; [frame] when it fits. The relay does it
+    to a long line's datagram and to the answer of a large echo request, each datagram with
+    a fresh identification (a per-poller counter from a random start; ident here).
+      IPv4 (RFC 791 3.2): the header copied, total length and checksum recomputed, DF off,
+        MF on all but the last, the offset in 8-byte units; the identification its low 16
+        bits.
+      IPv6 (RFC 8200 4.5): a Fragment header (next header: the upper layer's; offset; M on
+        all but the last; the identification) after the fixed header, whose next header
+        becomes 44 and payload length the fragment's.
+    Each fragment but the last carries fragment_size() bytes of the IP payload (the UDP or
+    ICMP header only in the first), the last the rest."""
+    if len(frame) - 14 <= mtu:
+        return [frame]
+    v6 = frame[14] >> 4 == 6
+    hl = 40 if v6 else 20
+    head, data = frame[:14 + hl], frame[14 + hl:]
+    per = fragment_size(v6, mtu)
+    out = []
+    for ofs in range(0, len(data), per):
+        piece = data[ofs:ofs + per]
+        more = ofs + len(piece) < len(data)
+        ip = bytearray(head[14:])
+        if v6:
+            nh = ip[6]
+            ip[6] = 44
+            struct.pack_into('!H', ip, 4, 8 + len(piece))
+            ip += struct.pack('!BBHI', nh, 0, ofs | (1 if more else 0), ident & 0xffffffff)
+        else:
+            struct.pack_into('!HHH', ip, 2, 20 + len(piece), ident & 0xffff, (0x2000 if more else 0) | ofs // 8)
+            struct.pack_into('!H', ip, 10, 0)
+            struct.pack_into('!H', ip, 10, csum(bytes(ip)))
+        out.append(bytes(head[:14]) + bytes(ip) + piece)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
 # Lines
 # ----------------------------------------------------------------------------------------------
 
-def classify_line(line, max_payload=MAX_PAYLOAD):
-    """(reason, None) for a rejected line, (None, canonical series key) for a valid one."""
-    if len(line) > max_payload:
+def classify_line(line, max_line=MAX_LINE):
+    """(reason, None) for a rejected line, (None, canonical series key) for a valid one.
+    Too long means longer than --max-line (default 8192), not --max-payload: a valid line
+    longer than a packet holds goes alone (goes_alone)."""
+    if len(line) > max_line:
         return 'line_too_long', None
     if any(b < 0x20 or b == 0x7f for b in line):
         return 'line_control_char', None

@@ -143,12 +143,17 @@ def insert_at(line, pos, junk):
     return line[:pos] + junk + line[pos:]
 
 
+LONG_LINE = 'long_line'
+
+
 def demo_reject(rng, series):
-    """A line with exactly one fault: (line, reason)."""
+    """A line with exactly one fault: (line, reason); or, as often as each fault, a valid set
+    line of 1440-1460 bytes, longer than max-payload (once line_too_long; now it goes alone):
+    (line, LONG_LINE)."""
     name, tags, mtype = series
     base = render(rng, name, tags, mtype, [demo_value(rng, mtype)])
     reason = rng.choice(['line_control_char', 'line_bad_utf8', 'line_bad_format', 'line_bad_name',
-                         'line_unknown_type', 'line_bad_value', 'line_too_long'])
+                         'line_unknown_type', 'line_bad_value', LONG_LINE])
     nlen = len(name.encode())
     if reason == 'line_control_char':
         junk = rng.choice([b'\x00', b'\t', b'\x1b', b'\x7f', b'\x01', b'\r', b'\x0b'])
@@ -184,7 +189,7 @@ def statsd_lines(rng, cat, n, reject_rate=0.0):
         s = rng.choice(cat)
         if rng.random() < reject_rate:
             ln, want = demo_reject(rng, s)
-            if want == 'line_too_long':
+            if want == LONG_LINE:
                 continue
         else:
             ln, want = demo_line(rng, s), None

@@ -3,11 +3,16 @@
 """Check one statsd-relay replay run against a fixture's X.expect.json.
 
   check_replay.py --expect X.expect.json --stats STATS.json --out OUT.pcap --config CFG.ini
-                  [--in X.pcap] [--max-payload N] [--strict-order]
+                  [--in X.pcap] [--max-payload N] [--max-line N] [--mtu N] [--strict-order]
 
 CFG.ini is the configuration the relay really ran with (listen addresses, allow list,
-gateway, shards in index order, their MACs if given); --max-payload overrides its
-max-payload as the flag did. Every output frame must be one of: a StatsD packet to a shard
+gateway, shards in index order, their MACs if given); --max-payload, --max-line and --mtu
+override its max-payload, max-line and mtu as the flags did. IP fragments in the output
+are checked one by one (offsets in 8-byte units, contiguous, MF on all but the last, DF
+off, IPv4 header checksum, each at most the MTU, each but the last as large as the MTU
+allows, headers the same in all) and put together by (source, destination, protocol,
+identification); a fragmented datagram must be larger than the MTU, a whole one no larger,
+and the identifications of fragmented datagrams differ. Every output datagram (put together or whole) must be one of: a StatsD packet to a shard
 (Ethernet + IPv4 or IPv6 + UDP, from the listen address, to the shard's MAC: its mac= or
 the one its next hop showed in the input), an answer to a request of the input (ARP reply,
 ICMP or ICMPv6 echo reply, Neighbor Advertisement; exactly the ones the expectations list,
@@ -85,14 +90,15 @@ def addr_text(ip, port):
     return ('[%s]:%d' if len(ip) == 16 else '%s:%d') % (ntoa(ip), port)
 
 
-def load_config(path, max_payload=None):
+def load_config(path, max_payload=None, max_line=None, mtu=None):
     cp = configparser.ConfigParser(interpolation=None, comment_prefixes=(';', '#'),
                                    inline_comment_prefixes=(';',), strict=True)
     with open(path, encoding='utf-8') as fh:
         cp.read_file(fh)
     relay = cp['relay']
     cfg = {'listen': {}, 'max_payload': int(relay.get('max-payload', '1432')), 'shards': [],
-           'allow': [], 'gateway': {}}
+           'allow': [], 'gateway': {}, 'max_line': int(relay.get('max-line', '8192')),
+           'mtu': int(relay.get('mtu', '1500'))}
     for text in items(relay['listen']):
         ip, plen, port = parse_endpoint(text)
         cfg['listen'][len(ip)] = (ip, plen, port)           # keyed by address length: 4 or 16
@@ -105,6 +111,10 @@ def load_config(path, max_payload=None):
         cfg['gateway'][len(b)] = b
     if max_payload is not None:
         cfg['max_payload'] = max_payload
+    if max_line is not None:
+        cfg['max_line'] = max_line
+    if mtu is not None:
+        cfg['mtu'] = mtu
     for sec in cp.sections():
         if not sec.startswith('shard '):
             continue
@@ -249,6 +259,140 @@ def check_statsd(f, cfg, by_ipport, dst_macs):
         elif f[0:6] != want:
             probs.append('dst MAC %s, shard %s has %s' % (mac(f[0:6]), sh['address'], mac(want)))
     return probs, shard, udp[8:]
+
+
+# ---- IP fragments: checked one by one, then put together
+
+def fragment_of(f):
+    """The IP fragment an output frame is, as a dict, or None for a frame that is not one:
+    l2 (header bytes), fam (4/6), key (fam, src, dst, protocol, identification), ofs, more,
+    data, hdr (the fields all fragments of a datagram share), ip (the header as sent)."""
+    h = l2(f)
+    if not h:
+        return None
+    off, et, _ = h
+    ip = f[off:]
+    if et == 0x0800 and len(ip) >= 20 and ip[0] >> 4 == 4:
+        hl = (ip[0] & 15) * 4
+        frag = u16(ip, 6)
+        if not frag & 0x3fff or hl < 20 or len(ip) < hl:
+            return None
+        tot = u16(ip, 2)
+        return {'l2': f[:off], 'fam': 4, 'key': (4, ip[12:16], ip[16:20], ip[9], u16(ip, 4)),
+                'ofs': (frag & 0x1fff) * 8, 'more': bool(frag & 0x2000), 'df': bool(frag & 0x4000),
+                'data': ip[hl:tot], 'hdr': ip[0:2] + ip[8:10] + ip[12:hl], 'ip': ip[:hl], 'tot': tot,
+                'len': len(ip)}
+    if et == 0x86dd and len(ip) >= 48 and ip[6] == 44:
+        plen = u16(ip, 4)
+        fo = u16(ip, 42)
+        return {'l2': f[:off], 'fam': 6, 'key': (6, ip[8:24], ip[24:40], ip[40], struct.unpack('!I', ip[44:48])[0]),
+                'ofs': fo & 0xfff8, 'more': bool(fo & 1), 'res': ip[41] or fo & 6, 'data': ip[48:40 + plen],
+                'hdr': ip[0:4] + ip[7:40] + ip[40:41], 'ip': ip[:40], 'tot': 40 + plen, 'len': len(ip)}
+    return None
+
+
+def fragment_size(fam, mtu):
+    """IP payload bytes of each fragment but the last: what the MTU leaves after the IPv4
+    header, or after the IPv6 header and its Fragment header, in 8-byte units."""
+    return (mtu - (48 if fam == 6 else 20)) & ~7
+
+
+def join_fragments(pieces):
+    """The datagram of fragments (dicts of fragment_of, offset order): the first's headers,
+    lengths made whole, not a fragment any more."""
+    first = pieces[0]
+    data = b''.join(p['data'] for p in pieces)
+    ip = bytearray(first['ip'])
+    if first['fam'] == 4:
+        struct.pack_into('!HH', ip, 2, len(ip) + len(data), u16(ip, 4))
+        struct.pack_into('!H', ip, 6, 0)
+        struct.pack_into('!H', ip, 10, 0)
+        struct.pack_into('!H', ip, 10, 0xffff - inet_sum(bytes(ip)))
+    else:
+        ip[6] = first['key'][3]
+        struct.pack_into('!H', ip, 4, len(data))
+    return bytes(first['l2']) + bytes(ip) + data
+
+
+def fragment_problems(fr, mtu):
+    """What is wrong with one fragment by itself."""
+    p = []
+    if fr['len'] > mtu:
+        p.append('IP packet of %d bytes, over the MTU %d' % (fr['len'], mtu))
+    if fr['tot'] > fr['len']:
+        return p + ['IP length %d, frame carries %d' % (fr['tot'], fr['len'])]
+    if fr['tot'] < fr['len'] and len(fr['l2']) + fr['len'] > 60:
+        p.append('%d bytes after the IP packet' % (fr['len'] - fr['tot']))
+    if fr['fam'] == 4:
+        if inet_sum(fr['ip']) != 0xffff:
+            p.append('bad IP header checksum 0x%04x' % u16(fr['ip'], 10))
+        if fr['df']:
+            p.append('DF set')
+        if len(fr['ip']) != 20:
+            p.append('IP header of %d bytes' % len(fr['ip']))
+    elif fr['res']:
+        p.append('Fragment header reserved bits set')
+    per = fragment_size(fr['fam'], mtu)
+    if fr['more'] and len(fr['data']) != per:
+        p.append('MF set and %d bytes at offset %d: each fragment but the last carries %d at MTU %d'
+                 % (len(fr['data']), fr['ofs'], per, mtu))
+    if not fr['data'] or len(fr['data']) > per:
+        p.append('%d bytes at offset %d (1..%d)' % (len(fr['data']), fr['ofs'], per))
+    return p
+
+
+def reassemble_output(frames, mtu):
+    """The output as datagrams, in the order their first frame left: [(frame index, datagram
+    bytes, number of fragments; 0 when it left whole)], and what is wrong with the fragments
+    (a datagram incomplete, overlapping pieces, an identification used twice, a datagram
+    fragmented that fits the MTU, a fragment wrong by itself)."""
+    out, probs, groups, used = [], [], {}, {}
+    for i, f in enumerate(frames):
+        fr = fragment_of(f)
+        if fr is None:
+            out.append((i, f, 0))
+            continue
+        fr['index'] = i
+        probs += ['frame %d: %s' % (i, x) for x in fragment_problems(fr, mtu)]
+        g = groups.setdefault(fr['key'], [])
+        if g and (g[0]['l2'] != fr['l2'] or g[0]['hdr'] != fr['hdr']):
+            probs.append('frame %d: its headers differ from those of frame %d, a fragment with the same '
+                         'identification' % (i, g[0]['index']))
+        end = fr['ofs'] + len(fr['data'])
+        clash = [q for q in g if q['ofs'] < end and fr['ofs'] < q['ofs'] + len(q['data'])]
+        if clash or (not fr['more'] and any(not q['more'] for q in g)):
+            probs.append('frame %d: overlaps frame %d of the datagram of identification 0x%x being put together'
+                         % (i, (clash or g)[0]['index'], fr['key'][4]))
+            continue
+        g.append(fr)
+        g.sort(key=lambda q: q['ofs'])
+        if g[-1]['more'] or g[0]['ofs'] != 0 or any(a['ofs'] + len(a['data']) != b['ofs'] for a, b in zip(g, g[1:])):
+            continue
+        del groups[fr['key']]
+        whole = join_fragments(g)
+        first = min(q['index'] for q in g)
+        fam, ident = fr['key'][0], fr['key'][4]
+        if ident in used.setdefault(fam, {}):
+            probs.append('frame %d: identification 0x%x of a fragmented datagram already used by the one at '
+                         'frame %d' % (first, ident, used[fam][ident]))
+        used[fam][ident] = first
+        size = len(whole) - len(g[0]['l2'])
+        if size <= mtu:
+            probs.append('frames %s: a datagram of %d bytes, which fits the MTU %d, sent in %d fragment(s)'
+                         % ([q['index'] for q in g], size, mtu, len(g)))
+        out.append((first, whole, len(g)))
+    for key, g in groups.items():
+        probs.append('frames %s: fragments of identification 0x%x to %s that never make a datagram '
+                     '(offsets %s)' % ([q['index'] for q in g], key[4], ntoa(key[2]),
+                                       ', '.join('%d%s' % (q['ofs'], '+' if q['more'] else '') for q in g)))
+    out.sort(key=lambda x: x[0])
+    return out, probs
+
+
+def join_input(frames):
+    """A request that came in fragments (input frames), as it was put together."""
+    pieces = sorted((fragment_of(f) for f in frames), key=lambda q: q['ofs'])
+    return join_fragments(pieces)
 
 
 # ---- answers: the request (an input frame) and the output frame that must answer it
@@ -466,12 +610,14 @@ def main():
     ap.add_argument('--config', required=True)
     ap.add_argument('--in', dest='inp', help='input pcap (default: the expect file\'s "pcap", next to it)')
     ap.add_argument('--max-payload', type=int, help='the --max-payload flag the relay ran with')
+    ap.add_argument('--max-line', type=int, help='the --max-line flag the relay ran with')
+    ap.add_argument('--mtu', type=int, help='the --mtu flag the relay ran with')
     ap.add_argument('--strict-order', action='store_true',
-                    help='also require each series\' lines in input order')
+                    help='also require the lines of each series and of each shard in input order')
     args = ap.parse_args()
     ck = Checker()
 
-    cfg = load_config(args.config, args.max_payload)
+    cfg = load_config(args.config, args.max_payload, args.max_line, args.mtu)
     maxp = cfg['max_payload']
     with open(args.expect, encoding='utf-8') as fh:
         exp = json.load(fh)
@@ -488,6 +634,9 @@ def main():
     lo, hi = exp['max_payload_range']
     if not lo <= maxp <= hi:
         ck.fail('setup', 'max-payload %d: the expectations hold only for %d..%d' % (maxp, lo, hi))
+    lo, hi = exp['max_line_range']
+    if not lo <= cfg['max_line'] <= hi:
+        ck.fail('setup', 'max-line %d: the expectations hold only for %d..%d' % (cfg['max_line'], lo, hi))
 
     # ---- the configuration the expectations were computed for
     ctx = exp.get('context', {})
@@ -520,35 +669,47 @@ def main():
     except (OSError, ValueError) as e:
         ck.fail('out_pcap', str(e))
         out_frames = []
+    mtu = cfg['mtu']
+    datagrams, frag_probs = reassemble_output(out_frames, mtu)
+    if frag_probs:
+        ck.fail('fragments', '%d problem(s) with IP fragments; %s' % (len(frag_probs), '; '.join(frag_probs[:EXAMPLES])))
+    frame_at = {i: f for i, f, _ in datagrams}  # a datagram by its (first) frame index
+    n_fragmented = sum(1 for _, _, n in datagrams if n)
+    n_fragments = sum(n for _, _, n in datagrams)
     nshards = len(cfg['shards'])
     seen = [{'lines': 0, 'packets': 0, 'bytes': 0} for _ in range(nshards)]
     got_lines = []                              # (line, shard)
     got_payloads = collections.Counter()        # (shard, payload)
-    bad_headers, oversize, empty = [], [], []
+    bad_headers, oversize, empty, over_mtu = [], [], [], []
     controls = []                               # (output index, kind)
     n_statsd = 0
-    for i, f in enumerate(out_frames):
+    for i, f, nfrags in datagrams:
+        where = 'frame %d' % i if not nfrags else 'frame %d (in %d fragments)' % (i, nfrags)
         kind = kind_of(f)
+        h = l2(f)
+        if not nfrags and h and h[1] in (0x0800, 0x86dd) and len(f) - h[0] > mtu:
+            over_mtu.append('%s: IP packet of %d bytes' % (where, len(f) - h[0]))
         if kind is None:
-            bad_headers.append('frame %d: neither a StatsD packet nor a control frame: %s' % (i, show(f, 60)))
+            bad_headers.append('%s: neither a StatsD packet nor a control frame: %s' % (where, show(f, 60)))
             continue
         if not kind.startswith('statsd'):
             controls.append((i, kind))
             continue
         n_statsd += 1
-        if l2(f)[2]:
-            bad_headers.append('frame %d: StatsD packet with an 802.1Q tag' % i)
+        if h[2]:
+            bad_headers.append('%s: StatsD packet with an 802.1Q tag' % where)
             continue
         probs, shard, payload = check_statsd(f, cfg, by_ipport, dst_macs)
         if probs:
-            bad_headers.append('frame %d: %s' % (i, ', '.join(probs)))
+            bad_headers.append('%s: %s' % (where, ', '.join(probs)))
         if shard is None:
             continue
-        if len(payload) > maxp:
-            oversize.append('frame %d: %d bytes' % (i, len(payload)))
         lines = split_lines(payload)
+        # Over max-payload only a line that does not fit a packet, alone (the line + LF).
+        if len(payload) > maxp and not (len(lines) == 1 and payload == lines[0] + b'\n'):
+            oversize.append('%s: %d bytes, %d line(s)' % (where, len(payload), len(lines)))
         if not lines:
-            empty.append('frame %d: payload %s' % (i, show(payload)))
+            empty.append('%s: payload %s' % (where, show(payload)))
         seen[shard]['packets'] += 1
         seen[shard]['bytes'] += len(payload)
         seen[shard]['lines'] += len(lines)
@@ -556,8 +717,11 @@ def main():
         got_lines.extend((ln, shard) for ln in lines)
     if bad_headers:
         ck.fail('headers', '%d frame(s) with bad headers; %s' % (len(bad_headers), '; '.join(bad_headers[:EXAMPLES])))
+    if over_mtu:
+        ck.fail('mtu', '%d datagram(s) sent whole over the MTU %d; %s' % (len(over_mtu), mtu, '; '.join(over_mtu[:EXAMPLES])))
     if oversize:
-        ck.fail('max_payload', '%d payload(s) over %d bytes; %s' % (len(oversize), maxp, '; '.join(oversize[:EXAMPLES])))
+        ck.fail('max_payload', '%d payload(s) over %d bytes that are not one line too long for a packet, alone; %s'
+                % (len(oversize), maxp, '; '.join(oversize[:EXAMPLES])))
     if empty:
         ck.fail('empty_packets', '%d packet(s) without a line; %s' % (len(empty), '; '.join(empty[:EXAMPLES])))
 
@@ -566,12 +730,13 @@ def main():
     probes = collections.Counter()
     if in_frames is not None:
         pending = collections.defaultdict(list)   # answer key -> [(input index, request fields)]
-        for fi, kind in exp.get('answers', []):
-            r = request_fields(in_frames[fi])
+        for fi, kind, *frags in exp.get('answers', []):
+            # a request that came in fragments: as it was put together
+            r = request_fields(join_input([in_frames[j] for j in frags[0]]) if frags else in_frames[fi])
             pending[answer_key(kind, r)].append((fi, r))
         extra, wrong, bad_probes = [], [], []
         for oi, kind in controls:
-            f = out_frames[oi]
+            f = frame_at[oi]
             if kind in ('arp_request', 'nd_solicit'):
                 probs, target = check_probe(kind, f, cfg)
                 if target is not None and target not in resolve:
@@ -629,6 +794,20 @@ def main():
         ck.fail('neighbours', 'no series missing though next hop(s) %s never resolved'
                 % ', '.join(ntoa(h) for h in sorted(unresolved)))
 
+    # ---- lines longer than a packet holds: each alone in a datagram, the line + LF
+    alone_got = collections.Counter(p for (_, p) in got_payloads.elements())
+    alone_missing = []
+    for i, n in collections.Counter(exp.get('alone', [])).items():
+        line = valid[i][0]
+        if line in missing:             # reported above (or a series without a neighbour)
+            continue
+        if alone_got[line + b'\n'] < n:
+            alone_missing.append(show(line))
+        alone_got[line + b'\n'] -= n
+    if alone_missing:
+        ck.fail('alone', '%d line(s) longer than a packet holds not sent alone (payload: the line + LF); e.g. %s'
+                % (len(alone_missing), ', '.join(alone_missing[:EXAMPLES])))
+
     # ---- one shard per series
     key_shards = collections.defaultdict(set)
     for line, shard in got_lines:
@@ -679,6 +858,24 @@ def main():
         if reordered:
             ck.fail('order', '%d series with lines out of input order; e.g. %s' % (
                 len(reordered), ', '.join(repr(k) for k in reordered[:EXAMPLES])))
+        # A shard's lines leave in the order they came, whatever their series (long lines sent
+        # alone after the shard's open packet, datagrams forwarded in place after it).
+        shard_of = {k: next(iter(v)) for k, v in key_shards.items() if len(v) == 1}
+        want_sh, got_sh = collections.defaultdict(list), collections.defaultdict(list)
+        for line, k in valid:
+            if k in shard_of:
+                want_sh[shard_of[k]].append(line)
+        for line, shard in got_lines:
+            if key_of.get(line) in shard_of:
+                got_sh[shard].append(line)
+        bad = []
+        for sh, seq in sorted(want_sh.items()):
+            if got_sh[sh] != seq and collections.Counter(got_sh[sh]) == collections.Counter(seq):
+                at = next(j for j, (a, b) in enumerate(zip(got_sh[sh], seq)) if a != b)
+                bad.append('shard %s: line %d is %s, expected %s' % (cfg['shards'][sh]['address'], at,
+                                                                     show(got_sh[sh][at], 50), show(seq[at], 50)))
+        if bad:
+            ck.fail('shard_order', '%d shard(s) with lines out of input order; %s' % (len(bad), '; '.join(bad[:EXAMPLES])))
 
     # ---- counters
     try:
@@ -689,6 +886,10 @@ def main():
         st = None
     if st is not None:
         check_stats(ck, st, exp, cfg, seen, n_statsd, len(valid) - no_neigh, no_neigh, bool(unresolved))
+        if 'packets_fragmented' in st and 'fragments_out' in st:
+            ck.expect_eq('packets_fragmented', 'packets_fragmented (datagrams sent in fragments)',
+                         st['packets_fragmented'], n_fragmented)
+            ck.expect_eq('fragments_out', 'fragments_out (the fragments in the output)', st['fragments_out'], n_fragments)
         if unresolved:
             elapsed = st.get('elapsed_s', 0) if isinstance(st.get('elapsed_s'), (int, float)) else 0
             most = int(elapsed) + 2             # one request a second, and one at start
@@ -715,6 +916,8 @@ def main():
         extra_text = ', %d answer(s) and %d request(s) of its own' % (len(exp.get('answers', [])), sum(probes.values()))
     if no_neigh:
         extra_text += ', %d line(s) without a neighbour' % no_neigh
+    if n_fragmented:
+        extra_text += ', %d datagram(s) in %d IP fragments' % (n_fragmented, n_fragments)
     print('OK %s: %d frames in, %d lines out in %d packets (avg payload %.0f of %d), %d series on %d shard(s)%s'
           % (exp['pcap'], exp['frames_in'], len(valid) - no_neigh, n_statsd, fill, maxp, len(key_shards), len(used),
              extra_text))
@@ -723,7 +926,7 @@ def main():
 
 def check_stats(ck, st, exp, cfg, seen, n_out, n_valid, no_neigh, has_unresolved):
     for k in ('frames_in', 'lines_in', 'lines_out', 'packets_out', 'elapsed_s', 'drops', 'port', 'shards',
-              'frames_control', 'fragments_in', 'datagrams_reassembled'):
+              'frames_control', 'fragments_in', 'datagrams_reassembled', 'packets_fragmented', 'fragments_out'):
         if k not in st:
             ck.fail('stats_format', 'key %r missing' % k)
     if any(f[0] == 'stats_format' for f in ck.failures):
@@ -758,7 +961,7 @@ def check_stats(ck, st, exp, cfg, seen, n_out, n_valid, no_neigh, has_unresolved
         ck.fail('invariant', 'lines_out %d != sum(shards[].lines) %d'
                 % (st['lines_out'], sum(s.get('lines', 0) for s in shards)))
     if not st['packets_out'] == n_out == sum(s.get('packets', 0) for s in shards):
-        ck.fail('invariant', 'packets_out %d, StatsD packets in the output pcap %d, sum(shards[].packets) %d'
+        ck.fail('invariant', 'packets_out %d, StatsD datagrams in the output pcap (fragments put together) %d, sum(shards[].packets) %d'
                 % (st['packets_out'], n_out, sum(s.get('packets', 0) for s in shards)))
     port = st['port']
     nz = ['%s %r' % (k, port.get(k)) for k in PORT_COUNTERS if port.get(k) != 0]

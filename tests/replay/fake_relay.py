@@ -3,21 +3,23 @@
 """A slow stand-in for statsd-relay, to test the replay harness without the binary.
 
 Takes the same command line (EAL options, --, relay options; only --vdev's rx_pcap/tx_pcap,
---config, --stats-json, --max-payload, --listen, --allow, --gateway and --shard
-IP[:PORT][,mac=MAC] matter) and does what the relay's rules say, with the fixture generator's
-reference model, scripts/pcapgen/model.py (frames and their sources, answers, the fragment
-guard and reassembly, neighbours, lines):
+--config, --stats-json, --max-payload, --max-line, --mtu, --listen, --allow, --gateway and
+--shard IP[:PORT][,mac=MAC] matter) and does what the relay's rules say, with the fixture
+generator's reference model, scripts/pcapgen/model.py (frames and their sources, answers, the
+fragment guard and reassembly, neighbours, lines, long lines alone, IP fragments of what is
+larger than the MTU):
 
   RELAY=tests/replay/fake_relay.py tests/replay/run_replay.sh build
 
 Shards by CRC-32 of the canonical series key; coalesces per shard over the whole run; asks
 once (ARP request / NS) for every next hop the input never shows, whose lines are then
-line_no_neighbour.
+line_no_neighbour. Fragment identifications count up from a random start, as a poller's do.
 """
 
 import configparser
 import json
 import os
+import random
 import struct
 import sys
 import zlib
@@ -28,7 +30,7 @@ from pcapgen.net import PORT_MAC, csum, ip_ntoa, l4_csum, mac_aton  # noqa: E402
 from sr_reasons import FRAME_REASONS, LINE_REASONS  # noqa: E402  (lib/sr_counters.h)
 from sr_wire import read_pcap, split_lines  # noqa: E402
 
-VALUE_FLAGS = ('--config', '--stats-json', '--max-payload', '--exit-idle', '--flush-us', '--mtu')
+VALUE_FLAGS = ('--config', '--stats-json', '--max-payload', '--max-line', '--exit-idle', '--flush-us', '--mtu')
 LIST_FLAGS = ('--listen', '--allow', '--gateway', '--shard')
 
 
@@ -66,6 +68,9 @@ def main():
         return flags or model.ini_list(relay.get(key, ''))
 
     maxp = int(a.get('max-payload', relay.get('max-payload', '1432')))
+    max_line = int(a.get('max-line', relay.get('max-line', str(model.MAX_LINE))))
+    mtu = int(a.get('mtu', relay.get('mtu', str(model.MTU))))
+    next_id = [random.getrandbits(32)]
     shards = []
     if a['shard']:
         for s in a['shard']:
@@ -83,7 +88,7 @@ def main():
     drops.update(sim['drops'])
     st = {'frames_in': len(frames), 'lines_in': 0, 'lines_out': 0, 'packets_out': 0, 'packets_in_place': 0,
           'frames_control': sim['frames_control'], 'fragments_in': sim['fragments_in'],
-          'datagrams_reassembled': sim['datagrams_reassembled']}
+          'datagrams_reassembled': sim['datagrams_reassembled'], 'packets_fragmented': 0, 'fragments_out': 0}
     per = [{'address': ('[%s]:%d' if len(ip) == 16 else '%s:%d') % (ip_ntoa(ip), port),
             'lines': 0, 'packets': 0, 'bytes': 0} for ip, port, _, _ in ctx.shards]
     macs = [mac if mac is not None else sim['learned'].get(hop) for _, _, mac, hop in ctx.shards]
@@ -92,6 +97,17 @@ def main():
     for hop in ctx.resolve:
         if hop not in sim['learned']:
             out.append(model.arp_request(ctx, hop) if len(hop) == 4 else model.nd_solicit(ctx, hop))
+
+    def send(frame):
+        """A frame out; one larger than the MTU in fragments, with a fresh identification."""
+        if len(frame) - 14 <= mtu:
+            out.append(frame)
+            return
+        frags = model.fragment(frame, next_id[0], mtu)
+        next_id[0] = (next_id[0] + 1) & 0xffffffff
+        out.extend(frags)
+        st['packets_fragmented'] += 1
+        st['fragments_out'] += len(frags)
 
     def emit(s, payload):
         ip, port, _, _ = ctx.shards[s]
@@ -106,26 +122,27 @@ def main():
         else:
             hdr = struct.pack('!IHBB', 6 << 28, len(udp), 17, 64) + lip + ip
             et = b'\x86\xdd'
-        out.append(macs[s] + mac_aton(PORT_MAC) + et + bytes(hdr) + bytes(udp))
+        send(macs[s] + mac_aton(PORT_MAC) + et + bytes(hdr) + bytes(udp))
         per[s]['packets'] += 1
         per[s]['bytes'] += len(payload)
         per[s]['lines'] += len(split_lines(payload))
         st['packets_out'] += 1
 
     answers = {}
-    for i, _, frame in sim['answers']:
+    for i, _, frame, _ in sim['answers']:
         answers.setdefault(i, []).append(frame)
     datagrams = {}
     for i, payload, whole in sim['datagrams']:
         datagrams.setdefault(i, []).append((payload, whole))
     for i in range(len(frames)):
-        out.extend(answers.get(i, []))
+        for frame in answers.get(i, []):
+            send(frame)
         for payload, whole in datagrams.get(i, []):
             ok = []
             lines = split_lines(payload)
             for line in lines:
                 st['lines_in'] += 1
-                r, key = model.classify_line(line, maxp)
+                r, key = model.classify_line(line, max_line)
                 if r:
                     drops[r] += 1
                     continue
@@ -135,8 +152,7 @@ def main():
                     continue
                 ok.append((line, s))
             st['lines_out'] += len(ok)
-            if (whole and lines and len(ok) == len(lines) and len({s for _, s in ok}) == 1
-                    and len(payload) <= maxp):
+            if model.in_place(payload, bool(lines) and len(ok) == len(lines), len({s for _, s in ok}) == 1, whole, maxp):
                 s = ok[0][1]
                 if bufs[s]:
                     emit(s, bytes(bufs[s]))
@@ -145,6 +161,12 @@ def main():
                 st['packets_in_place'] += 1
                 continue
             for line, s in ok:
+                if model.goes_alone(line, maxp):     # after what the shard has waiting
+                    if bufs[s]:
+                        emit(s, bytes(bufs[s]))
+                        bufs[s].clear()
+                    emit(s, line + b'\n')
+                    continue
                 if bufs[s] and len(bufs[s]) + len(line) + 1 > maxp:
                     emit(s, bytes(bufs[s]))
                     bufs[s].clear()

@@ -20,6 +20,16 @@ MODE (and the check that must then fail):
   wrong-mac         one StatsD packet to another shard's MAC        headers
   bad-probe         an ARP request of the relay with a wrong sender  probes
   stats-reassembled datagrams_reassembled one too high              datagrams_reassembled
+  frag-drop         remove a middle fragment of a datagram           fragments
+  frag-ip-csum      spoil one IPv4 fragment's header checksum        fragments
+  frag-mf           clear MF on an IPv4 fragment that is not the last  fragments
+  frag-id-reuse     give a fragmented IPv4 datagram the identification of an earlier one
+                                                                     fragments
+  frag6-offset      move an IPv6 fragment (not the first) 8 bytes on  fragments
+  unfragment        send a fragmented datagram whole, over the MTU   mtu
+  not-alone         add a short line to a long line's lone datagram  max_payload
+  shard-reorder     swap two packets of one shard whose series differ  shard_order
+  stats-fragments-out  fragments_out one too high                    fragments_out
 Headers, lengths and checksums of a changed packet are made right again (except the one
 spoiled on purpose), and the stats are left alone unless the mode is about them.
 """
@@ -80,6 +90,65 @@ def icmp6_fix(f):
 
 def lines_of(p):
     return [ln for ln in p.split(b'\n') if ln.strip(b'\r')]
+
+
+def is_frag4(f):
+    return len(f) >= 34 and f[12:14] == b'\x08\x00' and struct.unpack('!H', f[20:22])[0] & 0x3fff
+
+
+def is_frag6(f):
+    return len(f) >= 62 and f[12:14] == b'\x86\xdd' and f[20] == 44
+
+
+def frag_groups(frames, test):
+    """Fragmented datagrams of frames (those test accepts): [[frame indexes in order]], one list
+    from each first fragment (offset 0) up to the last (MF clear) (the relay sends a datagram's
+    fragments one after the other)."""
+    groups, cur = [], None
+    for i, f in enumerate(frames):
+        if not test(f):
+            continue
+        v6 = is_frag6(f)
+        fo = struct.unpack('!H', f[56:58] if v6 else f[20:22])[0]
+        ofs, more = (fo & 0xfff8, fo & 1) if v6 else ((fo & 0x1fff) * 8, fo & 0x2000)
+        if ofs == 0:
+            cur = [i]
+            groups.append(cur)
+        elif cur is not None:
+            cur.append(i)
+        if not more:
+            cur = None
+    if not groups:
+        sys.exit('mutate_output: no fragmented datagram to spoil')
+    return groups
+
+
+def fix4(b):
+    b[24:26] = b'\0\0'
+    b[24:26] = struct.pack('!H', 0xffff - inet_sum(bytes(b[14:34])))
+    return bytes(b)
+
+
+def join(frames, idx):
+    """The whole frame of the fragments frames[idx] (untagged, in order)."""
+    first = bytearray(frames[idx[0]])
+    if is_frag6(first):
+        data = b''.join(frames[i][62:] for i in idx)
+        head = first[:54]
+        head[20] = first[54]
+        head[18:20] = struct.pack('!H', len(data))
+        return bytes(head) + data
+    data = b''.join(frames[i][34:] for i in idx)
+    head = first[:34]
+    head[16:18] = struct.pack('!H', 20 + len(data))
+    head[20:22] = b'\0\0'
+    return fix4(head) + data
+
+
+def pick_first(idx, what):
+    if not idx:
+        sys.exit('mutate_output: no %s to spoil' % what)
+    return idx[0]
 
 
 def dest(f):
@@ -179,6 +248,71 @@ def main():
         frames[i] = bytes(b)
     elif mode == 'stats-reassembled':
         stats['datagrams_reassembled'] += 1
+    elif mode == 'frag-drop':
+        g = [g for g in frag_groups(frames, lambda f: is_frag4(f) or is_frag6(f)) if len(g) >= 3][0]
+        del frames[g[1]]
+    elif mode == 'frag-ip-csum':
+        g = frag_groups(frames, is_frag4)[0]
+        b = bytearray(frames[g[-1]])
+        b[24] ^= 0x40
+        frames[g[-1]] = bytes(b)
+    elif mode == 'frag-mf':
+        g = frag_groups(frames, is_frag4)[0]
+        b = bytearray(frames[g[0]])
+        b[20] &= ~0x20 & 0xff
+        frames[g[0]] = fix4(b)
+    elif mode == 'frag-id-reuse':
+        gs = frag_groups(frames, is_frag4)
+        if len(gs) < 2:
+            sys.exit('mutate_output: fewer than two fragmented IPv4 datagrams')
+        ident = frames[gs[0][0]][18:20]
+        for i in gs[1]:
+            b = bytearray(frames[i])
+            b[18:20] = ident
+            frames[i] = fix4(b)
+    elif mode == 'frag6-offset':
+        g = frag_groups(frames, is_frag6)[0]
+        b = bytearray(frames[g[1]])
+        fo = struct.unpack('!H', b[56:58])[0]
+        b[56:58] = struct.pack('!H', fo + 8)
+        frames[g[1]] = bytes(b)
+    elif mode == 'unfragment':
+        g = frag_groups(frames, lambda f: is_frag4(f) or is_frag6(f))[0]
+        frames[g[0]:g[-1] + 1] = [join(frames, g)]
+    elif mode == 'not-alone':
+        # the first long line sent alone and whole, and a short line of the next packet to
+        # the same place added to it
+        i = pick_first([j for j, g in enumerate(frames) if is_udp4(g) and not is_frag4(g) and len(payload(g)) > 1432],
+                       'long line sent alone and whole over IPv4')
+        k = pick_first([j for j in range(i + 1, len(frames)) if is_udp4(frames[j]) and not is_frag4(frames[j])
+                        and dest(frames[j]) == dest(frames[i]) and len(payload(frames[j])) < 200],
+                       'short packet after it to the same shard')
+        first = payload(frames[k]).split(b'\n')[0] + b'\n'
+        frames[i] = rebuild(frames[i], payload(frames[i]) + first)
+        frames[k] = rebuild(frames[k], payload(frames[k])[len(first):])
+    elif mode == 'shard-reorder':
+        # two packets one after the other to one place (the only ones there of the datagrams
+        # between them, if any) whose lines' names (before ',' or ':') differ: each series
+        # keeps its order, the shard's order changes
+        def names(f):
+            p = f[62:] if is_udp6(f) else payload(f)
+            return {ln.split(b':')[0].split(b',')[0] for ln in lines_of(p)}
+
+        def to(f):
+            return f[:6] + (f[30:54] if is_udp6(f) or is_frag6(f) else f[30:34])
+        pkts = [j for j, f in enumerate(frames) if is_udp6(f) or is_udp4(f) or is_frag6(f)]
+        def whole(f):
+            return is_udp6(f) or (is_udp4(f) and not is_frag4(f))
+        pairs = [(a, b) for a, b in zip(pkts, pkts[1:]) if to(frames[a]) == to(frames[b])
+                 and whole(frames[a]) and whole(frames[b]) and not names(frames[a]) & names(frames[b])]
+        if not pairs:
+            sys.exit('mutate_output: no two packets of one shard, one after the other, of different series')
+        i, k = pairs[0]
+        frames[i], frames[k] = frames[k], frames[i]
+    elif mode == 'stats-fragments-out':
+        if 'fragments_out' not in stats:
+            sys.exit('mutate_output: no fragments_out in the stats')
+        stats['fragments_out'] += 1
     else:
         sys.exit('mutate_output: unknown mode %s' % mode)
     write_pcap(out_out, frames)

@@ -11,8 +11,10 @@
 # Prints "PASS name" / "FAIL name" per case (a failure's details indented below it) and
 # ends with exactly one line "replay: N passed, N failed"; exits 1 on any failure.
 # KEEP=1 keeps the temporary directory (outputs, stats, logs) and prints its path.
-# Every series' lines must leave in input order (check_replay.py --strict-order): the relay
-# keeps order per shard, which gauge deltas need. STRICT_ORDER=0 turns that check off.
+# Every series' and every shard's lines must leave in input order (check_replay.py
+# --strict-order): the relay keeps order per shard, which gauge deltas need. STRICT_ORDER=0
+# turns that check off. ONLY=REGEX runs only the cases whose name matches (grep -E), and the
+# self-tests whose base case is one of them.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -59,7 +61,7 @@ CASES=(
 	"fragments|fragments|fragments|ipv6.ini|ipv6.ini||"
 	"fragments_flush0|fragments|fragments|ipv6.ini|ipv6.ini|--flush-us 0|"
 	"ipv6|ipv6|ipv6|ipv6.ini|ipv6.ini||"
-	"ipv6_mtu1480|ipv6|ipv6|ipv6.ini|ipv6.ini|--mtu 1480|"
+	"ipv6_mtu1480|ipv6|ipv6|ipv6.ini|ipv6.ini|--mtu 1480|--mtu 1480"
 	"acl|acl|acl|acl.ini|acl.ini||"
 	"neighbours|neighbours|neighbours|neighbours.ini|neighbours.ini||"
 	"garp|garp|garp|announce.ini|announce.ini||"
@@ -70,6 +72,12 @@ CASES=(
 	"bad_source|bad_source|bad_source|bad_source.ini|bad_source.ini||"
 	"fragment_duplicate|fragment_duplicate|fragment_duplicate|ipv6.ini|ipv6.ini||"
 	"fragment_duplicate_flush0|fragment_duplicate|fragment_duplicate|ipv6.ini|ipv6.ini|--flush-us 0|"
+	"long_lines|long_lines|long_lines|ipv6.ini|ipv6.ini||"
+	"long_lines_mp512|long_lines|long_lines|ipv6.ini|ipv6.ini|--max-payload 512|--max-payload 512"
+	"long_lines_mtu1480|long_lines|long_lines|ipv6.ini|ipv6.ini|--mtu 1480|--mtu 1480"
+	"long_lines_v4|long_lines|long_lines|one_v4_shard.ini|one_v4_shard.ini||"
+	"long_lines_v6|long_lines|long_lines|one_v6_shard.ini|one_v6_shard.ini||"
+	"long_lines_v6_flush0|long_lines|long_lines|one_v6_shard.ini|one_v6_shard.ini|--flush-us 0|"
 )
 
 # Spoiled copies of one case's output: name | base case | mutation | check that must fail
@@ -89,6 +97,15 @@ SELFTESTS=(
 	"selftest_wrong_mac|neighbours|wrong-mac|headers"
 	"selftest_bad_probe|neighbours|bad-probe|probes"
 	"selftest_stats_control|fragments|stats-reassembled|datagrams_reassembled"
+	"selftest_frag_drop|long_lines|frag-drop|fragments"
+	"selftest_frag_ip_csum|long_lines_v4|frag-ip-csum|fragments"
+	"selftest_frag_mf|long_lines_v4|frag-mf|fragments"
+	"selftest_frag_id_reuse|long_lines_v4|frag-id-reuse|fragments"
+	"selftest_frag6_offset|long_lines_v6|frag6-offset|fragments"
+	"selftest_unfragment|long_lines_v6|unfragment|mtu"
+	"selftest_not_alone|long_lines_v4|not-alone|max_payload"
+	"selftest_shard_order|long_lines_v6|shard-reorder|shard_order"
+	"selftest_stats_fragments_out|long_lines|stats-fragments-out|fragments_out"
 )
 
 if [ ! -x "$RELAY" ]; then
@@ -130,6 +147,7 @@ run_case() {
 
 for row in "${CASES[@]}"; do
 	IFS='|' read -r name fixture expect cfg checkcfg flags checkflags <<<"$row"
+	[ -n "${ONLY:-}" ] && ! grep -Eq -- "$ONLY" <<<"$name" && continue
 	if run_case "$name" "$fixture" "$expect" "$cfg" "$checkcfg" "$flags" "$checkflags"; then
 		pass "$name"
 	else
@@ -139,6 +157,7 @@ done
 
 for row in "${SELFTESTS[@]}"; do
 	IFS='|' read -r name base mode check <<<"$row"
+	[ -n "${ONLY:-}" ] && ! grep -Eq -- "$ONLY" <<<"$base" && continue
 	b=$TMP/$base
 	d=$TMP/$name
 	mkdir -p "$d"
