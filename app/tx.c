@@ -58,17 +58,17 @@ void sr_tx_unsent(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
 }
 
 bool sr_tx_fragments(struct sr_poller *p, uint16_t port, const uint8_t *frame, uint32_t len,
-		     const struct sr_pkt_meta *meta)
+		     uint32_t l2, const struct sr_pkt_meta *meta)
 {
 	struct rte_mbuf *f[SR_FRAGMENT_MAX];
-	uint32_t n = sr_fragment_count(frame, len, RTE_ETHER_HDR_LEN, p->relay->mtu), id, k;
+	uint32_t n = sr_fragment_count(frame, len, l2, p->relay->mtu), id, k;
 
 	if (n == 0 || rte_pktmbuf_alloc_bulk(p->relay->pool, f, n) != 0)
 		return false;
 	id = p->next_ip_id++;
 	for (k = 0; k < n; k++) {
-		uint32_t flen = sr_fragment_write(frame, len, RTE_ETHER_HDR_LEN, p->relay->mtu, id,
-						  k, rte_pktmbuf_mtod(f[k], uint8_t *));
+		uint32_t flen = sr_fragment_write(frame, len, l2, p->relay->mtu, id, k,
+						  rte_pktmbuf_mtod(f[k], uint8_t *));
 		f[k]->data_len = (uint16_t)flen;
 		f[k]->pkt_len = flen;
 		*sr_pkt_meta(f[k]) = *meta;
@@ -92,7 +92,8 @@ void sr_tx_transmit_fragmented(struct sr_poller *p, struct rte_mbuf *m)
 	const struct sr_pkt_meta meta = *sr_pkt_meta(m);
 	const uint8_t *frame = rte_pktmbuf_read(m, 0, m->pkt_len, p->tx_scratch);
 
-	if (frame == NULL || !sr_tx_fragments(p, p->relay->tx_port, frame, m->pkt_len, &meta)) {
+	if (frame == NULL ||
+	    !sr_tx_fragments(p, p->relay->tx_port, frame, m->pkt_len, RTE_ETHER_HDR_LEN, &meta)) {
 		sr_tx_drop(p, m, SR_DROP_LINE_NO_MBUF);
 		return;
 	}

@@ -92,11 +92,12 @@ static inline void sr_tx_mark_control(struct rte_mbuf *m)
 	*sr_pkt_meta(m) = (struct sr_pkt_meta){ 0 };
 }
 
-/* A linear frame larger than the MTU sent in fragments, each one mbuf, on
+/* A linear frame (l2 bytes of Ethernet and VLAN tag first) larger than the
+ * MTU sent in fragments, each one mbuf, on
  * the TX queue of the port it goes out of; meta says what it carries.
  * False, nothing sent, when it cannot be fragmented or no mbufs are left. */
 bool sr_tx_fragments(struct sr_poller *p, uint16_t port, const uint8_t *frame, uint32_t len,
-		     const struct sr_pkt_meta *meta);
+		     uint32_t l2, const struct sr_pkt_meta *meta);
 
 /* The TX buffer's error callback: packets the PMD would not take even after
  * a bounded retry are counted back and dropped (line_tx_dropped). */

@@ -164,9 +164,10 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 		learn(p, fi);
 	if (linear || m->pkt_len <= SR_SCRATCH_LEN)
 		out = sr_ctl_answer(frame, room, fi, side->port_mac, &side->listen[fi->v6]);
-	if (out > RTE_ETHER_HDR_LEN + r->mtu) {
+	if (out > fi->l2_len + r->mtu) { /* the answer keeps the request's VLAN tag */
 		const struct sr_pkt_meta none = { 0 };
-		sr_tx_fragments(p, port, frame, out, &none); /* no mbufs: the asker asks again */
+		/* not sent without mbufs or with IP options: the asker asks again */
+		sr_tx_fragments(p, port, frame, out, fi->l2_len, &none);
 		out = 0;
 	} else if (out && !linear) { /* small enough after all: back into one mbuf */
 		if (rte_pktmbuf_linearize(m) != 0)

@@ -31,7 +31,15 @@ uint32_t sr_fragment_count(const uint8_t *frame, uint32_t frame_len, uint32_t l2
 	bool v6 = is_v6(frame, l2);
 	uint32_t per = sr_fragment_size(v6, mtu), payload, n;
 
-	if (per == 0 || frame_len <= l2 + l3_len(v6))
+	/* a header of our own making: IPv4 without options, IPv6 straight to
+	 * UDP or ICMPv6 (an echo request with IP options is not answered
+	 * fragmented: which options to copy into which fragment, RFC 791 3.1) */
+	if (frame_len <= l2 + l3_len(v6) || (frame[l2] >> 4) != (v6 ? 6 : 4))
+		return 0;
+	if (v6 ? frame[l2 + 6] != IPPROTO_UDP && frame[l2 + 6] != IPPROTO_ICMPV6
+	       : frame[l2] != 0x45)
+		return 0;
+	if (per == 0)
 		return 0;
 	payload = frame_len - l2 - l3_len(v6);
 	n = (payload + per - 1) / per;

@@ -26,8 +26,9 @@
 /* The IP payload bytes each fragment but the last carries, a multiple of 8. */
 uint32_t sr_fragment_size(bool v6, uint32_t mtu);
 
-/* How many fragments the frame (l2 bytes of Ethernet first) needs at mtu;
- * 0 when it cannot be fragmented (the MTU leaves no room, too many). */
+/* How many fragments the frame (l2 bytes of Ethernet, and VLAN tag, first)
+ * needs at mtu; 0 when it cannot be fragmented (IPv4 options or IPv6
+ * extension headers, the MTU leaves no room, too many). */
 uint32_t sr_fragment_count(const uint8_t *frame, uint32_t frame_len, uint32_t l2, uint32_t mtu);
 
 /* Write fragment k (0-based, k < count) into out (room for l2 + mtu bytes);
