@@ -87,12 +87,9 @@ static bool send_alone(void *arg, uint32_t shard, const uint8_t *line, uint32_t 
 	struct sr_poller *p = d->p;
 	const struct sr_hdr_tmpl *t = &p->plane->tmpl[shard];
 	uint8_t *frame = p->tx_scratch;
-	uint32_t total = t->len + len + 1, done = 0;
+	uint32_t total = sr_coalesce_alone_frame(frame, t, line, len), done = 0;
 	struct rte_mbuf *head = NULL;
 
-	memcpy(frame + t->len, line, len);
-	frame[t->len + len] = '\n';
-	sr_hdr_write(frame, t, (uint16_t)(len + 1), sr_payload_sum(frame + t->len, len + 1));
 	while (done < total) {
 		struct rte_mbuf *seg = rte_pktmbuf_alloc(p->relay->pool);
 		uint32_t n;

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "net/sr_rewrite.h"
 #include "sr_counters.h"
 #include "statsd/sr_batch.h"
 #include "statsd/sr_payload.h"
@@ -99,6 +100,18 @@ sr_coalesce_line(struct sr_coalescer *co, const struct sr_coalesce_ops *ops, voi
 		co->n_open++;
 	}
 	sr_batch_append(&o->b, payload + ref->off, ref->len);
+}
+
+/* The datagram a line longer than a packet goes in: the shard's headers,
+ * the line and its '\n' (as in any batch), written to frame; its length. */
+static inline uint32_t sr_coalesce_alone_frame(uint8_t *frame, const struct sr_hdr_tmpl *t,
+					       const uint8_t *line, uint32_t len)
+{
+	struct sr_batch b = { .buf = frame + t->len };
+
+	sr_batch_append(&b, line, len);
+	sr_hdr_write(frame, t, (uint16_t)b.len, sr_payload_sum(b.buf, b.len));
+	return t->len + b.len;
 }
 
 /* Send the open packets whose time is up (all: every one). */

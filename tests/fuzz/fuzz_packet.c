@@ -169,10 +169,8 @@ static bool sink_send_alone(void *arg, uint32_t shard, const uint8_t *line, uint
 	uint32_t n, i, ip_payload = 0, got = 0;
 
 	assert(shard < N_SHARDS && len + 1 > MAX_PAYLOAD && len <= FRAME_MAX);
-	memcpy(dgram + SR_HDR_V4_LEN, line, len);
-	dgram[SR_HDR_V4_LEN + len] = '\n';
-	sr_hdr_write(dgram, &tmpl[shard], (uint16_t)(len + 1),
-		     sr_payload_sum(dgram + SR_HDR_V4_LEN, len + 1));
+	assert(sr_coalesce_alone_frame(dgram, &tmpl[shard], line, len) ==
+	       SR_HDR_V4_LEN + len + 1); /* as the relay builds it */
 	memcpy(ctx.listen[SR_V4].a, &shard_ip[shard], 4);
 	memcpy(ctx.port_mac, dgram, 6);
 	if (SR_HDR_V4_LEN + len + 1 <= 14 + FRAG_MTU) { /* it fits the MTU: sent whole */
