@@ -20,7 +20,7 @@ static uint32_t slot_of(const struct sr_frag_guard *g, const struct sr_frag_key 
 	size_t i;
 
 	for (i = 0; i < 32; i += 8) {
-		memcpy(&w, (i < 16 ? k->src + i : k->dst + i - 16), 8);
+		memcpy(&w, (i < 16 ? k->src + i : k->dst + (i - 16)), 8);
 		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
 		h ^= h >> 31;
 	}
