@@ -187,13 +187,6 @@ static int setup_pools(struct sr_relay *r, uint16_t n_queues)
 
 		if (sr_port_rx_spec(r, port, &spec[i]))
 			return -1;
-		/* the egress port of a two-armed relay receives only ARP, ND and pings
-		 * (what is larger comes in fragments): frames of the MTU */
-		if (i == 1 && !spec[i].kernel_reassembles)
-			spec[i].data_room =
-				RTE_MIN(spec[i].data_room,
-					RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_DATAROOM,
-						RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + r->cfg.mtu));
 		sr_port_log_rx_limit(r, port, &spec[i]);
 		r->rx_pool[i] = sr_pool_create(r, i ? "sr_egress" : "sr_rx", n_queues,
 					       spec[i].data_room);
