@@ -188,6 +188,15 @@ static int setup_pools(struct sr_relay *r, uint16_t n_queues)
 		if (sr_port_rx_spec(r, port, &spec[i]))
 			return -1;
 		sr_port_log_rx_limit(r, port, &spec[i]);
+		/* two-armed: one pool serves both ports unless the egress one needs
+		 * its own (AF_XDP's page-sized chunks, larger af_packet frames) */
+		if (i == 1 && strcmp(spec[1].driver, "net_af_xdp") != 0 &&
+		    strcmp(spec[0].driver, "net_af_xdp") != 0 &&
+		    spec[1].data_room <= spec[0].data_room) {
+			r->rx_pool[1] = r->rx_pool[0];
+			spec[1].data_room = spec[0].data_room;
+			continue;
+		}
 		r->rx_pool[i] = sr_pool_create(r, i ? "sr_egress" : "sr_rx", n_queues,
 					       spec[i].data_room);
 		if (!r->rx_pool[i])
