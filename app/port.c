@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <linux/if_packet.h>
+#include <linux/if_xdp.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,26 +256,32 @@ void sr_port_close(uint16_t port)
 }
 
 /*
- * Frames the kernel dropped because an af_packet ring was full never reach
- * the PMD, which does not report them (imissed stays 0 in 22.11). The
- * kernel counts them per socket (PACKET_STATISTICS, reset by each read):
- * the PMD's sockets are this process's, bound to the port's interface, so
- * they are found among its file descriptors and their drops added up.
- * 0 for other ports.
+ * Frames the kernel dropped before the PMD could take them: an af_packet
+ * ring full (22.11's PMD does not report them: imissed stays 0), an AF_XDP
+ * RX ring full. The kernel counts them per socket (PACKET_STATISTICS, reset
+ * by each read; XDP_STATISTICS, cumulative): the PMD's sockets are this
+ * process's, bound to the port's interface, so they are found among its
+ * file descriptors and their drops added up. 0 for other ports.
  */
 uint64_t sr_port_ring_drops(uint16_t port)
 {
-	static uint64_t seen[RTE_MAX_ETHPORTS];
+	static uint64_t packet_seen[RTE_MAX_ETHPORTS];
 	struct rte_eth_dev_info info;
 	const struct rte_devargs *da;
 	char iface[IF_NAMESIZE + 1] = "";
+	uint64_t xdp = 0;
 	unsigned int ifindex;
+	bool packet, xsk;
 	struct dirent *e;
 	const char *p;
 	DIR *fds;
 
 	if (port >= RTE_MAX_ETHPORTS || rte_eth_dev_info_get(port, &info) != 0 ||
-	    !info.driver_name || strcmp(info.driver_name, "net_af_packet") != 0 || !info.device)
+	    !info.driver_name || !info.device)
+		return 0;
+	packet = !strcmp(info.driver_name, "net_af_packet");
+	xsk = !strcmp(info.driver_name, "net_af_xdp");
+	if (!packet && !xsk)
 		return 0;
 	da = rte_dev_devargs(info.device);
 	p = da && da->args ? strstr(da->args, "iface=") : NULL;
@@ -284,23 +291,37 @@ uint64_t sr_port_ring_drops(uint16_t port)
 	fds = ifindex ? opendir("/proc/self/fd") : NULL;
 	while (fds && (e = readdir(fds)) != NULL) {
 		int fd = atoi(e->d_name), domain = 0;
-		struct sockaddr_ll sll;
-		struct tpacket_stats st;
 		socklen_t len = sizeof(domain);
 
 		if (e->d_name[0] == '.' || fd == dirfd(fds) ||
-		    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
-		    domain != AF_PACKET)
+		    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0)
 			continue;
-		len = sizeof(sll);
-		if (getsockname(fd, (struct sockaddr *)&sll, &len) != 0 ||
-		    (unsigned int)sll.sll_ifindex != ifindex)
-			continue;
-		len = sizeof(st);
-		if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
-			__atomic_fetch_add(&seen[port], st.tp_drops, __ATOMIC_RELAXED);
+		if (packet && domain == AF_PACKET) {
+			struct sockaddr_ll sll;
+			struct tpacket_stats st;
+
+			len = sizeof(sll);
+			if (getsockname(fd, (struct sockaddr *)&sll, &len) != 0 ||
+			    (unsigned int)sll.sll_ifindex != ifindex)
+				continue;
+			len = sizeof(st);
+			if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+				__atomic_fetch_add(&packet_seen[port], st.tp_drops,
+						   __ATOMIC_RELAXED);
+		} else if (xsk && domain == AF_XDP) {
+			struct sockaddr_xdp sxdp;
+			struct xdp_statistics st;
+
+			len = sizeof(sxdp);
+			if (getsockname(fd, (struct sockaddr *)&sxdp, &len) != 0 ||
+			    sxdp.sxdp_ifindex != ifindex)
+				continue;
+			len = sizeof(st);
+			if (getsockopt(fd, SOL_XDP, XDP_STATISTICS, &st, &len) == 0)
+				xdp += st.rx_dropped + st.rx_ring_full + st.rx_fill_ring_empty_descs;
+		}
 	}
 	if (fds)
 		closedir(fds);
-	return __atomic_load_n(&seen[port], __ATOMIC_RELAXED);
+	return __atomic_load_n(&packet_seen[port], __ATOMIC_RELAXED) + xdp;
 }

@@ -173,7 +173,7 @@ struct rte_mempool *sr_pool_create(const struct sr_relay *r, const char *name, u
 int sr_port_init(struct sr_relay *r, uint16_t port, uint16_t n_queues, bool receives,
 		 struct rte_mempool *pool, uint8_t mac[6]);
 void sr_port_close(uint16_t port);
-/* Frames an af_packet port's kernel ring dropped, so far (0 elsewhere). */
+/* Frames an af_packet or AF_XDP port's kernel ring dropped, so far (0 elsewhere). */
 uint64_t sr_port_ring_drops(uint16_t port);
 
 /* stats.c */
