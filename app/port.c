@@ -318,7 +318,8 @@ uint64_t sr_port_ring_drops(uint16_t port)
 				continue;
 			len = sizeof(st);
 			if (getsockopt(fd, SOL_XDP, XDP_STATISTICS, &st, &len) == 0)
-				xdp += st.rx_dropped + st.rx_ring_full + st.rx_fill_ring_empty_descs;
+				xdp += st.rx_dropped + st.rx_ring_full +
+				       st.rx_fill_ring_empty_descs;
 		}
 	}
 	if (fds)
