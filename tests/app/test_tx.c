@@ -43,7 +43,7 @@
 #define TXQ 1
 #define N_SHARDS 3
 #define N_MBUFS 80
-#define ROOM 512
+#define ROOM 2560 /* a fragment's frame, or a 2000-byte datagram, in one mbuf */
 
 uint64_t __wrap_rte_get_tsc_hz(void);
 int __wrap_rte_mbuf_dynfield_register(const struct rte_mbuf_dynfield *params);
@@ -91,10 +91,23 @@ static int pool_enqueue(struct rte_mempool *mp, void *const *objs, unsigned int 
 	return 0;
 }
 
+static bool pool_gives; /* the fragmenting tests: the pool hands out fresh slots */
+
 static int pool_dequeue(struct rte_mempool *mp, void **objs, unsigned int n)
 {
-	(void)mp, (void)objs, (void)n;
-	return -ENOBUFS; /* the code under test allocates nothing */
+	(void)mp;
+	if (!pool_gives || n_slots + n > N_MBUFS)
+		return -ENOBUFS; /* the other tests: the code under test allocates nothing */
+	for (unsigned int i = 0; i < n; i++) {
+		struct slot *sl = &slots[n_slots++];
+		memset(sl, 0, sizeof(*sl));
+		sl->m.buf_addr = sl->room;
+		sl->m.buf_len = ROOM;
+		sl->m.pool = &pool;
+		rte_mbuf_refcnt_set(&sl->m, 1);
+		objs[i] = &sl->m;
+	}
+	return 0;
 }
 
 static int pool_alloc(struct rte_mempool *mp)
@@ -213,6 +226,7 @@ static uint64_t nh_word[N_SHARDS];
 static struct sr_shard_counters shard_ctr[N_SHARDS];
 static struct sr_held held[N_SHARDS];
 static struct rte_eth_dev_tx_buffer *txb;
+static uint8_t scratch[65536];
 
 static const uint8_t MAC[N_SHARDS][6] = {
 	{ 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 },
@@ -312,6 +326,7 @@ static int setup(void **state)
 	memset(held, 0, sizeof(held));
 	memset(tmpl, 0, sizeof(tmpl));
 	n_slots = 0;
+	pool_gives = false;
 	txq.then = 0;
 
 	memset(&pool, 0, sizeof(pool));
@@ -347,6 +362,8 @@ static int setup(void **state)
 	poller.txb = txb;
 	poller.shard_ctr = shard_ctr;
 	poller.held = held;
+	poller.tx_scratch = scratch;
+	relay.pool = &pool;
 	return 0;
 }
 
@@ -788,6 +805,74 @@ static void test_held_shutdown(void **state)
 	assert_all_freed_once();
 }
 
+/* ---- datagrams larger than the MTU: sent in fragments ---- */
+
+/* An IPv4 StatsD datagram of len bytes for shard 0, its header a real one. */
+static struct rte_mbuf *big_pkt(uint32_t len)
+{
+	struct rte_mbuf *m = new_pkt(len);
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+
+	f[12] = 0x08, f[13] = 0x00; /* IPv4 */
+	f[14] = 0x45;
+	f[16] = (uint8_t)((len - 14) >> 8), f[17] = (uint8_t)(len - 14);
+	f[23] = 17; /* UDP */
+	return m;
+}
+
+/* 2000 bytes over a 576-byte MTU: 4 fragments; the PMD takes 2 of them,
+ * then nothing: the datagram is taken back once, its line a tx drop. */
+static void test_fragmented_unsent(void **state)
+{
+	struct rte_mbuf *m;
+	struct want w = { 0 };
+
+	(void)state;
+	relay.mtu = 576;
+	pool_gives = true;
+	resolve(0);
+	m = big_pkt(2000);
+	sr_tx_send(&poller, m, 0, 1, 1000);
+	assert_freed(m, 1); /* copied into its fragments */
+	want_sent(&w, 0, 0);
+	w.ctr.lines_out = 1;
+	w.sc[0].lines = 1;
+	w.sc[0].bytes = 2000 - SR_HDR_V4_LEN;
+	w.ctr.packets_fragmented = 1;
+	w.ctr.fragments_out = 4; /* (2000 - 34) bytes of IP payload, 552 a fragment */
+	assert_counters(&w);
+	script(1, 2);
+	txq.then = 0;
+	assert_int_equal(rte_eth_tx_buffer_flush(TX_PORT, TXQ, txb), 2);
+	assert_int_equal(txq.n_wire, 2);
+	/* both on the wire are fragments of one datagram: the first and the second */
+	assert_int_equal(sr_pkt_meta(txq.wire[0])->piece, SR_PKT_FRAG_FIRST);
+	assert_int_equal(sr_pkt_meta(txq.wire[1])->piece, SR_PKT_FRAG_MORE);
+	assert_memory_equal(rte_pktmbuf_mtod(txq.wire[1], uint8_t *), MAC[0], 6);
+	w = (struct want){ 0 };
+	w.ctr.fragments_out = 2;
+	w.ctr.drops[SR_DROP_LINE_TX_DROPPED] = 1;
+	assert_counters(&w);
+	assert_all_freed_once();
+}
+
+/* No mbufs for its fragments: the datagram's line is line_no_mbuf. */
+static void test_fragmented_no_mbuf(void **state)
+{
+	struct rte_mbuf *m;
+	struct want w = { 0 };
+
+	(void)state;
+	relay.mtu = 576;
+	resolve(0);
+	m = big_pkt(2000);
+	sr_tx_send(&poller, m, 0, 3, 1000); /* pool_gives false: none */
+	w.ctr.drops[SR_DROP_LINE_NO_MBUF] = 3;
+	assert_counters(&w);
+	assert_freed(m, 1);
+	assert_int_equal(txq.n_wire, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest unsent[] = {
@@ -805,6 +890,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_held_needs_valid_bit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_shutdown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fragmented_unsent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fragmented_no_mbuf, setup, teardown),
 	};
 	int failed;
 
