@@ -11,6 +11,7 @@ trap 'rm -rf "$TMP"' EXIT
 PASS=0
 FAIL=0
 EAL=(--no-huge --no-pci -m 128 --log-level=error -l 0)
+RUN=$$ # in every --file-prefix: two runs of this suite at once do not collide
 OK_SHARD=(--listen 198.18.0.1:8125 --shard 198.18.1.1:8125,mac=02:00:00:00:01:01)
 
 # expect NAME CODE PATTERN -- ARGS...: exit code CODE and PATTERN in stdout+stderr
@@ -33,7 +34,7 @@ expect() {
 expect_bad() {
 	local name=$1 pattern=$2 out lines rc
 	shift 3
-	out=$(timeout 30 "$BIN" "${EAL[@]}" --file-prefix "cli_$name" -- "$@" 2>&1 >/dev/null)
+	out=$(timeout 30 "$BIN" "${EAL[@]}" --file-prefix "cli${RUN}_$name" -- "$@" 2>&1 >/dev/null)
 	rc=$?
 	lines=$(wc -l <<<"$out")
 	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && grep -qE -- "$pattern" <<<"$out"; then
@@ -46,14 +47,14 @@ expect_bad() {
 }
 
 # relay_stats.py, under each python3 there is: a bad or unknown COMMAND to
-# the relay of prefix cli_sig exits CODE, nothing on stdout, one line on stderr.
+# the relay of prefix cli${RUN}_sig exits CODE, nothing on stdout, one line on stderr.
 STATS=$HERE/../../scripts/relay_stats.py
 PYS=(python3)
 [ -x /usr/bin/python3 ] && PYS+=(/usr/bin/python3)
 expect_stats() {
 	local name=$1 code=$2 pattern=$3 py out err rc bad=
 	for py in "${PYS[@]}"; do
-		out=$(timeout 30 "$py" "$STATS" --file-prefix cli_sig "$4" 2>"$TMP/stats.err")
+		out=$(timeout 30 "$py" "$STATS" --file-prefix cli${RUN}_sig "$4" 2>"$TMP/stats.err")
 		rc=$?
 		err=$(cat "$TMP/stats.err")
 		if [ "$rc" -ne "$code" ] || [ -n "$out" ] || [ "$(wc -l <"$TMP/stats.err")" -ne 1 ] ||
@@ -187,7 +188,7 @@ for len in 254 255 256 297 3000; do
 		printf '[relay]\nlisten = 198.18.0.1/24:8125\nallow = %s\n' "$(allow_list "$len")"
 		printf '[shard a]\naddress = 198.18.1.1:8125\nmac = 02:00:00:00:01:01\n'
 	} >"$TMP/allow_$len.ini"
-	out=$(timeout 30 "$BIN" "${EAL[@]}" --file-prefix "cli_acl$len" \
+	out=$(timeout 30 "$BIN" "${EAL[@]}" --file-prefix "cli${RUN}_acl$len" \
 		--vdev "net_pcap0,rx_pcap=$TMP/acl_client.pcap,tx_pcap=$TMP/acl_out.pcap" -- \
 		--config "$TMP/allow_$len.ini" --exit-idle 100 --stats-json "$TMP/acl_$len.json" 2>&1)
 	if grep -q '"frame_not_allowed": 1' "$TMP/acl_$len.json" 2>/dev/null &&
@@ -270,16 +271,16 @@ expect_where where-nul-stdin '[ "$rc" -eq 0 ] && [ "$out" = $'"'"'drop\tline_con
 
 # Run-time failures exit 1: EAL refuses its arguments; the port does not exist.
 expect eal-failure 1 'EAL' -- --no-huge --no-pci --bogus-eal-flag -- "${OK_SHARD[@]}"
-expect no-port 1 'port 0 does not exist' -- "${EAL[@]}" --file-prefix cli_noport -- "${OK_SHARD[@]}"
+expect no-port 1 'port 0 does not exist' -- "${EAL[@]}" --file-prefix cli${RUN}_noport -- "${OK_SHARD[@]}"
 expect queues 1 'pollers need one each' -- --no-huge --no-pci -m 128 --log-level=error -l 0,1 \
-	--file-prefix cli_q --vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/o.pcap" -- \
+	--file-prefix cli${RUN}_q --vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/o.pcap" -- \
 	"${OK_SHARD[@]}" --main-polls
 # A good config file and flags overriding it start, and stop on --exit-idle.
-expect config-ok 0 'lines in' -- "${EAL[@]}" --file-prefix cli_ok \
+expect config-ok 0 'lines in' -- "${EAL[@]}" --file-prefix cli${RUN}_ok \
 	--vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/o.pcap" -- \
 	--config "$TMP/good.ini" --exit-idle 100 --max-payload 512
 # --record-cycles names the line scan build in use, and --stats-json writes the same one.
-out=$(timeout 30 "$BIN" "${EAL[@]}" --file-prefix cli_cyc \
+out=$(timeout 30 "$BIN" "${EAL[@]}" --file-prefix cli${RUN}_cyc \
 	--vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/c.pcap" -- \
 	--config "$TMP/good.ini" --exit-idle 100 --record-cycles --stats-json "$TMP/cyc.json" 2>&1)
 build=$(sed -n 's/^  line scan build: //p' <<<"$out")
@@ -290,12 +291,12 @@ else
 	FAIL=$((FAIL + 1)); echo "FAIL record-cycles: build '$build'"; sed 's/^/    /' <<<"$out" | tail -n 5
 fi
 # SIGTERM: clean stop, exit 0, counters printed.
-"$BIN" "${EAL[@]}" --file-prefix cli_sig --vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/s.pcap" -- \
+"$BIN" "${EAL[@]}" --file-prefix cli${RUN}_sig --vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/s.pcap" -- \
 	--config "$TMP/good.ini" --stats-json "$TMP/sig.json" >"$TMP/sig.out" 2>&1 &
 pid=$!
 sleep 2
 # live counters over DPDK telemetry while it runs
-if python3 "$HERE/../../scripts/relay_stats.py" --file-prefix cli_sig >"$TMP/tlm.json" 2>&1 &&
+if python3 "$HERE/../../scripts/relay_stats.py" --file-prefix cli${RUN}_sig >"$TMP/tlm.json" 2>&1 &&
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["/statsd_relay/stats"]; sys.exit(0 if d["lines_in"] > 0 and d["lines_in"] >= d["lines_out"] else 1)' "$TMP/tlm.json"; then
 	PASS=$((PASS + 1)); echo "PASS telemetry"
 else
@@ -309,7 +310,7 @@ expect_stats stats-refused-parameter 3 "/ethdev/stats refused parameter '99'" /e
 # a reader that is gone (| head) ends it quietly, by SIGPIPE (141)
 bad=
 for py in "${PYS[@]}"; do
-	{ sleep 0.3; "$py" "$STATS" --file-prefix cli_sig / 2>"$TMP/pipe.err"; echo $? >"$TMP/pipe.rc"; } | true
+	{ sleep 0.3; "$py" "$STATS" --file-prefix cli${RUN}_sig / 2>"$TMP/pipe.err"; echo $? >"$TMP/pipe.rc"; } | true
 	if [ "$(cat "$TMP/pipe.rc")" -ne 141 ] || [ -s "$TMP/pipe.err" ]; then
 		bad="$py: exit $(cat "$TMP/pipe.rc") (want 141), stderr '$(tail -n 1 "$TMP/pipe.err")'"
 		break
@@ -321,8 +322,8 @@ else
 	FAIL=$((FAIL + 1)); echo "FAIL stats-closed-pipe: $bad"
 fi
 # A second DPDK process with the same --file-prefix is told what to change.
-expect file-prefix-taken 1 "another DPDK process may hold the file prefix 'cli_sig': give this one its own --file-prefix" -- \
-	"${EAL[@]}" --file-prefix cli_sig --vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/s2.pcap" -- \
+expect file-prefix-taken 1 "another DPDK process may hold the file prefix 'cli${RUN}_sig': give this one its own --file-prefix" -- \
+	"${EAL[@]}" --file-prefix cli${RUN}_sig --vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/s2.pcap" -- \
 	--config "$TMP/good.ini"
 # SIGHUP (no reload yet) is logged and ignored: the relay keeps running.
 kill -HUP "$pid"
@@ -351,11 +352,11 @@ wrpcap(sys.argv[1], [Ether(src='02:00:00:00:00:0a', dst='02:70:63:61:70:00') /
                      UDP(sport=4000, dport=8125, len=2000) / Raw(b'lone.fragment:1|c\n' * 8)
                      for i in range(7)])
 PY
-"$BIN" "${EAL[@]}" --file-prefix cli_frag --vdev "net_pcap0,rx_pcap=$TMP/lone_frags.pcap,tx_pcap=$TMP/f.pcap" -- \
+"$BIN" "${EAL[@]}" --file-prefix cli${RUN}_frag --vdev "net_pcap0,rx_pcap=$TMP/lone_frags.pcap,tx_pcap=$TMP/f.pcap" -- \
 	--config "$TMP/good.ini" --exit-idle 10000 >"$TMP/frag.out" 2>&1 &
 fpid=$!
 sleep 3
-got=$(python3 "$STATS" --file-prefix cli_frag /statsd_relay/stats 2>&1 |
+got=$(python3 "$STATS" --file-prefix cli${RUN}_frag /statsd_relay/stats 2>&1 |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["/statsd_relay/stats"]["frame_ip_fragment"])' 2>&1)
 kill -TERM "$fpid"
 wait "$fpid"
