@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The control side: each shard's next hop (the shard itself, or --gateway
- * when it is off the listen subnet), resolved by ARP or Neighbor Discovery,
- * refreshed before it expires, and published to the pollers as one atomic
- * word per shard. It runs every millisecond on the first poller (its own TX
- * queue sends the requests), so no queue or lcore is spent on it; its state
- * is written by that poller only.
+ * The control side, on a DPDK control thread (rte_ctrl_thread_create: off the
+ * pollers' lcores, never inside a burst loop): each shard's next hop (the
+ * shard itself, or --gateway when it is off the listen subnet), resolved by
+ * ARP or Neighbor Discovery, refreshed before it expires, and published to
+ * the pollers as one atomic word per shard; the hint about same-host
+ * checksums. It owns no TX queue (net_pcap, af_packet and AF_XDP ports often
+ * have one per poller only): its requests go through a ring the first
+ * poller drains onto its queue, as what pollers learn comes back through
+ * another. Its state is written by this thread only.
  */
 #include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_ether.h>
@@ -21,6 +28,7 @@
 
 #define MAX_PROBES_PER_TICK 32
 #define BAD_CKSUM_SAY_EVERY_MS 60000
+#define CONTROL_PERIOD_US 1000
 
 static struct sr_ip next_hop(const struct sr_relay *r, const struct sr_shard_cfg *sh)
 {
@@ -53,7 +61,10 @@ int sr_control_init(struct sr_relay *r)
 					RTE_CACHE_LINE_SIZE);
 	r->learn = rte_ring_create_elem("sr_learn", sizeof(struct sr_neigh_msg), 1024,
 					(int)rte_socket_id(), RING_F_SC_DEQ);
-	if (!r->neigh || !r->shard_neigh || !r->plane->nh_word || !r->learn)
+	r->ctl_tx = rte_ring_create("sr_ctl_tx", 1024, (int)rte_socket_id(), RING_F_SC_DEQ);
+	r->learn_fd = eventfd(0, EFD_NONBLOCK);
+	if (!r->neigh || !r->shard_neigh || !r->plane->nh_word || !r->learn || !r->ctl_tx ||
+	    r->learn_fd < 0)
 		return -1;
 	for (s = 0; s < n; s++) {
 		const struct sr_shard_cfg *sh = &r->cfg.shards[s];
@@ -67,8 +78,8 @@ int sr_control_init(struct sr_relay *r)
 	return 0;
 }
 
-/* Ask for one neighbour on the poller's TX queue. */
-static void probe(struct sr_relay *r, struct sr_poller *p, const struct sr_neigh *e, bool unicast)
+/* Ask for one neighbour: built here, sent by the first poller. */
+static void probe(struct sr_relay *r, const struct sr_neigh *e, bool unicast)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(r->pool);
 	uint8_t *f;
@@ -86,7 +97,8 @@ static void probe(struct sr_relay *r, struct sr_poller *p, const struct sr_neigh
 	if (len < m->data_len)
 		memset(f + len, 0, m->data_len - len); /* pad to the Ethernet minimum */
 	sr_tx_mark_control(m);
-	rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m);
+	if (rte_ring_mp_enqueue(r->ctl_tx, m) != 0)
+		rte_pktmbuf_free(m); /* the ring full: asked again at the next retry */
 }
 
 /*
@@ -117,9 +129,8 @@ static void watch_udp_checksums(struct sr_relay *r, uint64_t now_ms)
 	r->bad_cksum_said_ms = now_ms ? now_ms : 1;
 }
 
-void sr_control_run(struct sr_relay *r, struct sr_poller *p, uint64_t now_tsc)
+static void control_tick(struct sr_relay *r, uint64_t now_ms)
 {
-	uint64_t now_ms = now_tsc / (rte_get_tsc_hz() / 1000);
 	struct sr_neigh_msg msg;
 	uint32_t due[MAX_PROBES_PER_TICK], n, i;
 	bool unicast[MAX_PROBES_PER_TICK], changed = false;
@@ -128,10 +139,58 @@ void sr_control_run(struct sr_relay *r, struct sr_poller *p, uint64_t now_tsc)
 		changed |= sr_neigh_learn(r->neigh, &msg.ip, msg.mac, now_ms);
 	n = sr_neigh_tick(r->neigh, now_ms, due, unicast, MAX_PROBES_PER_TICK, &changed);
 	for (i = 0; i < n; i++)
-		probe(r, p, &r->neigh->e[due[i]], unicast[i]);
-	if (n)
-		rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
+		probe(r, &r->neigh->e[due[i]], unicast[i]);
 	if (changed)
 		publish(r);
 	watch_udp_checksums(r, now_ms);
+}
+
+static void *control_thread(void *arg)
+{
+	struct sr_relay *r = arg;
+	const uint64_t ms = rte_get_tsc_hz() / 1000;
+
+	struct pollfd pfd = { .fd = r->learn_fd, .events = POLLIN };
+
+	/* a round a millisecond, or at once when a poller learnt a neighbour
+	 * (held packets wait on it) */
+	while (!__atomic_load_n(&sr_force_quit, __ATOMIC_RELAXED)) {
+		eventfd_t n;
+
+		if (poll(&pfd, 1, CONTROL_PERIOD_US / 1000) > 0)
+			(void)eventfd_read(r->learn_fd, &n);
+		control_tick(r, rte_rdtsc() / ms);
+	}
+	return NULL;
+}
+
+int sr_control_start(struct sr_relay *r)
+{
+	int rc = rte_ctrl_thread_create(&r->control_tid, "sr-control", NULL, control_thread, r);
+
+	if (rc != 0) {
+		fprintf(stderr, "statsd-relay: cannot start the control thread: %s\n",
+			strerror(rc));
+		return -1;
+	}
+	r->control_running = true;
+	return 0;
+}
+
+void sr_control_stop(struct sr_relay *r)
+{
+	if (r->control_running)
+		pthread_join(r->control_tid, NULL);
+	r->control_running = false;
+}
+
+void sr_control_drain(struct sr_relay *r, struct sr_poller *p)
+{
+	struct rte_mbuf *m[MAX_PROBES_PER_TICK];
+	unsigned int n = rte_ring_sc_dequeue_burst(r->ctl_tx, (void **)m, RTE_DIM(m), NULL), i;
+
+	for (i = 0; i < n; i++)
+		rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m[i]);
+	if (n)
+		rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
 }

@@ -333,6 +333,10 @@ int main(int argc, char **argv)
 		r->pollers[r->n_pollers++] = p;
 	}
 	sr_stats_telemetry(r);
+	if (sr_control_start(r)) {
+		rc = 1;
+		goto out_port;
+	}
 	for (i = 0; i < (int)r->n_pollers; i++)
 		if (!r->pollers[i]->is_main)
 			rte_eal_remote_launch(sr_poller_run, r->pollers[i], r->pollers[i]->lcore);
@@ -345,6 +349,7 @@ int main(int argc, char **argv)
 	}
 	__atomic_store_n(&sr_force_quit, true, __ATOMIC_RELAXED);
 	rte_eal_mp_wait_lcore();
+	sr_control_stop(r);
 	rte_delay_ms(10); /* let the NIC put the last bursts on the wire */
 
 	sr_stats_report(r, stdout);

@@ -7,6 +7,7 @@
 #ifndef SR_APP_RELAY_H
 #define SR_APP_RELAY_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -91,7 +92,7 @@ struct sr_poller {
 	unsigned int lcore;
 	uint16_t rxq, txq;
 	bool is_main;
-	struct sr_relay *relay;	      /* read only, but for the control side on poller 0 */
+	struct sr_relay *relay;	      /* read only */
 	const struct sr_plane *plane; /* as loaded for the burst being handled */
 	struct rte_eth_dev_tx_buffer *txb;
 	struct sr_counters ctr;
@@ -128,7 +129,11 @@ struct sr_relay {
 	struct sr_plane *plane;	  /* published: pollers load it once per burst */
 	struct sr_hdr_tmpl *tmpl; /* [n_shards] the plane's headers, built here */
 	struct rte_ring *learn;	  /* pollers -> control: neighbours seen (sr_neigh_msg) */
-	/* Control side, run by the first poller every millisecond: owned there. */
+	struct rte_ring *ctl_tx;  /* control -> first poller: frames to send (ARP, ND) */
+	int learn_fd;		  /* ... and its doorbell: the control thread wakes at once */
+	pthread_t control_tid;
+	bool control_running;
+	/* Control side, on its thread (control.c): owned there. */
 	struct sr_neigh_table *neigh;
 	int *shard_neigh;			    /* [n_shards] -> neigh entry */
 	uint64_t bad_cksum_seen, bad_cksum_said_ms; /* watch_udp_checksums() */
@@ -143,7 +148,10 @@ extern volatile bool sr_force_quit;
 
 /* control.c */
 int sr_control_init(struct sr_relay *r);
-void sr_control_run(struct sr_relay *r, struct sr_poller *p, uint64_t now_tsc);
+int sr_control_start(struct sr_relay *r); /* its thread, until sr_force_quit */
+void sr_control_stop(struct sr_relay *r);
+/* The first poller sends what the control thread asks for (ARP, ND). */
+void sr_control_drain(struct sr_relay *r, struct sr_poller *p);
 
 /* worker.c */
 int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, uint16_t queue,

@@ -8,6 +8,8 @@
  */
 #include <string.h>
 
+#include <sys/eventfd.h>
+
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_malloc.h>
@@ -138,7 +140,9 @@ static void learn(struct sr_poller *p, const struct sr_frame_info *fi)
 	struct sr_neigh_msg msg = { .ip = fi->peer_ip };
 
 	memcpy(msg.mac, fi->peer_mac, 6);
-	rte_ring_mp_enqueue_elem(p->relay->learn, &msg, sizeof(msg)); /* full: learnt later */
+	/* full: learnt later; the doorbell is rung only for these rare frames */
+	if (rte_ring_mp_enqueue_elem(p->relay->learn, &msg, sizeof(msg)) == 0)
+		(void)eventfd_write(p->relay->learn_fd, 1);
 }
 
 /*
@@ -414,7 +418,7 @@ int sr_poller_run(void *arg)
 	uint64_t flush_step = RTE_MAX(r->flush_cycles / 8, rte_get_tsc_hz() / 1000000);
 	uint64_t control_step = rte_get_tsc_hz() / 1000000 * CONTROL_PERIOD_US;
 	uint64_t next_control = 0;
-	bool controls = p == r->pollers[0]; /* neighbour upkeep runs on the first poller */
+	bool first = p == r->pollers[0]; /* sends the control thread's frames; polls egress */
 	uint32_t i;
 	uint16_t nb;
 
@@ -459,7 +463,7 @@ int sr_poller_run(void *arg)
 		}
 		if (now >= next_control) {
 			next_control = now + control_step;
-			if (controls && r->poll_egress) {
+			if (first && r->poll_egress) {
 				nb = rte_eth_rx_burst(r->tx_port, 0, pkts, SR_BURST);
 				for (i = 0; i < nb; i++)
 					handle_egress(p, pkts[i]);
@@ -469,8 +473,8 @@ int sr_poller_run(void *arg)
 			rte_ip_frag_table_del_expired_entries(p->frags, &p->death_row, now);
 			if (p->death_row.cnt)
 				free_death_row(p);
-			if (controls)
-				sr_control_run(r, p, now);
+			if (first)
+				sr_control_drain(r, p);
 			/* the main lcore, when it polls, also watches for the end */
 			if (p->is_main && r->idle_cycles && all_pollers_idle(r, now))
 				__atomic_store_n(&sr_force_quit, true, __ATOMIC_RELAXED);
