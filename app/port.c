@@ -67,16 +67,20 @@ int sr_port_check(uint16_t port, uint16_t n_rx, uint16_t n_tx)
 	return 0;
 }
 
-/* The value of KEY= in a devargs string ("iface=r0,framesz=8192"), or 0. */
-static uint32_t devarg_u32(const char *args, const char *key)
+/* The value of KEY= among the port's vdev arguments ("iface=r0,framesz=8192")
+ * into buf; false when it has none. */
+static bool devarg(const struct rte_eth_dev_info *info, const char *key, char *buf, size_t len)
 {
+	const struct rte_devargs *da = info->device ? rte_dev_devargs(info->device) : NULL;
 	size_t n = strlen(key);
 	const char *p;
 
-	for (p = args; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
-		if (!strncmp(p, key, n) && p[n] == '=')
-			return (uint32_t)strtoul(p + n + 1, NULL, 10);
-	return 0;
+	for (p = da ? da->args : NULL; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == '=') {
+			snprintf(buf, len, "%.*s", (int)strcspn(p + n + 1, ","), p + n + 1);
+			return true;
+		}
+	return false;
 }
 
 /*
@@ -97,8 +101,8 @@ int sr_port_rx_spec(const struct sr_relay *r, uint16_t port, struct sr_port_rx *
 		 info.driver_name ? info.driver_name : "?");
 	spec->frame_max = info.max_rx_pktlen;
 	if (!strcmp(spec->driver, "net_af_packet")) {
-		const struct rte_devargs *da = info.device ? rte_dev_devargs(info.device) : NULL;
-		uint32_t framesz = da && da->args ? devarg_u32(da->args, "framesz") : 0;
+		char v[16];
+		uint32_t framesz = devarg(&info, "framesz", v, sizeof(v)) ? (uint32_t)atoi(v) : 0;
 
 		framesz = framesz ? framesz : SR_AF_PACKET_DEFAULT_FRAME;
 		spec->kernel_reassembles = true;
@@ -267,13 +271,11 @@ uint64_t sr_port_ring_drops(uint16_t port)
 {
 	static uint64_t packet_seen[RTE_MAX_ETHPORTS];
 	struct rte_eth_dev_info info;
-	const struct rte_devargs *da;
-	char iface[IF_NAMESIZE + 1] = "";
+	char iface[IF_NAMESIZE + 1];
 	uint64_t xdp = 0;
 	unsigned int ifindex;
 	bool packet, xsk;
 	struct dirent *e;
-	const char *p;
 	DIR *fds;
 
 	if (port >= RTE_MAX_ETHPORTS || rte_eth_dev_info_get(port, &info) != 0 ||
@@ -283,11 +285,7 @@ uint64_t sr_port_ring_drops(uint16_t port)
 	xsk = !strcmp(info.driver_name, "net_af_xdp");
 	if (!packet && !xsk)
 		return 0;
-	da = rte_dev_devargs(info.device);
-	p = da && da->args ? strstr(da->args, "iface=") : NULL;
-	if (p)
-		snprintf(iface, sizeof(iface), "%.*s", (int)strcspn(p + 6, ","), p + 6);
-	ifindex = iface[0] ? if_nametoindex(iface) : 0;
+	ifindex = devarg(&info, "iface", iface, sizeof(iface)) ? if_nametoindex(iface) : 0;
 	fds = ifindex ? opendir("/proc/self/fd") : NULL;
 	while (fds && (e = readdir(fds)) != NULL) {
 		int fd = atoi(e->d_name), domain = 0;
