@@ -37,9 +37,11 @@ renamed=$("$BUILD/app/statsd-relay-where" --config "$TMP/renamed.ini" --fingerpr
 renamed2=$("$BUILD/app/statsd-relay-where" --config "$TMP/renamed2.ini" --fingerprint)
 
 PYTHONPATH=$ROOT/scripts /usr/bin/python3 - "$TMP" "$rc" "$where" "$renamed" "$renamed2" \
-	"$BUILD/app/statsd-relay-where" "$CFG" <<'PY'
-import json, subprocess, sys
+	"$BUILD/app/statsd-relay-where" "$CFG" "$HERE/check_replay.py" <<'PY'
+import json, os, subprocess, sys
 from sr_wire import read_pcap
+sys.path.insert(0, os.path.dirname(sys.argv[8]))
+from check_replay import l2, reassemble_output
 tmp, rc, where, renamed, renamed2, where_bin, cfg = sys.argv[1:8]
 ok = fail = 0
 def check(name, cond, detail=''):
@@ -50,40 +52,21 @@ def check(name, cond, detail=''):
         fail += 1; print('FAIL fleet %s %s' % (name, detail))
 
 def datagrams(path):
-    """UDP payloads per destination address, fragments put together (IPv4, IPv6)."""
-    out, pieces = [], {}
-    for f in read_pcap(path):
-        et = int.from_bytes(f[12:14], 'big')
-        if et == 0x0800:
-            ihl = (f[14] & 15) * 4
-            dst, proto = f[30:34], f[23]
-            fo = int.from_bytes(f[20:22], 'big')
-            data = f[14 + ihl:14 + int.from_bytes(f[16:18], 'big')]
-            ident, off, more = int.from_bytes(f[18:20], 'big'), (fo & 0x1fff) * 8, bool(fo & 0x2000)
-        elif et == 0x86dd:
-            dst, proto = f[38:54], f[20]
-            data = f[54:54 + int.from_bytes(f[18:20], 'big')]
-            off, more, ident = 0, False, None
-            if proto == 44:
-                proto, fo = data[0], int.from_bytes(data[2:4], 'big')
-                ident, off, more = int.from_bytes(data[4:8], 'big'), fo & 0xfff8, bool(fo & 1)
-                data = data[8:]
-        else:
-            continue
-        if proto != 17:
-            continue
-        if ident is not None and (more or off):
-            key = (dst, ident)
-            pieces.setdefault(key, {})[off] = (data, more)
-            got, pos = pieces[key], 0
-            while pos in got and got[pos][1]:
-                pos += len(got[pos][0])
-            if pos in got and not got[pos][1]:
-                data = b''.join(got[o][0] for o in sorted(got))
-                del pieces[key]
-            else:
-                continue
-        out.append((dst, data[8:]))
+    """UDP payloads by destination address, the relay's fragments put together by the
+    replay checker's own reassembly (which also checks them)."""
+    out = []
+    whole, problems = reassemble_output(read_pcap(path), 1500)
+    for p in problems:
+        print('    ' + p)
+    for _, f, _ in whole:
+        off, et, _ = l2(f)
+        if et == 0x0800 and f[off + 9] == 17:
+            hl = (f[off] & 15) * 4
+            end = off + int.from_bytes(f[off + 2:off + 4], 'big')
+            out.append((f[off + 16:off + 20], f[off + hl + 8:end]))
+        elif et == 0x86dd and f[off + 6] == 17:
+            end = off + 40 + int.from_bytes(f[off + 4:off + 6], 'big')
+            out.append((f[off + 24:off + 40], f[off + 48:end]))
     return out
 
 check('relays-exit', rc == '0', 'a relay failed: ' + open(tmp + '/relay0.log').read()[-300:])
