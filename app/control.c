@@ -23,6 +23,7 @@
 #include <rte_mbuf.h>
 
 #include "net/sr_ctl.h"
+#include "net/sr_neigh.h"
 #include "relay.h"
 #include "tx.h"
 
@@ -30,51 +31,51 @@
 #define BAD_CKSUM_SAY_EVERY_MS 60000
 #define CONTROL_PERIOD_US 1000
 
-static struct sr_ip next_hop(const struct sr_relay *r, const struct sr_shard_cfg *sh)
+static struct sr_ip next_hop(const struct sr_config *cfg, const struct sr_shard_cfg *sh)
 {
 	uint8_t fam = sh->addr.ip.v6;
-	const struct sr_endpoint *l = r->cfg.has_egress[fam] ? &r->cfg.egress[fam]
-							     : &r->cfg.listen[fam];
+	const struct sr_endpoint *l = cfg->has_egress[fam] ? &cfg->egress[fam] : &cfg->listen[fam];
 
 	/* off the sending side's subnet and a gateway given: through it; else on the link */
-	if (r->cfg.has_gateway[fam] && !sr_ip_in_prefix(&sh->addr.ip, &l->ip, l->prefix))
-		return r->cfg.gateway[fam];
+	if (cfg->has_gateway[fam] && !sr_ip_in_prefix(&sh->addr.ip, &l->ip, l->prefix))
+		return cfg->gateway[fam];
 	return sh->addr.ip;
 }
 
-static void publish(struct sr_relay *r)
+int sr_control_bind_shard(struct sr_relay *r, const struct sr_config *cfg, uint32_t s)
+{
+	const struct sr_shard_cfg *sh = &cfg->shards[s];
+	struct sr_ip hop = next_hop(cfg, sh);
+
+	/* a static mac= is the shard's own (or the gateway's) MAC: no resolution;
+	 * a hop already known keeps its entry, resolved MAC and all */
+	return sr_neigh_add(r->neigh, &hop, sh->has_mac ? sh->mac : NULL,
+			    rte_rdtsc() / (rte_get_tsc_hz() / 1000));
+}
+
+void sr_control_publish(struct sr_relay *r, struct sr_plane *pl)
 {
 	uint32_t s;
 
-	for (s = 0; s < r->cfg.n_shards; s++)
-		__atomic_store_n(&r->plane->nh_word[s],
-				 sr_neigh_word(&r->neigh->e[r->shard_neigh[s]]), __ATOMIC_RELEASE);
+	for (s = 0; s < pl->n_shards; s++)
+		__atomic_store_n(&pl->nh_word[s], sr_neigh_word(&r->neigh->e[pl->shard_neigh[s]]),
+				 __ATOMIC_RELEASE);
 }
 
-int sr_control_init(struct sr_relay *r)
+int sr_control_init(struct sr_relay *r, unsigned int n_pollers)
 {
-	uint32_t n = r->cfg.n_shards, s;
+	size_t qs_size = rte_rcu_qsbr_get_memsize(n_pollers);
 
 	r->neigh = rte_zmalloc("neigh", sizeof(*r->neigh), RTE_CACHE_LINE_SIZE);
-	r->shard_neigh = rte_zmalloc("shard_neigh", n * sizeof(*r->shard_neigh), 0);
-	r->plane->nh_word = rte_zmalloc("nh_word", n * sizeof(*r->plane->nh_word),
-					RTE_CACHE_LINE_SIZE);
 	r->learn = rte_ring_create_elem("sr_learn", sizeof(struct sr_neigh_msg), 1024,
 					(int)rte_socket_id(), RING_F_SC_DEQ);
 	r->ctl_tx = rte_ring_create("sr_ctl_tx", 1024, (int)rte_socket_id(), RING_F_SC_DEQ);
 	r->learn_fd = eventfd(0, EFD_NONBLOCK);
-	if (!r->neigh || !r->shard_neigh || !r->plane->nh_word || !r->learn || !r->ctl_tx ||
-	    r->learn_fd < 0)
+	r->qsv = rte_zmalloc("qsbr", qs_size, RTE_CACHE_LINE_SIZE);
+	if (!r->neigh || !r->learn || !r->ctl_tx || r->learn_fd < 0 || !r->qsv ||
+	    rte_rcu_qsbr_init(r->qsv, n_pollers) != 0)
 		return -1;
-	for (s = 0; s < n; s++) {
-		const struct sr_shard_cfg *sh = &r->cfg.shards[s];
-		struct sr_ip hop = next_hop(r, sh);
-		/* a static mac= is the shard's own (or the gateway's) MAC: no resolution */
-		r->shard_neigh[s] = sr_neigh_add(r->neigh, &hop, sh->has_mac ? sh->mac : NULL, 0);
-		if (r->shard_neigh[s] < 0)
-			return -1;
-	}
-	publish(r);
+	pthread_mutex_init(&r->view_lock, NULL);
 	return 0;
 }
 
@@ -141,7 +142,9 @@ static void control_tick(struct sr_relay *r, uint64_t now_ms)
 	for (i = 0; i < n; i++)
 		probe(r, &r->neigh->e[due[i]], unicast[i]);
 	if (changed)
-		publish(r);
+		sr_control_publish(r, r->plane);
+	/* a reload being prepared waits on its new shards' neighbours */
+	sr_reload_tick(r, now_ms);
 	watch_udp_checksums(r, now_ms);
 }
 

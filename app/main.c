@@ -33,16 +33,13 @@ static void on_signal(int sig)
 	__atomic_store_n(&sr_force_quit, true, __ATOMIC_RELAXED);
 }
 
-/* Until the configuration can be re-read, SIGHUP changes nothing: said, not
- * fatal (its default action would end the relay without a flush or report). */
+static struct sr_relay relay;
+
+/* SIGHUP: re-read --config (reload.c, on the control thread). */
 static void on_sighup(int sig)
 {
-	static const char msg[] = "statsd-relay: SIGHUP: ignored (no reload yet), still running\n";
-	ssize_t n;
-
 	(void)sig;
-	n = write(STDERR_FILENO, msg, sizeof(msg) - 1); /* async-signal-safe */
-	(void)n;
+	(void)sr_reload_ask(&relay);
 }
 
 /*
@@ -116,35 +113,8 @@ static int find_separator(int argc, char **argv)
 
 static int setup_relay(struct sr_relay *r)
 {
-	char err[256];
-
 	r->port_id = r->cfg.port_id;
 	r->tx_port = r->cfg.egress_port >= 0 ? (uint16_t)r->cfg.egress_port : r->port_id;
-	/* Built off the hot path; a reload will build a new plane and publish
-	 * it (pollers load the pointer once per burst), then free the old one
-	 * once every poller has passed a quiescent point. */
-	r->plane = rte_zmalloc("plane", sizeof(*r->plane), RTE_CACHE_LINE_SIZE);
-	r->tmpl = rte_zmalloc("tmpl", r->cfg.n_shards * sizeof(*r->tmpl), RTE_CACHE_LINE_SIZE);
-	if (!r->plane || !r->tmpl) {
-		fprintf(stderr, "statsd-relay: out of memory\n");
-		return -1;
-	}
-	r->plane->payload = (struct sr_payload_cfg){
-		.parse = { .dialect = r->cfg.dialect, .max_line = r->cfg.max_line },
-		.key_mode = r->cfg.key_mode,
-		.map = sr_config_shard_map(&r->cfg, err, sizeof(err)),
-	};
-	if (!r->plane->payload.map) {
-		fprintf(stderr, "statsd-relay: %s\n", err);
-		return -1;
-	}
-	r->plane->tmpl = r->tmpl;
-	r->plane->n_shards = r->cfg.n_shards;
-	/* what a fleet of relays compares: the same on each one that places alike */
-	r->fingerprint = sr_config_fingerprint(&r->cfg, r->plane->payload.map);
-	printf("statsd-relay: ring fingerprint %016" PRIx64 " (%s, %u shards)\n", r->fingerprint,
-	       sr_hash_names[r->cfg.hash], r->cfg.n_shards);
-	fflush(stdout);
 	for (int f = 0; f < SR_FAMILIES; f++) {
 		if (!r->cfg.has_listen[f])
 			continue;
@@ -152,8 +122,6 @@ static int setup_relay(struct sr_relay *r)
 		r->frame.listen_port[f] = rte_cpu_to_be_16(r->cfg.listen[f].port);
 		r->frame.listen_prefix[f] = r->cfg.listen[f].prefix;
 	}
-	r->frame.allow = r->cfg.allow;
-	r->frame.n_allow = r->cfg.n_allow;
 	/* what is sent comes from the egress address (two-armed) or the listen one */
 	for (int f = 0; f < SR_FAMILIES; f++) {
 		r->src[f] = r->cfg.has_egress[f] ? r->cfg.egress[f].ip : r->cfg.listen[f].ip;
@@ -164,11 +132,33 @@ static int setup_relay(struct sr_relay *r)
 		}
 	}
 	r->egress.no_statsd = true;
-	for (uint32_t s = 0; s < r->cfg.n_shards; s++)
-		r->poll_egress |= r->tx_port != r->port_id && !r->cfg.shards[s].has_mac;
+	/* two-armed, the egress port is polled for ARP/ND (a reload may add a
+	 * shard without mac=, so whenever it is a port of its own) */
+	r->poll_egress = r->tx_port != r->port_id;
 	r->mtu = r->cfg.mtu;
-	r->flush_cycles = rte_get_tsc_hz() / 1000000 * r->cfg.flush_us;
 	r->idle_cycles = rte_get_tsc_hz() / 1000 * r->cfg.exit_idle_ms;
+	r->status.generation = 1;
+	return 0;
+}
+
+/* After the ports are up (their MACs known): the first state the pollers read. */
+static int setup_plane(struct sr_relay *r)
+{
+	char err[256];
+	uint32_t s;
+
+	r->plane = sr_plane_build(r, &r->cfg, err, sizeof(err));
+	if (!r->plane) {
+		fprintf(stderr, "statsd-relay: %s\n", err);
+		return -1;
+	}
+	for (s = 0; s < r->plane->n_shards; s++)
+		r->slots[r->plane->slot[s]].in_use = true;
+	r->plane->generation = r->status.generation;
+	sr_control_publish(r, r->plane);
+	printf("statsd-relay: ring fingerprint %016" PRIx64 " (%s, %u shards)\n",
+	       r->plane->fingerprint, sr_hash_names[r->cfg.hash], r->cfg.n_shards);
+	fflush(stdout);
 	return 0;
 }
 
@@ -214,29 +204,8 @@ static int setup_pools(struct sr_relay *r, uint16_t n_queues)
 	return 0;
 }
 
-/* After the port is up (its MAC is known): one header template per shard. */
-static void build_templates(struct sr_relay *r)
-{
-	uint32_t s;
-
-	for (s = 0; s < r->cfg.n_shards; s++) {
-		const struct sr_shard_cfg *sh = &r->cfg.shards[s];
-		uint8_t f = sh->addr.ip.v6;
-		uint16_t sport = rte_cpu_to_be_16(r->cfg.listen[f].port);
-		/* the destination MAC is the next hop's, written per packet */
-		if (f)
-			sr_hdr_tmpl_init_v6(&r->tmpl[s], r->tx_mac, sh->mac, r->src[f].a, sport,
-					    sh->addr.ip.a, rte_cpu_to_be_16(sh->addr.port));
-		else
-			sr_hdr_tmpl_init_v4(&r->tmpl[s], r->tx_mac, sh->mac, sr_ip4(&r->src[f]),
-					    sport, sr_ip4(&sh->addr.ip),
-					    rte_cpu_to_be_16(sh->addr.port));
-	}
-}
-
 int main(int argc, char **argv)
 {
-	static struct sr_relay relay;
 	struct sr_relay *r = &relay;
 	char err[512];
 	int sep = find_separator(argc, argv), i, rc;
@@ -278,6 +247,9 @@ int main(int argc, char **argv)
 	case SR_CONFIG_OK:
 		break;
 	}
+	/* what a reload parses again, with the same flags over the file */
+	r->argc = sep < argc ? argc - sep : 1;
+	r->argv = sep < argc ? argv + sep : argv;
 
 	if (adapt_vdevs(r, sep, argv)) {
 		fprintf(stderr, "statsd-relay: out of memory\n");
@@ -311,9 +283,12 @@ int main(int argc, char **argv)
 		goto out_port;
 	}
 	memcpy(r->egress.port_mac, r->tx_mac, 6);
-	build_templates(r);
-	if (sr_control_init(r)) {
-		fprintf(stderr, "statsd-relay: out of memory for the neighbour table\n");
+	if (sr_control_init(r, n_pollers)) {
+		fprintf(stderr, "statsd-relay: out of memory for the control side\n");
+		rc = 1;
+		goto out_port;
+	}
+	if (setup_plane(r)) {
 		rc = 1;
 		goto out_port;
 	}

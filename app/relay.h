@@ -17,6 +17,7 @@
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 #include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
 #include "net/sr_frag_guard.h"
@@ -37,17 +38,27 @@
 #define SR_FRAG_MS 1000	     /* ... at most this long */
 
 /*
- * What the pollers read of the shards, published as one pointer that each
- * poller loads once per burst (the place where a reload will swap in a new
- * one). Built by the control side before the pollers start.
+ * What the pollers read of the configuration, published as one pointer that
+ * each poller loads once per burst. Built on the control side (plane.c), at
+ * start and for each reload; a poller that finds a new one finishes what it
+ * built under the old (open packets, held ones) before taking it, and the
+ * old one is freed once every poller has reported quiescent (rte_rcu_qsbr).
  */
 struct sr_plane {
 	struct sr_payload_cfg payload;	/* parse rules, key mode, shard map */
 	const struct sr_hdr_tmpl *tmpl; /* [n_shards] outgoing headers */
 	/* Next-hop MAC per shard (sr_neigh_word): written by the control
 	 * side, read by every poller with one atomic load. */
-	uint64_t *nh_word; /* [n_shards] */
+	uint64_t *nh_word;	   /* [n_shards] */
+	const uint16_t *slot;	   /* [n_shards] where the shard's figures are counted */
+	struct sr_frame_ctx frame; /* what is taken in: listen addresses, --allow */
+	uint64_t flush_cycles;	   /* --flush-us */
 	uint32_t n_shards;
+	/* Read by the control side only. */
+	uint32_t generation; /* config_generation of this state */
+	uint64_t fingerprint;
+	int *shard_neigh; /* [n_shards] -> neighbour entry */
+	struct sr_prefix allow[SR_MAX_ALLOW];
 };
 
 /*
@@ -62,7 +73,7 @@ enum sr_pkt_piece {
 
 struct sr_pkt_meta {
 	uint32_t lines; /* StatsD lines carried; 0: an answer or a request of ours */
-	uint32_t shard;
+	uint32_t shard; /* the slot its figures are counted in (struct sr_plane.slot) */
 	uint32_t bytes; /* UDP payload bytes of the datagram */
 	uint8_t piece;	/* enum sr_pkt_piece */
 };
@@ -96,14 +107,18 @@ struct sr_poller {
 	const struct sr_plane *plane; /* as loaded for the burst being handled */
 	struct rte_eth_dev_tx_buffer *txb;
 	struct sr_counters ctr;
-	struct sr_shard_counters *shard_ctr; /* [n_shards] */
+	struct sr_shard_counters *shard_ctr; /* [SR_MAX_SHARDS] by slot */
 	struct sr_coalescer co;		     /* per-shard packets being filled */
-	struct sr_held *held;		     /* [n_shards] */
+	struct sr_held *held;		     /* [SR_MAX_SHARDS] by plane index */
 	uint32_t n_held;
 	struct rte_ip_frag_tbl *frags;
 	struct rte_ip_frag_death_row death_row;
 	struct sr_frag_guard frag_guard; /* duplicates and overlaps, before the table */
-	uint64_t busy_cycles; /* --record-cycles: TSC spent on bursts that carried frames */
+	unsigned int qs_id;		 /* its reader id in the relay's rte_rcu_qsbr */
+	bool io_mode, record_cycles;
+	uint64_t busy_cycles;  /* --record-cycles: TSC spent on bursts that carried frames */
+	uint64_t rx_gap_max;   /* longest time between two RX bursts (TSC) */
+	uint64_t planes_taken; /* published states taken after the first */
 	uint64_t start_tsc;
 	uint64_t last_rx_tsc; /* read by the main lcore for --exit-idle */
 	uint64_t next_flush_tsc;
@@ -113,8 +128,47 @@ struct sr_poller {
 	struct sr_line_ref refs[SR_REFS_MAX];
 } __rte_cache_aligned;
 
+/* Where a shard's figures are counted: a slot keeps its figures across
+ * reloads as long as the shard keeps its name or its address. */
+struct sr_slot {
+	bool in_use;
+	struct sr_shard_counters base; /* figures of the slot's earlier shards */
+};
+
+/* A shard a reload removed: its figures stay in the report. */
+struct sr_removed_shard {
+	char id[64];
+	char name[128];
+	struct sr_shard_counters ctr;
+};
+
+enum sr_reload_outcome {
+	SR_RELOAD_NONE,
+	SR_RELOAD_APPLIED,
+	SR_RELOAD_REJECTED,
+	SR_RELOAD_NOTHING, /* no --config to re-read */
+};
+
+/* The reloads asked for and done (reload.c); read under view_lock. */
+struct sr_reload_status {
+	uint64_t reloads;	  /* applied */
+	uint64_t reload_failures; /* rejected */
+	uint32_t generation;	  /* config_generation: 1 at start */
+	enum sr_reload_outcome last;
+	uint64_t last_unix; /* time of the last reload asked for (s); 0: none */
+	char last_reason[256];
+	enum sr_reload_outcome answer; /* of the request answered last */
+	uint32_t asked, done;	       /* requests (SIGHUP, telemetry) and those answered */
+};
+
+struct sr_reload; /* a reload in progress, reload.c's own */
+
 struct sr_relay {
+	/* The configuration in force (the control thread swaps it under
+	 * view_lock; pollers read only the plane). */
 	struct sr_config cfg;
+	int argc; /* the relay's arguments, re-read by a reload */
+	char **argv;
 	uint16_t port_id;		/* receives; answers ARP, ND, ICMP */
 	uint16_t tx_port;		/* sends StatsD: port_id, or --egress-port */
 	uint8_t tx_mac[6];		/* its MAC: the source of what is sent */
@@ -124,20 +178,25 @@ struct sr_relay {
 	struct rte_mempool *pool;	/* what is sent is built in: the sending port's */
 	struct rte_mempool *rx_pool[2]; /* [0] the receiving port's, [1] the egress port's */
 	uint32_t mtu;			/* largest IP packet sent whole */
-	struct sr_frame_ctx frame;
-	uint64_t fingerprint;	  /* of the placement in force (sr_config_fingerprint) */
-	struct sr_plane *plane;	  /* published: pollers load it once per burst */
-	struct sr_hdr_tmpl *tmpl; /* [n_shards] the plane's headers, built here */
-	struct rte_ring *learn;	  /* pollers -> control: neighbours seen (sr_neigh_msg) */
-	struct rte_ring *ctl_tx;  /* control -> first poller: frames to send (ARP, ND) */
-	int learn_fd;		  /* ... and its doorbell: the control thread wakes at once */
+	struct sr_frame_ctx frame;	/* the receiving side, before --allow (plane.c copies it) */
+	struct sr_plane *plane;		/* published: pollers load it once per burst */
+	struct rte_rcu_qsbr *qsv;	/* pollers' quiescent states, for freeing a plane */
+	struct rte_ring *learn;		/* pollers -> control: neighbours seen (sr_neigh_msg) */
+	struct rte_ring *ctl_tx;	/* control -> first poller: frames to send (ARP, ND) */
+	int learn_fd;			/* ... and its doorbell: the control thread wakes at once */
 	pthread_t control_tid;
 	bool control_running;
-	/* Control side, on its thread (control.c): owned there. */
+	/* Control side, on its thread (control.c, reload.c): owned there. */
 	struct sr_neigh_table *neigh;
-	int *shard_neigh;			    /* [n_shards] -> neigh entry */
+	struct sr_reload *reload;		    /* in progress, or NULL */
 	uint64_t bad_cksum_seen, bad_cksum_said_ms; /* watch_udp_checksums() */
-	uint64_t flush_cycles;
+	/* What readers outside the control thread (telemetry, the exit report)
+	 * see of it: cfg, plane, slots, removed, status. */
+	pthread_mutex_t view_lock;
+	struct sr_slot slots[SR_MAX_SHARDS];
+	struct sr_removed_shard removed[SR_MAX_SHARDS];
+	uint32_t n_removed;
+	struct sr_reload_status status;
 	uint64_t idle_cycles;
 	unsigned int n_pollers;
 	struct sr_poller *pollers[RTE_MAX_LCORE];
@@ -146,8 +205,35 @@ struct sr_relay {
 /* Set by SIGINT/SIGTERM or --exit-idle; pollers stop at their next turn. */
 extern volatile bool sr_force_quit;
 
+/* plane.c */
+/* A state for the pollers from cfg (NULL with a reason in err): its map,
+ * headers, neighbour entries (added to r->neigh) and slots (slot[i] given,
+ * or when NULL matched against the plane in force by name, then address). */
+struct sr_plane *sr_plane_build(struct sr_relay *r, const struct sr_config *cfg, char *err,
+				size_t errlen);
+void sr_plane_free(struct sr_plane *pl);
+/* The share of keys that a move from a to b sends to another shard (by
+ * name), and whether it is exact (the Maglev tables compared entry by
+ * entry) rather than sampled. */
+double sr_plane_moved(const struct sr_plane *a, const struct sr_config *ca,
+		      const struct sr_plane *b, const struct sr_config *cb, bool *exact);
+/* A shard's figures now: its slot summed over pollers, less earlier owners'. */
+struct sr_shard_counters sr_slot_figures(const struct sr_relay *r, uint16_t slot);
+
+/* reload.c */
+/* Ask for a reload (async-signal-safe: SIGHUP's handler calls it); the
+ * request's number: answered when status.done reaches it. */
+uint32_t sr_reload_ask(struct sr_relay *r);
+/* On the control thread, each round: start, publish and finish reloads. */
+void sr_reload_tick(struct sr_relay *r, uint64_t now_ms);
+const char *sr_reload_outcome_name(enum sr_reload_outcome o);
+
 /* control.c */
-int sr_control_init(struct sr_relay *r);
+int sr_control_init(struct sr_relay *r, unsigned int n_pollers);
+/* The next-hop word of every shard of the published (and pending) plane. */
+void sr_control_publish(struct sr_relay *r, struct sr_plane *pl);
+/* The neighbour entry a shard is sent through (added when new). */
+int sr_control_bind_shard(struct sr_relay *r, const struct sr_config *cfg, uint32_t s);
 int sr_control_start(struct sr_relay *r); /* its thread, until sr_force_quit */
 void sr_control_stop(struct sr_relay *r);
 /* The first poller sends what the control thread asks for (ARP, ND). */
@@ -185,8 +271,9 @@ void sr_port_close(uint16_t port);
 uint64_t sr_port_ring_drops(uint16_t port);
 
 /* stats.c */
-void sr_stats_report(const struct sr_relay *r, FILE *out);
-int sr_stats_write_json(const struct sr_relay *r, const char *file);
-void sr_stats_telemetry(const struct sr_relay *r);
+/* They lock r->view_lock: not from the control thread. */
+void sr_stats_report(struct sr_relay *r, FILE *out);
+int sr_stats_write_json(struct sr_relay *r, const char *file);
+void sr_stats_telemetry(struct sr_relay *r);
 
 #endif

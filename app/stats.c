@@ -6,6 +6,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -15,35 +17,61 @@
 
 struct totals {
 	struct sr_counters c;
-	struct sr_shard_counters *shards;
+	struct sr_shard_counters *shards; /* [n_shards] of the configuration in force */
 	struct rte_eth_stats port;
 	uint64_t ring_drops; /* af_packet: frames the kernel dropped, ring full */
 	double elapsed_s;
+	/* a copy of what the control thread may change meanwhile */
+	struct sr_reload_status status;
+	uint64_t fingerprint;
+	uint32_t n_shards;
+	struct sr_shard_cfg *cfg;	  /* [n_shards] */
+	struct sr_removed_shard *removed; /* [n_removed] */
+	uint32_t n_removed;
 };
 
-static int sum_up(const struct sr_relay *r, struct totals *t)
+static void totals_free(struct totals *t)
 {
-	uint32_t n = r->cfg.n_shards, s, d;
+	free(t->shards);
+	free(t->cfg);
+	free(t->removed);
+}
+
+static int sum_up(struct sr_relay *r, struct totals *t)
+{
 	uint64_t first = UINT64_MAX;
 	unsigned int i;
+	uint32_t s;
+	int d;
 
 	memset(t, 0, sizeof(*t));
-	t->shards = calloc(n, sizeof(*t->shards));
-	if (!t->shards)
-		return -1;
 	for (i = 0; i < r->n_pollers; i++) {
 		const struct sr_poller *p = r->pollers[i];
-#define ADD(name) t->c.name += p->ctr.name;
+#define ADD(name) t->c.name += __atomic_load_n(&p->ctr.name, __ATOMIC_RELAXED);
 		SR_COUNTERS(ADD)
 #undef ADD
 		for (d = 0; d < SR_DROP__COUNT; d++)
-			t->c.drops[d] += p->ctr.drops[d];
-		for (s = 0; s < n; s++) {
-			t->shards[s].lines += p->shard_ctr[s].lines;
-			t->shards[s].packets += p->shard_ctr[s].packets;
-			t->shards[s].bytes += p->shard_ctr[s].bytes;
-		}
+			t->c.drops[d] += __atomic_load_n(&p->ctr.drops[d], __ATOMIC_RELAXED);
 		first = RTE_MIN(first, p->start_tsc);
+	}
+	pthread_mutex_lock(&r->view_lock);
+	t->n_shards = r->cfg.n_shards;
+	t->n_removed = r->n_removed;
+	t->shards = calloc(t->n_shards + 1, sizeof(*t->shards));
+	t->cfg = malloc((t->n_shards + 1) * sizeof(*t->cfg));
+	t->removed = malloc((t->n_removed + 1) * sizeof(*t->removed));
+	if (t->shards && t->cfg && t->removed) {
+		for (s = 0; s < t->n_shards; s++)
+			t->shards[s] = sr_slot_figures(r, r->plane->slot[s]);
+		memcpy(t->cfg, r->cfg.shards, t->n_shards * sizeof(*t->cfg));
+		memcpy(t->removed, r->removed, t->n_removed * sizeof(*t->removed));
+	}
+	t->status = r->status;
+	t->fingerprint = r->plane->fingerprint;
+	pthread_mutex_unlock(&r->view_lock);
+	if (!t->shards || !t->cfg || !t->removed) {
+		totals_free(t);
+		return -1;
 	}
 	if (first != UINT64_MAX)
 		t->elapsed_s = (double)(rte_rdtsc() - first) / (double)rte_get_tsc_hz();
@@ -52,7 +80,32 @@ static int sum_up(const struct sr_relay *r, struct totals *t)
 	return 0;
 }
 
-void sr_stats_report(const struct sr_relay *r, FILE *out)
+/* "applied at 2026-12-01T11:20:03Z: ..." of the last reload, for people. */
+static void say_last_reload(FILE *out, const struct sr_reload_status *st)
+{
+	char when[32] = "";
+	time_t t = (time_t)st->last_unix;
+	struct tm tm;
+
+	if (st->last_unix && gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(out,
+		"  reloads: %" PRIu64 " applied, %" PRIu64 " rejected; configuration generation %u",
+		st->reloads, st->reload_failures, st->generation);
+	if (st->last != SR_RELOAD_NONE)
+		fprintf(out, "; last %s at %s: %s", sr_reload_outcome_name(st->last), when,
+			st->last_reason);
+	fputc('\n', out);
+}
+
+static void shard_row(FILE *out, const char *index, const char *id,
+		      const struct sr_shard_counters *c)
+{
+	fprintf(out, "  %-4s %-24s %12" PRIu64 " %10" PRIu64 " %12" PRIu64 "\n", index, id,
+		c->lines, c->packets, c->bytes);
+}
+
+void sr_stats_report(struct sr_relay *r, FILE *out)
 {
 	struct totals t;
 	uint64_t line_drops = 0, frame_drops = 0;
@@ -72,12 +125,16 @@ void sr_stats_report(const struct sr_relay *r, FILE *out)
 		" lines out in %" PRIu64 " packets (%" PRIu64 " forwarded in place)\n",
 		t.elapsed_s, t.c.frames_in, t.c.lines_in, t.c.lines_out, t.c.packets_out,
 		t.c.packets_in_place);
-	fprintf(out, "  ring fingerprint %016" PRIx64 "\n", r->fingerprint);
+	fprintf(out, "  ring fingerprint %016" PRIx64 "\n", t.fingerprint);
+	say_last_reload(out, &t.status);
 	fprintf(out, "\n  %-4s %-24s %12s %10s %12s\n", "#", "shard", "lines", "packets", "bytes");
-	for (s = 0; s < r->cfg.n_shards; s++)
-		fprintf(out, "  %-4u %-24s %12" PRIu64 " %10" PRIu64 " %12" PRIu64 "\n", s,
-			r->cfg.shards[s].id, t.shards[s].lines, t.shards[s].packets,
-			t.shards[s].bytes);
+	for (s = 0; s < t.n_shards; s++) {
+		char index[12];
+		snprintf(index, sizeof(index), "%u", s);
+		shard_row(out, index, t.cfg[s].id, &t.shards[s]);
+	}
+	for (s = 0; s < t.n_removed; s++) /* removed by a reload: still in the totals */
+		shard_row(out, "-", t.removed[s].id, &t.removed[s].ctr);
 	fprintf(out,
 		"\n  control frames (ARP, ICMP, ND): %" PRIu64 "; fragments: %" PRIu64
 		" in, %" PRIu64 " datagrams reassembled\n",
@@ -105,10 +162,34 @@ void sr_stats_report(const struct sr_relay *r, FILE *out)
 						: 0.0);
 		}
 	}
-	free(t.shards);
+	totals_free(&t);
 }
 
-int sr_stats_write_json(const struct sr_relay *r, const char *file)
+/* A JSON string's content: quotes, backslashes and control bytes escaped. */
+static void json_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void json_shard(FILE *f, bool first, const char *id, const char *name,
+		       const struct sr_shard_counters *c)
+{
+	fprintf(f, "%s\n    {\"address\": \"", first ? "" : ",");
+	json_text(f, id);
+	fprintf(f, "\", \"name\": \"");
+	json_text(f, name);
+	fprintf(f, "\", \"lines\": %" PRIu64 ", \"packets\": %" PRIu64 ", \"bytes\": %" PRIu64 "}",
+		c->lines, c->packets, c->bytes);
+}
+
+int sr_stats_write_json(struct sr_relay *r, const char *file)
 {
 	struct totals t;
 	FILE *f;
@@ -119,7 +200,7 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 		return -1;
 	f = fopen(file, "w");
 	if (!f) {
-		free(t.shards);
+		totals_free(&t);
 		return -1;
 	}
 	fputc('{', f);
@@ -127,8 +208,15 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 	SR_COUNTERS(JSON)
 #undef JSON
 	fprintf(f, "\n  \"elapsed_s\": %.6f,\n  \"ring_fingerprint\": \"%016" PRIx64 "\",",
-		t.elapsed_s, r->fingerprint);
-	fprintf(f, "\n  \"drops\": {");
+		t.elapsed_s, t.fingerprint);
+	fprintf(f,
+		"\n  \"reloads\": %" PRIu64 ",\n  \"reload_failures\": %" PRIu64
+		",\n  \"config_generation\": %u,\n  \"last_reload_unix\": %" PRIu64
+		",\n  \"last_reload_outcome\": \"%s\",\n  \"last_reload_reason\": \"",
+		t.status.reloads, t.status.reload_failures, t.status.generation, t.status.last_unix,
+		sr_reload_outcome_name(t.status.last));
+	json_text(f, t.status.last_reason);
+	fprintf(f, "\",\n  \"drops\": {");
 	for (d = 0; d < SR_DROP__COUNT; d++)
 		fprintf(f, "%s\n    \"%s\": %" PRIu64, d ? "," : "", sr_drop_names[d],
 			t.c.drops[d]);
@@ -137,12 +225,11 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 		", \"rx_nombuf\": %" PRIu64 ", \"oerrors\": %" PRIu64 ", \"ring_drops\": %" PRIu64
 		"},\n  \"shards\": [",
 		t.port.imissed, t.port.ierrors, t.port.rx_nombuf, t.port.oerrors, t.ring_drops);
-	for (s = 0; s < r->cfg.n_shards; s++)
-		fprintf(f,
-			"%s\n    {\"address\": \"%s\", \"lines\": %" PRIu64
-			", \"packets\": %" PRIu64 ", \"bytes\": %" PRIu64 "}",
-			s ? "," : "", r->cfg.shards[s].id, t.shards[s].lines, t.shards[s].packets,
-			t.shards[s].bytes);
+	for (s = 0; s < t.n_shards; s++)
+		json_shard(f, s == 0, t.cfg[s].id, t.cfg[s].name, &t.shards[s]);
+	fprintf(f, "\n  ],\n  \"removed_shards\": [");
+	for (s = 0; s < t.n_removed; s++)
+		json_shard(f, s == 0, t.removed[s].id, t.removed[s].name, &t.removed[s].ctr);
 	fprintf(f,
 		"\n  ],\n  \"tsc_hz\": %" PRIu64 ",\n  \"scan_build\": \"%s\",\n  \"pollers\": [",
 		rte_get_tsc_hz(), sr_isa_names[sr_payload_isa()]);
@@ -150,24 +237,35 @@ int sr_stats_write_json(const struct sr_relay *r, const char *file)
 		const struct sr_poller *p = r->pollers[d];
 		fprintf(f,
 			"%s\n    {\"lcore\": %u, \"frames\": %" PRIu64 ", \"lines\": %" PRIu64
-			", \"busy_cycles\": %" PRIu64 "}",
-			d ? "," : "", p->lcore, p->ctr.frames_in, p->ctr.lines_in, p->busy_cycles);
+			", \"busy_cycles\": %" PRIu64 ", \"rx_gap_max_us\": %.1f"
+			", \"states_taken\": %" PRIu64 "}",
+			d ? "," : "", p->lcore, p->ctr.frames_in, p->ctr.lines_in, p->busy_cycles,
+			(double)p->rx_gap_max * 1e6 / (double)rte_get_tsc_hz(), p->planes_taken);
 	}
 	fprintf(f, "\n  ]\n}\n");
 	rc = fclose(f);
-	free(t.shards);
+	totals_free(&t);
 	return rc ? -1 : 0;
 }
 
 /* --- live counters over DPDK telemetry (read while the pollers write:
  * each figure is exact, the set a moment's snapshot) --- */
 
-static const struct sr_relay *telemetry_relay;
+static struct sr_relay *telemetry_relay;
+
+static void tel_reload_status(struct rte_tel_data *d, const struct sr_reload_status *st)
+{
+	rte_tel_data_add_dict_u64(d, "reloads", st->reloads);
+	rte_tel_data_add_dict_u64(d, "reload_failures", st->reload_failures);
+	rte_tel_data_add_dict_u64(d, "config_generation", st->generation);
+	rte_tel_data_add_dict_u64(d, "last_reload_unix", st->last_unix);
+}
 
 static int telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const struct sr_relay *r = telemetry_relay;
+	struct sr_relay *r = telemetry_relay;
 	struct totals t;
+	char fp[17];
 	int i;
 
 	(void)cmd;
@@ -181,20 +279,20 @@ static int telemetry_stats(const char *cmd, const char *params, struct rte_tel_d
 	for (i = 0; i < SR_DROP__COUNT; i++)
 		rte_tel_data_add_dict_u64(d, sr_drop_names[i], t.c.drops[i]);
 	rte_tel_data_add_dict_u64(d, "port_imissed", t.port.imissed);
-	{
-		char fp[17];
-		snprintf(fp, sizeof(fp), "%016" PRIx64, r->fingerprint);
-		rte_tel_data_add_dict_string(d, "ring_fingerprint", fp);
-	}
+	snprintf(fp, sizeof(fp), "%016" PRIx64, t.fingerprint);
+	rte_tel_data_add_dict_string(d, "ring_fingerprint", fp);
 	rte_tel_data_add_dict_u64(d, "port_ring_drops", t.ring_drops);
-	free(t.shards);
+	tel_reload_status(d, &t.status);
+	rte_tel_data_add_dict_string(d, "last_reload_outcome",
+				     sr_reload_outcome_name(t.status.last));
+	totals_free(&t);
 	return 0;
 }
 
 /* Per shard, in index order: lines, packets, bytes as three arrays. */
 static int telemetry_shards(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const struct sr_relay *r = telemetry_relay;
+	struct sr_relay *r = telemetry_relay;
 	struct rte_tel_data *lines, *packets, *bytes;
 	struct totals t;
 	uint32_t s;
@@ -210,13 +308,13 @@ static int telemetry_shards(const char *cmd, const char *params, struct rte_tel_
 		rte_tel_data_free(lines);
 		rte_tel_data_free(packets);
 		rte_tel_data_free(bytes);
-		free(t.shards);
+		totals_free(&t);
 		return -1;
 	}
 	rte_tel_data_start_array(lines, RTE_TEL_U64_VAL);
 	rte_tel_data_start_array(packets, RTE_TEL_U64_VAL);
 	rte_tel_data_start_array(bytes, RTE_TEL_U64_VAL);
-	for (s = 0; s < r->cfg.n_shards; s++) {
+	for (s = 0; s < t.n_shards; s++) {
 		rte_tel_data_add_array_u64(lines, t.shards[s].lines);
 		rte_tel_data_add_array_u64(packets, t.shards[s].packets);
 		rte_tel_data_add_array_u64(bytes, t.shards[s].bytes);
@@ -225,15 +323,54 @@ static int telemetry_shards(const char *cmd, const char *params, struct rte_tel_
 	rte_tel_data_add_dict_container(d, "lines", lines, 0);
 	rte_tel_data_add_dict_container(d, "packets", packets, 0);
 	rte_tel_data_add_dict_container(d, "bytes", bytes, 0);
-	free(t.shards);
+	totals_free(&t);
 	return 0;
 }
 
-void sr_stats_telemetry(const struct sr_relay *r)
+#define RELOAD_WAIT_MS 10000 /* the answer: parse, build, next hops resolved (3 s) */
+
+/* Re-read --config, as SIGHUP does, and answer with the outcome. */
+static int telemetry_reload(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sr_relay *r = telemetry_relay;
+	struct sr_reload_status st;
+	uint32_t ask, waited;
+
+	(void)cmd;
+	(void)params;
+	if (!r)
+		return -1;
+	ask = sr_reload_ask(r);
+	for (waited = 0; waited < RELOAD_WAIT_MS; waited++) {
+		if ((int32_t)(__atomic_load_n(&r->status.done, __ATOMIC_ACQUIRE) - ask) >= 0)
+			break;
+		rte_delay_us_sleep(1000);
+	}
+	pthread_mutex_lock(&r->view_lock);
+	st = r->status;
+	pthread_mutex_unlock(&r->view_lock);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "outcome",
+				     waited == RELOAD_WAIT_MS ? "pending"
+							      : sr_reload_outcome_name(st.answer));
+	tel_reload_status(d, &st);
+	if (st.answer == SR_RELOAD_REJECTED && waited < RELOAD_WAIT_MS) {
+		char reason[RTE_TEL_MAX_STRING_LEN];
+		/* telemetry strings are short: the log line has it whole */
+		memcpy(reason, st.last_reason, sizeof(reason) - 1);
+		reason[sizeof(reason) - 1] = '\0';
+		rte_tel_data_add_dict_string(d, "reason", reason);
+	}
+	return 0;
+}
+
+void sr_stats_telemetry(struct sr_relay *r)
 {
 	telemetry_relay = r;
 	rte_telemetry_register_cmd("/statsd_relay/stats", telemetry_stats,
 				   "The relay's counters, summed over pollers. No parameters");
 	rte_telemetry_register_cmd("/statsd_relay/shards", telemetry_shards,
 				   "Lines, packets and bytes sent per shard, in index order");
+	rte_telemetry_register_cmd("/statsd_relay/reload", telemetry_reload,
+				   "Re-read --config as SIGHUP does; answers with the outcome");
 }

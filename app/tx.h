@@ -21,7 +21,8 @@ static inline void sr_tx_drop(struct sr_poller *p, struct rte_mbuf *m, enum sr_d
 	rte_pktmbuf_free(m);
 }
 
-/* A StatsD datagram counted as sent (lines, packet, its shard's figures). */
+/* A StatsD datagram counted as sent (lines, packet, its shard's figures:
+ * meta->shard is the shard's slot, which outlives a reload). */
 static inline void sr_tx_count_sent(struct sr_poller *p, const struct sr_pkt_meta *meta)
 {
 	struct sr_shard_counters *sc = &p->shard_ctr[meta->shard];
@@ -62,7 +63,7 @@ static inline void sr_tx_send(struct sr_poller *p, struct rte_mbuf *m, uint32_t 
 
 	*sr_pkt_meta(m) = (struct sr_pkt_meta){
 		.lines = lines,
-		.shard = shard,
+		.shard = p->plane->slot[shard],
 		.bytes = m->pkt_len - p->plane->tmpl[shard].len,
 	};
 	if (likely(nh & SR_NEIGH_VALID)) {

@@ -287,7 +287,7 @@ static void handle_fragment(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fr
 
 static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now, bool reassembled)
 {
-	const struct sr_relay *r = p->relay;
+	const struct sr_frame_ctx *ingress = &p->plane->frame;
 	uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t len = m->data_len;
 	struct sr_frame_info fi;
@@ -300,7 +300,7 @@ static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now,
 		frame = (uint8_t *)(uintptr_t)rte_pktmbuf_read(m, 0, len, p->scratch);
 	}
 	/* reassembly zeroes the IPv4 header checksum; each fragment's was checked */
-	v = sr_frame_parse(&r->frame, frame, len,
+	v = sr_frame_parse(ingress, frame, len,
 			   reassembled ? SR_CKSUM_GOOD
 				       : cksum_state(m->ol_flags, RTE_MBUF_F_RX_IP_CKSUM_MASK,
 						     RTE_MBUF_F_RX_IP_CKSUM_GOOD,
@@ -317,7 +317,7 @@ static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now,
 		handle_statsd(p, m, frame, &fi, now);
 		break;
 	case SR_VERDICT_CONTROL:
-		handle_control(p, m, frame, &fi, &r->frame);
+		handle_control(p, m, frame, &fi, ingress);
 		break;
 	case SR_VERDICT_FRAGMENT:
 		if (!reassembled) {
@@ -349,7 +349,7 @@ int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, 
 		   bool is_main)
 {
 	int socket = (int)rte_lcore_to_socket_id(lcore);
-	uint32_t n = r->cfg.n_shards;
+	uint32_t n = SR_MAX_SHARDS; /* per-shard state for any plane a reload brings */
 	uint64_t frag_cycles = (rte_get_tsc_hz() + 999) / 1000 * SR_FRAG_MS;
 
 	memset(p, 0, sizeof(*p));
@@ -358,14 +358,17 @@ int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, 
 	p->txq = queue;
 	p->is_main = is_main;
 	p->relay = r;
+	p->qs_id = queue;
+	p->io_mode = r->cfg.io_mode;
+	p->record_cycles = r->cfg.record_cycles;
 	p->shard_ctr = rte_zmalloc_socket("shard_ctr", n * sizeof(*p->shard_ctr),
 					  RTE_CACHE_LINE_SIZE, socket);
 	p->co = (struct sr_coalescer){
 		.open = rte_zmalloc_socket("pending", n * sizeof(*p->co.open), RTE_CACHE_LINE_SIZE,
 					   socket),
-		.n_shards = n,
+		.n_shards = r->plane->n_shards,
 		.max_payload = r->cfg.max_payload,
-		.hold = r->flush_cycles,
+		.hold = r->plane->flush_cycles,
 	};
 	p->held = rte_zmalloc_socket("held", n * sizeof(*p->held), RTE_CACHE_LINE_SIZE, socket);
 	p->scratch = rte_malloc_socket("scratch", SR_SCRATCH_LEN, RTE_CACHE_LINE_SIZE, socket);
@@ -410,32 +413,67 @@ static void io_forward(struct sr_poller *p, struct rte_mbuf **pkts, uint16_t nb)
 		rte_pktmbuf_free_bulk(pkts + sent, nb - sent);
 }
 
+/* How often open packets are looked at: an eighth of --flush-us, at least 1 us. */
+static uint64_t flush_step(const struct sr_plane *pl)
+{
+	return RTE_MAX(pl->flush_cycles / 8, rte_get_tsc_hz() / 1000000);
+}
+
+/*
+ * A reload published a new state: what was built under the old one leaves
+ * first (open packets, held ones: a held packet whose next hop is still
+ * unknown is line_no_neighbour), so that each line is sent by exactly the
+ * configuration it was parsed under; then the new one is taken.
+ */
+static void take_plane(struct sr_poller *p, const struct sr_plane *pl, uint64_t now)
+{
+	flush_pending(p, now, true);
+	sr_tx_release_held(p, now, true);
+	rte_eth_tx_buffer_flush(p->relay->tx_port, p->txq, p->txb);
+	p->plane = pl;
+	p->co.n_shards = pl->n_shards;
+	p->co.hold = pl->flush_cycles;
+	p->next_flush_tsc = now + flush_step(pl);
+	p->planes_taken++;
+}
+
 int sr_poller_run(void *arg)
 {
 	struct sr_poller *p = arg;
 	struct sr_relay *r = p->relay;
 	struct rte_mbuf *pkts[SR_BURST];
-	uint64_t flush_step = RTE_MAX(r->flush_cycles / 8, rte_get_tsc_hz() / 1000000);
 	uint64_t control_step = rte_get_tsc_hz() / 1000000 * CONTROL_PERIOD_US;
-	uint64_t next_control = 0;
+	uint64_t next_control = 0, prev;
 	bool first = p == r->pollers[0]; /* sends the control thread's frames; polls egress */
 	uint32_t i;
 	uint16_t nb;
 
+	/* a reader of the published state from here on (before loading it) */
+	rte_rcu_qsbr_thread_register(r->qsv, p->qs_id);
+	rte_rcu_qsbr_thread_online(r->qsv, p->qs_id);
+	p->plane = __atomic_load_n(&r->plane, __ATOMIC_ACQUIRE);
+	p->co.n_shards = p->plane->n_shards;
+	p->co.hold = p->plane->flush_cycles;
 	p->start_tsc = rte_rdtsc();
 	__atomic_store_n(&p->last_rx_tsc, p->start_tsc, __ATOMIC_RELAXED);
-	p->next_flush_tsc = p->start_tsc + flush_step;
+	p->next_flush_tsc = p->start_tsc + flush_step(p->plane);
+	prev = p->start_tsc;
 
 	while (!__atomic_load_n(&sr_force_quit, __ATOMIC_RELAXED)) {
 		uint64_t now = rte_rdtsc();
+		const struct sr_plane *pl = __atomic_load_n(&r->plane, __ATOMIC_ACQUIRE);
 
-		/* the shards as published: one load per burst */
-		p->plane = __atomic_load_n(&r->plane, __ATOMIC_ACQUIRE);
+		if (unlikely(now - prev > p->rx_gap_max))
+			p->rx_gap_max = now - prev;
+		prev = now;
+		/* the state as published: one load per burst */
+		if (unlikely(pl != p->plane))
+			take_plane(p, pl, now);
 		nb = rte_eth_rx_burst(r->port_id, p->rxq, pkts, SR_BURST);
-		if (nb && r->cfg.io_mode) {
+		if (nb && p->io_mode) {
 			__atomic_store_n(&p->last_rx_tsc, now, __ATOMIC_RELAXED);
 			io_forward(p, pkts, nb);
-			if (r->cfg.record_cycles)
+			if (p->record_cycles)
 				p->busy_cycles += rte_rdtsc() - now;
 		} else if (nb) {
 			__atomic_store_n(&p->last_rx_tsc, now, __ATOMIC_RELAXED);
@@ -447,19 +485,19 @@ int sr_poller_run(void *arg)
 						rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 				handle_packet(p, pkts[i], now, false);
 			}
-			if (r->flush_cycles == 0)
+			if (p->plane->flush_cycles == 0)
 				flush_pending(p, now, true);
 			if (p->death_row.cnt)
 				free_death_row(p);
 			rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
-			if (r->cfg.record_cycles)
+			if (p->record_cycles)
 				p->busy_cycles += rte_rdtsc() - now;
 		}
 		if ((p->co.n_open || p->n_held) && now >= p->next_flush_tsc) {
 			flush_pending(p, now, false);
 			sr_tx_release_held(p, now, false);
 			rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
-			p->next_flush_tsc = now + flush_step;
+			p->next_flush_tsc = now + flush_step(p->plane);
 		}
 		if (now >= next_control) {
 			next_control = now + control_step;
@@ -479,6 +517,8 @@ int sr_poller_run(void *arg)
 			if (p->is_main && r->idle_cycles && all_pollers_idle(r, now))
 				__atomic_store_n(&sr_force_quit, true, __ATOMIC_RELAXED);
 		}
+		/* nothing of the plane is held past here: it may be freed */
+		rte_rcu_qsbr_quiescent(r->qsv, p->qs_id);
 	}
 	/* Stop: nothing accepted is left behind (unresolved: line_no_neighbour). */
 	flush_pending(p, rte_rdtsc(), true);
@@ -490,6 +530,9 @@ int sr_poller_run(void *arg)
 		free_death_row(p);
 	}
 	rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
+	/* a reload under way no longer waits for this poller */
+	rte_rcu_qsbr_thread_offline(r->qsv, p->qs_id);
+	rte_rcu_qsbr_thread_unregister(r->qsv, p->qs_id);
 	return 0;
 }
 

@@ -7,9 +7,14 @@ int sr_neigh_add(struct sr_neigh_table *t, const struct sr_ip *ip, const uint8_t
 		 uint64_t now_ms)
 {
 	struct sr_neigh *e;
-	uint32_t i;
+	uint32_t i, free_at = t->n;
 
-	for (i = 0; i < t->n; i++)
+	for (i = 0; i < t->n; i++) {
+		if (t->e[i].state == SR_NEIGH_UNUSED) {
+			if (i < free_at)
+				free_at = i;
+			continue;
+		}
 		if (sr_ip_equal(&t->e[i].ip, ip)) {
 			if (static_mac) {
 				memcpy(t->e[i].mac, static_mac, 6);
@@ -17,9 +22,10 @@ int sr_neigh_add(struct sr_neigh_table *t, const struct sr_ip *ip, const uint8_t
 			}
 			return (int)i;
 		}
-	if (t->n == SR_MAX_NEIGH)
+	}
+	if (free_at == SR_MAX_NEIGH)
 		return -1;
-	e = &t->e[t->n];
+	e = &t->e[free_at];
 	memset(e, 0, sizeof(*e));
 	e->ip = *ip;
 	e->next_probe_ms = now_ms; /* ask at once */
@@ -27,7 +33,15 @@ int sr_neigh_add(struct sr_neigh_table *t, const struct sr_ip *ip, const uint8_t
 		memcpy(e->mac, static_mac, 6);
 		e->state = SR_NEIGH_STATIC;
 	}
-	return (int)t->n++;
+	if (free_at == t->n)
+		t->n++;
+	return (int)free_at;
+}
+
+void sr_neigh_remove(struct sr_neigh_table *t, uint32_t i)
+{
+	if (i < t->n)
+		t->e[i].state = SR_NEIGH_UNUSED;
 }
 
 bool sr_neigh_learn(struct sr_neigh_table *t, const struct sr_ip *ip, const uint8_t mac[6],
@@ -38,7 +52,8 @@ bool sr_neigh_learn(struct sr_neigh_table *t, const struct sr_ip *ip, const uint
 	for (i = 0; i < t->n; i++) {
 		struct sr_neigh *e = &t->e[i];
 		bool changed;
-		if (e->state == SR_NEIGH_STATIC || !sr_ip_equal(&e->ip, ip))
+		if (e->state == SR_NEIGH_STATIC || e->state == SR_NEIGH_UNUSED ||
+		    !sr_ip_equal(&e->ip, ip))
 			continue;
 		changed = e->state != SR_NEIGH_REACHABLE || memcmp(e->mac, mac, 6) != 0;
 		memcpy(e->mac, mac, 6);
@@ -57,7 +72,7 @@ uint32_t sr_neigh_tick(struct sr_neigh_table *t, uint64_t now_ms, uint32_t *idx,
 
 	for (i = 0; i < t->n; i++) {
 		struct sr_neigh *e = &t->e[i];
-		if (e->state == SR_NEIGH_STATIC)
+		if (e->state == SR_NEIGH_STATIC || e->state == SR_NEIGH_UNUSED)
 			continue;
 		if (e->state == SR_NEIGH_REACHABLE && now_ms >= e->expires_ms) {
 			e->state = SR_NEIGH_INCOMPLETE; /* refresh unanswered: forget it */

@@ -23,6 +23,7 @@ enum sr_neigh_state {
 	SR_NEIGH_INCOMPLETE, /* no MAC (yet, or any more) */
 	SR_NEIGH_REACHABLE,
 	SR_NEIGH_STATIC,
+	SR_NEIGH_UNUSED, /* removed: not asked for, its place taken by the next add */
 };
 
 struct sr_neigh {
@@ -41,6 +42,9 @@ struct sr_neigh_table {
 /* The entry of ip (added if new; static_mac non-NULL makes it static). -1: full. */
 int sr_neigh_add(struct sr_neigh_table *t, const struct sr_ip *ip, const uint8_t *static_mac,
 		 uint64_t now_ms);
+
+/* Entry i is no longer a next hop (a reload removed its shards). */
+void sr_neigh_remove(struct sr_neigh_table *t, uint32_t i);
 
 /* A reply or request showed ip at mac: returns true if a published MAC changed. */
 bool sr_neigh_learn(struct sr_neigh_table *t, const struct sr_ip *ip, const uint8_t mac[6],
@@ -61,7 +65,7 @@ static inline uint64_t sr_neigh_word(const struct sr_neigh *e)
 	uint64_t w = 0;
 	int i;
 
-	if (e->state == SR_NEIGH_INCOMPLETE)
+	if (e->state == SR_NEIGH_INCOMPLETE || e->state == SR_NEIGH_UNUSED)
 		return 0;
 	for (i = 0; i < 6; i++)
 		w |= (uint64_t)e->mac[i] << (8 * i);

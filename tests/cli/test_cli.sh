@@ -325,18 +325,27 @@ fi
 expect file-prefix-taken 1 "another DPDK process may hold the file prefix 'cli${RUN}_sig': give this one its own --file-prefix" -- \
 	"${EAL[@]}" --file-prefix cli${RUN}_sig --vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},tx_pcap=$TMP/s2.pcap" -- \
 	--config "$TMP/good.ini"
-# SIGHUP (no reload yet) is logged and ignored: the relay keeps running.
+# SIGHUP re-reads --config (the same file: applied, nothing changed) and the
+# relay keeps running; the telemetry command does the same and answers.
 kill -HUP "$pid"
-sleep 0.5
-if kill -0 "$pid" 2>/dev/null && grep -q 'SIGHUP: ignored' "$TMP/sig.out"; then
-	PASS=$((PASS + 1)); echo "PASS sighup-ignored"
+for _ in $(seq 50); do grep -q 'reload applied, generation 2' "$TMP/sig.out" && break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null && grep -q 'reload applied, generation 2: .*keys changed: none; 0.00% of the Maglev table moved' "$TMP/sig.out"; then
+	PASS=$((PASS + 1)); echo "PASS sighup-reloads"
 else
-	FAIL=$((FAIL + 1)); echo "FAIL sighup-ignored: relay gone or no log line"; tail -n 3 "$TMP/sig.out"
+	FAIL=$((FAIL + 1)); echo "FAIL sighup-reloads: relay gone or no log line"; tail -n 3 "$TMP/sig.out"
+fi
+if python3 "$STATS" --file-prefix cli${RUN}_sig /statsd_relay/reload >"$TMP/reload.json" 2>&1 &&
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["/statsd_relay/reload"]; sys.exit(0 if d["outcome"] == "applied" and d["config_generation"] == 3 and d["reloads"] == 2 else 1)' "$TMP/reload.json"; then
+	PASS=$((PASS + 1)); echo "PASS telemetry-reload"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL telemetry-reload:"; head -n 5 "$TMP/reload.json"
 fi
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
-if [ "$rc" -eq 0 ] && grep -q '"lines_in"' "$TMP/sig.json" && grep -q 'lines in' "$TMP/sig.out"; then
+if [ "$rc" -eq 0 ] && grep -q '"lines_in"' "$TMP/sig.json" && grep -q 'lines in' "$TMP/sig.out" &&
+	grep -q '"reloads": 2,' "$TMP/sig.json" && grep -q '"config_generation": 3,' "$TMP/sig.json" &&
+	grep -q 'reloads: 2 applied, 0 rejected; configuration generation 3' "$TMP/sig.out"; then
 	PASS=$((PASS + 1)); echo "PASS sigterm"
 else
 	FAIL=$((FAIL + 1)); echo "FAIL sigterm: exit $rc"; head -n 5 "$TMP/sig.out"
@@ -364,6 +373,25 @@ if [ "$got" = 7 ]; then
 	PASS=$((PASS + 1)); echo "PASS live-expired-fragments"
 else
 	FAIL=$((FAIL + 1)); echo "FAIL live-expired-fragments: telemetry frame_ip_fragment '$got' (want 7)"
+fi
+# Without --config a reload has nothing to re-read: said, and counted nowhere.
+"$BIN" "${EAL[@]}" --file-prefix cli${RUN}_nocfg --vdev "net_pcap0,rx_pcap=$TMP/lone_frags.pcap,tx_pcap=$TMP/n.pcap" -- \
+	--listen 198.18.0.1:8125 --shard 198.18.1.1:8125,mac=02:00:00:00:01:01 \
+	--stats-json "$TMP/nocfg.json" >"$TMP/nocfg.out" 2>&1 &
+npid=$!
+for _ in $(seq 50); do grep -q 'ring fingerprint' "$TMP/nocfg.out" && break; sleep 0.1; done
+kill -HUP "$npid"
+for _ in $(seq 50); do grep -q 'nothing to re-read' "$TMP/nocfg.out" && break; sleep 0.1; done
+answer=$(python3 "$STATS" --file-prefix cli${RUN}_nocfg /statsd_relay/reload 2>&1 |
+	python3 -c 'import json,sys; d=json.load(sys.stdin)["/statsd_relay/reload"]; print(d["outcome"], d["reloads"], d["reload_failures"], d["config_generation"])' 2>&1)
+kill -TERM "$npid"
+wait "$npid"
+if grep -q 'started without --config: nothing to re-read, nothing changed' "$TMP/nocfg.out" &&
+	[ "$answer" = "nothing to re-read 0 0 1" ] && grep -q '"reloads": 0,' "$TMP/nocfg.json" &&
+	grep -q '"reload_failures": 0,' "$TMP/nocfg.json" && grep -q '"config_generation": 1,' "$TMP/nocfg.json"; then
+	PASS=$((PASS + 1)); echo "PASS reload-without-config"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL reload-without-config: telemetry '$answer'"; tail -n 3 "$TMP/nocfg.out"
 fi
 
 echo "cli: $PASS passed, $FAIL failed"

@@ -107,12 +107,46 @@ static void test_full_table(void **state)
 	assert_int_equal(sr_neigh_add(&t, &one_more, NULL, 0), -1);
 }
 
+/* A reload's removed next hop: not asked for, not learnt, its word unusable,
+ * its place taken by the next new hop; the others keep index and MAC. */
+static void test_remove_and_reuse(void **state)
+{
+	struct sr_ip a = v4("198.18.0.101"), b = v4("198.18.0.102"), c = v4("198.18.0.103");
+	uint32_t idx[16];
+	bool uni[16], changed;
+	int ea, eb, ec;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	ea = sr_neigh_add(&t, &a, NULL, 0);
+	eb = sr_neigh_add(&t, &b, NULL, 0);
+	assert_int_equal(tick(0, idx, uni, &changed), 2);
+	assert_true(sr_neigh_learn(&t, &a, MAC1, 10));
+	assert_true(sr_neigh_learn(&t, &b, MAC2, 10));
+	sr_neigh_remove(&t, (uint32_t)ea);
+	assert_int_equal(sr_neigh_word(&t.e[ea]), 0);
+	assert_false(sr_neigh_learn(&t, &a, MAC2, 20)); /* no longer a next hop */
+	assert_int_equal(tick(SR_NEIGH_REFRESH_MS + 10, idx, uni, &changed), 1);
+	assert_int_equal(idx[0], (uint32_t)eb);
+	/* a hop added again, or a new one, takes the free place, unresolved */
+	ec = sr_neigh_add(&t, &c, NULL, 30);
+	assert_int_equal(ec, ea);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(sr_neigh_word(&t.e[ec]), 0);
+	assert_true(sr_ip_equal(&t.e[ec].ip, &c));
+	/* b kept its place and MAC */
+	assert_int_equal(sr_neigh_add(&t, &b, NULL, 40), eb);
+	assert_true(sr_neigh_word(&t.e[eb]) & SR_NEIGH_VALID);
+	assert_int_equal(sr_neigh_add(&t, &a, NULL, 50), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolve_refresh_expire),
 		cmocka_unit_test(test_static_and_strangers),
 		cmocka_unit_test(test_full_table),
+		cmocka_unit_test(test_remove_and_reuse),
 	};
 	return cmocka_run_group_tests_name("sr_neigh", tests, NULL, NULL);
 }
