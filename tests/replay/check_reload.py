@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Checks a relay run that was reloaded while a bounded infinite_rx replay ran.
+
+The input (--input) is replayed in a loop by each poller; every line of it is
+valid and unique within the file, every shard has a static mac=, so nothing is
+dropped and each line must leave exactly F or F+1 times per output file (the
+first P lines of the input once more than the rest: the loop the relay was
+stopped in). Each output file is one poller's TX queue, in the order it sent:
+its packets must be explainable by the configurations (--config, in the order
+they were applied) visited in order, never back: a packet goes to the shard
+its lines have under the configuration current when they were parsed, and a
+poller that took a new one never sends by the old one again.
+
+    check_reload.py --where BIN --input in.pcap --stats stats.json
+                    --out out0.pcap [--out out1.pcap] --config c0.ini c1.ini ...
+                    --reloads N --failures M
+Prints PASS/FAIL lines, exits 1 on any failure.
+"""
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'scripts'))
+from sr_wire import read_pcap  # noqa: E402
+
+ok = failed = 0
+
+
+def check(name, cond, detail=''):
+    global ok, failed
+    if cond:
+        ok += 1
+        print('PASS reload ' + name)
+    else:
+        failed += 1
+        print('FAIL reload %s %s' % (name, detail))
+
+
+def udp_datagrams(path):
+    """(destination "IP:PORT", payload) of each IPv4 UDP frame, in file order."""
+    out = []
+    for f in read_pcap(path):
+        if len(f) < 42 or f[12:14] != b'\x08\x00' or f[23] != 17:
+            continue
+        hl = (f[14] & 15) * 4
+        end = 14 + int.from_bytes(f[16:18], 'big')
+        dst = '%d.%d.%d.%d:%d' % (*f[30:34], int.from_bytes(f[14 + hl + 2:14 + hl + 4], 'big'))
+        out.append((dst, f[14 + hl + 8:end]))
+    return out
+
+
+def lines_of(payload):
+    return [ln for ln in payload.split(b'\n') if ln]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--where', required=True)
+    ap.add_argument('--input', required=True)
+    ap.add_argument('--stats', required=True)
+    ap.add_argument('--out', action='append', required=True)
+    ap.add_argument('--config', nargs='+', required=True)
+    ap.add_argument('--reloads', type=int, required=True)
+    ap.add_argument('--failures', type=int, required=True)
+    a = ap.parse_args()
+
+    order = [ln for _, p in udp_datagrams(a.input) for ln in lines_of(p)]
+    check('input-lines-unique', len(order) == len(set(order)) and len(order) > 100,
+          '%d lines, %d distinct' % (len(order), len(set(order))))
+    known = set(order)
+    # where each line goes under each configuration, by the relay's own code
+    place = []
+    for cfg in a.config:
+        res = subprocess.run([a.where, '--config', cfg], input=b'\n'.join(order) + b'\n',
+                             capture_output=True, check=True).stdout.split(b'\n')
+        m = {}
+        for ln, r in zip(order, res):
+            parts = r.split(b'\t')
+            m[ln] = parts[1].decode() if parts[0].startswith(b'shard') else None
+        place.append(m)
+    check('input-all-placed', all(v for m in place for v in m.values()))
+    addresses = {v for m in place for v in m.values()}
+
+    stats = json.load(open(a.stats))
+    sent_to = collections.Counter()
+    total_out = 0
+    for path in a.out:
+        dgrams = udp_datagrams(path)
+        count = collections.Counter()
+        cur, wrong, third = 0, [], 0
+        for dst, payload in dgrams:
+            lns = lines_of(payload)
+            count.update(lns)
+            sent_to[dst] += len(lns)
+            if dst not in addresses:
+                third += 1
+            # the first configuration, from the current one on, that explains the packet
+            k = cur
+            while k < len(place) and any(place[k].get(ln) != dst for ln in lns):
+                k += 1
+            if k == len(place):
+                if len(wrong) < 3:
+                    wrong.append('%s <- %r under none of configs %d..' % (dst, lns[:2], cur))
+            else:
+                cur = k
+        name = os.path.basename(path)
+        total_out += sum(count.values())
+        check(name + '-no-third-address', third == 0, '%d packets' % third)
+        check(name + '-each-line-by-one-config-in-order', not wrong, '; '.join(wrong))
+        check(name + '-reached-last-config', cur == len(place) - 1,
+              'last packets explained by config %d of %d' % (cur, len(place) - 1))
+        stray = [ln for ln in count if ln not in known]
+        check(name + '-only-input-lines', not stray, repr(stray[:3]))
+        # exactly once per loop: F+1 for a prefix of the input, F after
+        f = min(count.get(ln, 0) for ln in order)
+        seq = [count.get(ln, 0) - f for ln in order]
+        prefix = seq.index(0) if 0 in seq else len(seq)
+        check(name + '-every-line-once-per-loop',
+              f >= 2 and all(x == 1 for x in seq[:prefix]) and all(x == 0 for x in seq[prefix:]),
+              'loops %d, counts beyond it %s' % (f, collections.Counter(seq)))
+
+    line_drops = sum(v for k, v in stats['drops'].items() if k.startswith('line_'))
+    check('accounting', stats['lines_in'] == stats['lines_out'] + line_drops,
+          'in %d out %d drops %d' % (stats['lines_in'], stats['lines_out'], line_drops))
+    check('nothing-dropped', line_drops == 0, 'line drops %d' % line_drops)
+    check('output-is-lines-out', total_out == stats['lines_out'],
+          'pcap %d, lines_out %d' % (total_out, stats['lines_out']))
+    # the figures follow each shard (by address) through reorders and renames;
+    # removed shards' stay in the totals
+    figures = collections.Counter()
+    for s in stats['shards'] + stats['removed_shards']:
+        figures[s['address']] += s['lines']
+    check('per-shard-figures-follow-the-shard', figures == sent_to,
+          'stats %s, output %s' % (dict(figures), dict(sent_to)))
+    check('counters', stats['reloads'] == a.reloads and stats['reload_failures'] == a.failures and
+          stats['config_generation'] == a.reloads + 1,
+          'reloads %d failures %d generation %d' % (stats['reloads'], stats['reload_failures'],
+                                                    stats['config_generation']))
+    gaps = ['%.0f' % p['rx_gap_max_us'] for p in stats['pollers']]
+    print('    longest gap between two RX bursts per poller (us): %s' % ', '.join(gaps))
+    print('check_reload: %d passed, %d failed' % (ok, failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
