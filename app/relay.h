@@ -119,6 +119,7 @@ struct sr_poller {
 	uint64_t busy_cycles;  /* --record-cycles: TSC spent on bursts that carried frames */
 	uint64_t rx_gap_max;   /* longest time between two RX bursts (TSC) */
 	uint64_t planes_taken; /* published states taken after the first */
+	uint64_t take_max;     /* ... the longest a take lasted (TSC) */
 	uint64_t start_tsc;
 	uint64_t last_rx_tsc; /* read by the main lcore for --exit-idle */
 	uint64_t next_flush_tsc;

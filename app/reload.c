@@ -67,7 +67,10 @@ static void answer(struct sr_relay *r, uint32_t asked, enum sr_reload_outcome o,
 	if (o == SR_RELOAD_APPLIED || o == SR_RELOAD_REJECTED) {
 		r->status.last = o;
 		r->status.last_unix = (uint64_t)time(NULL);
-		snprintf(r->status.last_reason, sizeof(r->status.last_reason), "%s", reason);
+		size_t n = strnlen(reason, sizeof(r->status.last_reason) - 1);
+
+		memcpy(r->status.last_reason, reason, n); /* cut if long: the log has it whole */
+		r->status.last_reason[n] = '\0';
 		if (o == SR_RELOAD_APPLIED)
 			r->status.reloads++;
 		else

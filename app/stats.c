@@ -238,9 +238,10 @@ int sr_stats_write_json(struct sr_relay *r, const char *file)
 		fprintf(f,
 			"%s\n    {\"lcore\": %u, \"frames\": %" PRIu64 ", \"lines\": %" PRIu64
 			", \"busy_cycles\": %" PRIu64 ", \"rx_gap_max_us\": %.1f"
-			", \"states_taken\": %" PRIu64 "}",
+			", \"states_taken\": %" PRIu64 ", \"state_take_max_us\": %.1f}",
 			d ? "," : "", p->lcore, p->ctr.frames_in, p->ctr.lines_in, p->busy_cycles,
-			(double)p->rx_gap_max * 1e6 / (double)rte_get_tsc_hz(), p->planes_taken);
+			(double)p->rx_gap_max * 1e6 / (double)rte_get_tsc_hz(), p->planes_taken,
+			(double)p->take_max * 1e6 / (double)rte_get_tsc_hz());
 	}
 	fprintf(f, "\n  ]\n}\n");
 	rc = fclose(f);

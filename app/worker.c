@@ -427,9 +427,13 @@ static uint64_t flush_step(const struct sr_plane *pl)
  */
 static void take_plane(struct sr_poller *p, const struct sr_plane *pl, uint64_t now)
 {
+	uint64_t took;
+
 	flush_pending(p, now, true);
 	sr_tx_release_held(p, now, true);
 	rte_eth_tx_buffer_flush(p->relay->tx_port, p->txq, p->txb);
+	took = rte_rdtsc() - now;
+	p->take_max = RTE_MAX(p->take_max, took);
 	p->plane = pl;
 	p->co.n_shards = pl->n_shards;
 	p->co.hold = pl->flush_cycles;

@@ -4,10 +4,19 @@
 
   e2e.py pystatsd HOST PORT PREFIX LOG [--ipv6]   send with Debian's python3-statsd
   e2e.py gen-big PREFIX SIZE [WHERE CFG SHARD]   lines for one big datagram
-  e2e.py big HOST PORT LINES LOG [--ipv6]        send LINES as one UDP datagram
+  e2e.py big HOST PORT LINES LOG [--ipv6] [--split BYTES [--pace S] [--until FILE]]
+                                                 send LINES as one UDP datagram (or
+                                                 in datagrams of at most BYTES)
   e2e.py check --where BIN --config CFG --servers F0,F1,.. --stats STATS
                [--expect NAME=FILE]... [--absent NAME=FILE]... [--ignore-prefix P]...
                [--bad-lines FILE]
+  e2e.py delta BASE NEW OUT                      what a server aggregated between two
+                                                 copies of its JSON (a server file)
+  e2e.py totals --servers F0,F1,.. --expect NAME=FILE [--placement CFG=F0,F1,..]...
+               [--own-prefix P] [--ignore-prefix P]...
+                                                 counters summed over servers: exact
+  e2e.py reload-stats STATS [--want KEY=VALUE]... [--shard NAME=DELTA]...
+               [--removed NAME=DELTA]...          the relay's reload figures
 
 Every sender appends the exact lines it put on the wire to LOG (one per line).
 The checker prints "PASS name" / "FAIL name" (details indented) per check.
@@ -86,22 +95,46 @@ def cmd_gen_big(argv):
     return 0
 
 
+def opt(argv, name, default=None):
+    return argv[argv.index(name) + 1] if name in argv else default
+
+
 def cmd_big(argv):
-    """e2e.py big HOST PORT LINES_FILE LOG [--ipv6]: send LINES_FILE as ONE datagram."""
+    """e2e.py big HOST PORT LINES_FILE LOG [--ipv6] [--split BYTES [--pace S] [--until FILE]]:
+    send LINES_FILE as ONE datagram; with --split, in datagrams of whole lines of at most
+    BYTES each, S seconds apart, stopping early once FILE exists (LOG: the lines sent)."""
     host, port, src, log = argv[0], int(argv[1]), argv[2], argv[3]
     ipv6 = "--ipv6" in argv[4:]
+    split = int(opt(argv, "--split", 0))
+    pace = float(opt(argv, "--pace", 0))
+    until = opt(argv, "--until")
     with open(src) as f:
         payload = f.read()
+    chunks = [payload]
+    if split:
+        chunks, cur = [], ""
+        for line in payload.splitlines(True):
+            if cur and len(cur) + len(line) > split:
+                chunks.append(cur)
+                cur = ""
+            cur += line
+        if cur:
+            chunks.append(cur)
     s = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET, socket.SOCK_DGRAM)
     if not ipv6:
         # let the kernel fragment it (IP_MTU_DISCOVER = 10, IP_PMTUDISC_DONT = 0)
         s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_MTU_DISCOVER", 10), 0)
-    n = s.sendto(payload.encode(), (host, port))
+    for i, chunk in enumerate(chunks):
+        if until and os.path.exists(until):
+            break
+        if i and pace:
+            time.sleep(pace)
+        n = s.sendto(chunk.encode(), (host, port))
+        if n != len(chunk.encode()):
+            print("big: sent %d of %d bytes" % (n, len(chunk)), file=sys.stderr)
+            return 1
+        log_lines(log, chunk)
     s.close()
-    if n != len(payload.encode()):
-        print("big: sent %d of %d bytes" % (n, len(payload)), file=sys.stderr)
-        return 1
-    log_lines(log, payload)
     return 0
 
 
@@ -360,10 +393,13 @@ def cmd_stats(argv):
     drops = st.get("drops", {})
     line_drops = sum(v for k, v in drops.items() if k.startswith("line_"))
     shard_lines = [s.get("lines", 0) for s in st.get("shards", [])]
+    # shards a reload removed: their figures stay in the totals
+    removed_lines = [s.get("lines", 0) for s in st.get("removed_shards", [])]
     report("stats-lines-balance", st["lines_in"] == st["lines_out"] + line_drops,
            ["lines_in %d, lines_out %d, line drops %d" % (st["lines_in"], st["lines_out"], line_drops)])
-    report("stats-shard-sum", st["lines_out"] == sum(shard_lines),
-           ["lines_out %d, shards %s" % (st["lines_out"], shard_lines)])
+    report("stats-shard-sum", st["lines_out"] == sum(shard_lines) + sum(removed_lines),
+           ["lines_out %d, shards %s%s" % (st["lines_out"], shard_lines,
+                                           ", removed shards %s" % removed_lines if removed_lines else "")])
     report("stats-every-shard-sent", len(shard_lines) == n and all(x > 0 for x in shard_lines),
            ["shards[].lines %s (want %d shards, each > 0)" % (shard_lines, n)])
     # exactly the datagrams of the client that keeps its checksum offload on
@@ -391,13 +427,156 @@ def cmd_stats(argv):
     return 0 if ok_all else 1
 
 
+def load_server(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        return {"counters": {}, "gauges": {}, "sets": {}, "timers": {}, "internal": {}, "error": str(e)}
+
+
+def cmd_delta(argv):
+    """e2e.py delta BASE NEW OUT: a server file of what the server aggregated after BASE (a
+    copy of its JSON) up to NEW: counters, timers and internal counters that grew (by how
+    much), gauges that changed, set members that are new."""
+    base, new = load_server(argv[0]), load_server(argv[1])
+    out = {"flushes": new.get("flushes", 0) - base.get("flushes", 0)}
+    for kind in ("counters", "timers", "internal"):
+        b = base.get(kind, {})
+        out[kind] = {k: v - b.get(k, 0) for k, v in new.get(kind, {}).items() if v != b.get(k, 0)}
+    out["gauges"] = {k: v for k, v in new.get("gauges", {}).items() if base.get("gauges", {}).get(k) != v}
+    out["sets"] = {}
+    for k, v in new.get("sets", {}).items():
+        fresh = sorted(set(v) - set(base.get("sets", {}).get(k, [])))
+        if fresh:
+            out["sets"][k] = fresh
+    for e in (base.get("error"), new.get("error")):
+        if e:
+            out["error"] = e
+    with open(argv[2], "w") as f:
+        json.dump(out, f)
+    return 0
+
+
+def cmd_totals(argv):
+    """e2e.py totals --servers F0,F1,.. --expect NAME=FILE [--placement CFG=F0,F1,..]...:
+    every counter series of FILE summed over all the servers is exactly what was sent, and
+    no other series of --own-prefix is on them; with --placement, a series is only on the
+    servers its shard under one of the CFGs (shard i on the i-th file listed) names."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="e2e.py totals")
+    ap.add_argument("--servers", required=True)
+    ap.add_argument("--expect", required=True, help="NAME=FILE: counter lines sent")
+    ap.add_argument("--placement", action="append", default=[], help="CFG=F0,F1,..")
+    ap.add_argument("--where")
+    ap.add_argument("--own-prefix", default="e2e")
+    ap.add_argument("--ignore-prefix", action="append", default=[])
+    a = ap.parse_args(argv)
+    files = a.servers.split(",")
+    servers = [load_server(f) for f in files]
+    name, path = a.expect.split("=", 1)
+    lines = read_lines(path)
+    model = {"counters": {}, "gauges": {}, "sets": {}, "timers": {}}
+    keys = [apply_line(model, line) for line in lines]
+    details = ["server %s: %s" % (f, s["error"]) for f, s in zip(files, servers) if "error" in s]
+    if not lines:
+        details.append("no lines were logged as sent (%s)" % path)
+    allowed = {}  # key -> server indexes its placements name
+    for spec in a.placement:
+        cfg, on = spec.split("=", 1)
+        on = on.split(",")
+        for key, sh in zip(keys, where(a.where, cfg, lines)):
+            if sh is None or sh >= len(on) or on[sh] not in files:
+                details.append("key %s: shard %s under %s has no server file" % (key, sh, cfg))
+                continue
+            allowed.setdefault(key, set()).add(files.index(on[sh]))
+    for key, want in sorted(model["counters"].items()):
+        got = sum(s.get("counters", {}).get(key, 0) for s in servers)
+        on = [i for i, s in enumerate(servers) if s.get("counters", {}).get(key)]
+        if not close(got, want):
+            details.append("%s: %s over servers %s, want %s" % (key, got, on, want))
+        if key in allowed and not set(on) <= allowed[key]:
+            details.append("%s on servers %s, its placements say %s" % (key, on, sorted(allowed[key])))
+    for i, s in enumerate(servers):
+        for kind in ("counters", "gauges", "sets", "timers"):
+            for key in s.get(kind, {}):
+                if (key.startswith(a.own_prefix) and key not in model["counters"]
+                        and not any(key.startswith(p) for p in a.ignore_prefix)):
+                    details.append("%s %s on server %d was never sent" % (kind[:-1], key, i))
+    print(("PASS " if not details else "FAIL ") + "totals-" + name)
+    for d in details[:25]:
+        print("    " + d)
+    if not details:
+        per = [sum(v for k, v in s.get("counters", {}).items() if k in model["counters"]) for s in servers]
+        print("    %d lines, %d series, summed over %d servers (%s per server), all exact" % (
+            len(lines), len(model["counters"]), len(servers), per))
+    return 0 if not details else 1
+
+
+def cmd_reload_stats(argv):
+    """e2e.py reload-stats STATS [--want KEY=VALUE]... [--shard NAME=DELTA]...
+    [--removed NAME=DELTA]...: top-level figures of the relay's stats JSON; its shards and
+    removed_shards by name, in order; and each one's lines and packets equal to what its
+    server received (statsd.metrics_received, statsd.packets_received of DELTA, an
+    'e2e.py delta' file over the relay's run)."""
+    try:
+        with open(argv[0]) as f:
+            st = json.load(f)
+    except (OSError, ValueError) as e:
+        print("FAIL reload-stats-json\n    cannot read %s: %s" % (argv[0], e))
+        return 1
+    want, lists, since = [], {"shards": [], "removed_shards": []}, None
+    i = 1
+    while i + 1 < len(argv):
+        if argv[i] == "--since":
+            since = int(argv[i + 1])
+        elif argv[i] == "--want":
+            want.append(argv[i + 1].split("=", 1))
+        elif argv[i] in ("--shard", "--removed"):
+            lists["shards" if argv[i] == "--shard" else "removed_shards"].append(argv[i + 1].split("=", 1))
+        i += 2
+    ok_all = True
+
+    def report(name, ok, details=()):
+        nonlocal ok_all
+        ok_all &= ok
+        print(("PASS " if ok else "FAIL ") + name)
+        for d in details:
+            print("    " + d)
+
+    bad = ["%s = %r (want %s)" % (k, st.get(k), v) for k, v in want if str(st.get(k)) != v]
+    if since is not None and not since <= st.get("last_reload_unix", 0) <= time.time() + 1:
+        bad.append("last_reload_unix = %s (want from %d to now)" % (st.get("last_reload_unix"), since))
+    report("reload-stats-counters", not bad,
+           bad or [", ".join("%s %s" % (k, st.get(k)) for k, _ in want if k != "last_reload_reason")])
+    for which, exp in lists.items():
+        got = st.get(which, [])
+        names = [s.get("name") for s in got]
+        report("reload-stats-" + which.replace("_", "-"), names == [n for n, _ in exp],
+               ["%s: %s (want %s)" % (which, ["%s %s" % (s.get("name"), s.get("address")) for s in got],
+                                       [n for n, _ in exp])])
+        details = []
+        for (name, delta), sh in zip(exp, got):
+            srv = load_server(delta).get("internal", {})
+            for fig, key in (("lines", "statsd.metrics_received"), ("packets", "statsd.packets_received")):
+                if sh.get(fig) != srv.get(key, 0):
+                    details.append("%s %s: relay %s %s, its server received %s" % (
+                        which[:-1], name, fig, sh.get(fig), srv.get(key, 0)))
+        report("reload-stats-%s-figures-match-servers" % which.replace("_", "-"), not details and got != [],
+               details or ["%s: %s" % (which, ["%s %s lines %s packets" % (s.get("name"), s.get("lines"),
+                                                                        s.get("packets")) for s in got])])
+    return 0 if ok_all else 1
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     cmd, argv = sys.argv[1], sys.argv[2:]
     fn = {"pystatsd": cmd_pystatsd, "big": cmd_big, "gen-big": cmd_gen_big, "check": cmd_check, "pick": cmd_pick,
-          "has": cmd_has, "flushes": cmd_flushes, "stats": cmd_stats}.get(cmd)
+          "has": cmd_has, "flushes": cmd_flushes, "stats": cmd_stats, "delta": cmd_delta,
+          "totals": cmd_totals, "reload-stats": cmd_reload_stats}.get(cmd)
     if not fn:
         print(__doc__, file=sys.stderr)
         return 2

@@ -275,10 +275,13 @@ start_servers() {
 	return 0
 }
 
+# the relay's config and stats files (the reload case has its own)
+RELAY_INI=$TMP/relay.ini
+RELAY_STATS=$TMP/stats.json
 start_relay() {
 	ip netns exec "$RNS" "$RELAY" --no-huge --no-pci -m 256 --file-prefix "$FILE_PREFIX" -l 0 \
 		--log-level=error --vdev "$VDEV" -- \
-		--config "$TMP/relay.ini" --stats-json "$TMP/stats.json" ${E2E_RELAY_ARGS:-} >"$TMP/relay.log" 2>&1 &
+		--config "$RELAY_INI" --stats-json "$RELAY_STATS" ${E2E_RELAY_ARGS:-} >"$TMP/relay.log" 2>&1 &
 	RELAY_PID=$!
 	sleep 1.5
 	kill -0 "$RELAY_PID" 2>/dev/null
@@ -378,32 +381,43 @@ fi
 pass relay-start
 
 # ------------------------------------------------------------------ readiness
-# One probe series per shard (statsd-relay-where picks them); resend until every server has
-# its probe: the relay is polling and has resolved every shard (and the router).
-if ! $PY "$HERE/e2e.py" pick "$WHERE" "$TMP/relay.ini" "$N_SH" e2e.ready >"$TMP/probes" 2>"$TMP/pick.err"; then
-	fail probe-pick "$(cat "$TMP/pick.err")"
-fi
-mapfile -t PROBES <"$TMP/probes"
-ready=0
-PROBES_SENT=0
-for _ in $(seq 1 40); do # at most 40 x 0.3 s
-	for p in "${PROBES[@]}"; do
-		PROBES_SENT=$((PROBES_SENT + 1))
-		nsx "$CLI" bash -c 'exec 3>/dev/udp/'"$R4/$PORT"'; printf "%s\n" "$1" >&3' _ "$p" 2>/dev/null
+# probe_until_seen CFG PREFIX SERVER...: one probe series per shard of CFG (statsd-relay-where
+# picks them; shard i's server writes SERVER i's JSON); resend until every server has its
+# probe: the relay is polling and has resolved every shard (and the router). Sets PROBES,
+# PROBES_SENT (lines sent); returns 2 when no probes could be picked (pick.err says why).
+probe_until_seen() {
+	local cfg=$1 pre=$2 p i ready=0 srv
+	shift 2
+	srv=("$@")
+	PROBES=()
+	PROBES_SENT=0
+	$PY "$HERE/e2e.py" pick "$WHERE" "$cfg" "${#srv[@]}" "$pre" >"$TMP/probes" 2>"$TMP/pick.err" || return 2
+	mapfile -t PROBES <"$TMP/probes"
+	for _ in $(seq 1 40); do # at most 40 x 0.3 s
+		for p in "${PROBES[@]}"; do
+			PROBES_SENT=$((PROBES_SENT + 1))
+			nsx "$CLI" bash -c 'exec 3>/dev/udp/'"$R4/$PORT"'; printf "%s\n" "$1" >&3' _ "$p" 2>/dev/null
+		done
+		sleep 0.3
+		ready=1
+		for i in "${!PROBES[@]}"; do
+			$PY "$HERE/e2e.py" has "${srv[$i]}" "${PROBES[$i]%%:*}" || { ready=0; break; }
+		done
+		[ "$ready" = 1 ] && return 0
 	done
-	sleep 0.3
-	ready=1
-	for i in "${!PROBES[@]}"; do
-		$PY "$HERE/e2e.py" has "$TMP/${SH_NAMES[$i]}.json" "${PROBES[$i]%%:*}" || { ready=0; break; }
-	done
-	[ "$ready" = 1 ] && break
-done
-if [ "$ready" = 1 ]; then
-	pass "relay-forwards-to-every-shard"
-else
+	return 1
+}
+SH_FILES=()
+for n in "${SH_NAMES[@]}"; do SH_FILES+=("$TMP/$n.json"); done
+probe_until_seen "$TMP/relay.ini" e2e.ready "${SH_FILES[@]}"
+case $? in
+0) pass "relay-forwards-to-every-shard" ;;
+2) fail probe-pick "$(cat "$TMP/pick.err")" ;;
+*)
 	fail "relay-forwards-to-every-shard" "probes ${PROBES[*]} did not all reach their servers in 12 s"
 	show_logs
-fi
+	;;
+esac
 
 # ------------------------------------------------------------------ ping
 check ping-ipv4 nsx "$CLI" ping -c 3 -i 0.2 -W 2 "$R4"
@@ -579,6 +593,222 @@ print("%d %d %d" % (st["port"]["ring_drops"], seen, sent))' "$TMP/stats.json" "$
 	fi
 	VDEV=$VDEV_MAIN
 fi
+
+# ------------------------------------------------------------------ hot reload
+# A relay started with shards A and B (sh1, sh2) in its INI file (no --shard flags: those
+# would override the file); C (sh3) runs but is not in it. Phase 1: 3000 counter lines over
+# 300 series. Two rejected reloads: a file with a shard address given twice (SIGHUP), one
+# with an unknown key (telemetry /statsd_relay/reload, through the relay's socket). Then the
+# file lists A and C (B removed, C added, its next hop not yet resolved) and SIGHUP applies
+# it while a client keeps sending (the switch under traffic); phase 2 (over IPv6) after the
+# "reload applied" line. Each server's JSON is copied between the phases: what it
+# aggregated in one is the difference (e2e.py delta); the sums are exact per series.
+RL=$TMP/reload
+mkdir -p "$RL"
+RL_SRV=(sh1 sh2 sh3) # A B C
+# rl_ini FILE [+RELAY_LINE]... [NAME=IP:PORT]...: the reload relay's INI file, written
+# whole then renamed into place (a reload never reads half a file)
+rl_ini() {
+	local f=$1 a
+	shift
+	{
+		echo "; statsd-relay e2e: hot reload"
+		echo "[relay]"
+		echo "listen = $R4/24:$PORT, [$R6]/64:$PORT"
+		echo "allow = 198.18.0.0/25, 2001:db8::/64"
+		echo "dialect = etsy"
+		for a in "$@"; do [[ "$a" == +* ]] && echo "${a#+}"; done
+		for a in "$@"; do [[ "$a" == +* ]] || printf '\n[shard %s]\naddress = %s\n' "${a%%=*}" "${a#*=}"; done
+	} >"$f.tmp" && mv -f "$f.tmp" "$f"
+}
+# rl_snap N: copy the three servers' JSON (all they aggregated so far) to $RL/NAME.N.json
+rl_snap() {
+	local n
+	for n in "${RL_SRV[@]}"; do cp "$TMP/$n.json" "$RL/$n.$1.json"; done
+}
+# rl_delta NAME FROM TO: $RL/NAME.FROM-TO.json, what server NAME aggregated between snapshots
+rl_delta() { $PY "$HERE/e2e.py" delta "$RL/$1.$2.json" "$RL/$1.$3.json" "$RL/$1.$2-$3.json"; }
+# rl_received FILE: the lines a server received (statsd.metrics_received) in a delta file
+rl_received() {
+	$PY -c 'import json,sys; print(int(json.load(open(sys.argv[1])).get("internal", {}).get("statsd.metrics_received", 0)))' "$1" 2>&1
+}
+# rl_wait_log REGEX N: wait (at most 10 s) until N lines of the relay's log match REGEX
+rl_wait_log() {
+	local n
+	for _ in $(seq 1 100); do
+		n=$(grep -cE "$1" "$TMP/relay.log")
+		[ "$n" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# rl_tally NAME OUT: print and count a checker's output; a crash or no verdict is a FAIL
+rl_tally() {
+	echo "$2"
+	tally "$2"
+	if grep -q '^Traceback' <<<"$2" || ! grep -qE '^(PASS|FAIL) ' <<<"$2"; then
+		fail "$1" "the checker crashed or said nothing:" "$(tail -n 5 <<<"$2")"
+	fi
+}
+# rl_prefix PREFIX: the generic check names of e2e.py's output, made this case's own
+rl_prefix() { sed -E "s/^(PASS|FAIL) (one-server-per-series|every-shard-got-series|stats-|checksum-)/\\1 $1\\2/"; }
+
+reload_case() {
+	local j sender ans line fp_ac want_fp out ok=1 t0 nb nc
+	RELAY_INI=$RL/relay.ini
+	RELAY_STATS=$RL/stats.json
+	rl_ini "$RL/ab.ini" "rA=${SH_ADDR[0]}:$PORT" "rB=${SH_ADDR[1]}:$PORT"
+	rl_ini "$RL/ac.ini" "rA=${SH_ADDR[0]}:$PORT" "rC=${SH_ADDR[2]}:$PORT"
+	rl_ini "$RL/dup.ini" "rA=${SH_ADDR[0]}:$PORT" "rB=${SH_ADDR[1]}:$PORT" "rB2=${SH_ADDR[1]}:$PORT"
+	rl_ini "$RL/unknown.ini" "+no-such-key = 1" "rA=${SH_ADDR[0]}:$PORT" "rC=${SH_ADDR[2]}:$PORT"
+	cp "$RL/ab.ini" "$RELAY_INI"
+	for j in $(seq 0 2999); do printf 'e2e.rl.s%d:%d|c\n' $((j % 300)) $((j % 7 + 1)); done >"$RL/phase1.lines"
+	for j in $(seq 0 2999); do printf 'e2e.rl.s%d:%d|c\n' $((j * 7 % 300)) $((j % 5 + 1)); done >"$RL/phase2.lines"
+	for j in $(seq 0 19999); do printf 'e2e.rl.s%d:1|c\n' $((j % 300)); done >"$RL/during.lines"
+	fp_ac=$("$WHERE" --config "$RL/ac.ini" --fingerprint 2>&1)
+
+	# what the servers hold before this relay starts (the small-ring run's lines flushed)
+	servers_flushed_twice
+	rl_snap 0
+	t0=$(date +%s)
+	if ! start_relay; then
+		RELAY_PID=
+		fail reload-relay-start "the relay exited at start:" "$(head -n 10 "$TMP/relay.log")"
+		return 1
+	fi
+	pass reload-relay-start
+	if ! probe_until_seen "$RELAY_INI" e2e.rl.ready "$TMP/sh1.json" "$TMP/sh2.json"; then
+		fail reload-forwards-to-a-and-b "probes ${PROBES[*]} did not all reach A and B" "$(cat "$TMP/pick.err")"
+		return 1
+	fi
+	pass reload-forwards-to-a-and-b
+
+	# phase 1, under A and B
+	timeout 10 ip netns exec "$CLI" $PY "$HERE/e2e.py" big "$R4" "$PORT" "$RL/phase1.lines" "$RL/sent1" \
+		--split 1400 --pace 0.001 || ok=0
+	sleep 0.5
+
+	# a rejected reload by SIGHUP (the same shard address twice): generation 1 stays
+	cp "$RL/dup.ini" "$RELAY_INI"
+	kill -HUP "$RELAY_PID"
+	if rl_wait_log 'reload rejected: .*; generation 1 stays in force' 1; then
+		pass reload-rejected-by-sighup
+		echo "    $(grep -m1 'reload rejected' "$TMP/relay.log")"
+	else
+		fail reload-rejected-by-sighup "no 'reload rejected ... generation 1 stays in force' line in 10 s" \
+			"$(tail -n 5 "$TMP/relay.log")"
+	fi
+	# ... and one by telemetry (an unknown key), answered on the relay's socket
+	cp "$RL/unknown.ini" "$RELAY_INI"
+	ans=$($PY "$ROOT/scripts/relay_stats.py" --file-prefix "$FILE_PREFIX" /statsd_relay/reload 2>&1)
+	line=$($PY -c '
+import json, sys
+a = json.loads(sys.argv[1])["/statsd_relay/reload"]
+print("%s %s %s %s" % (a["outcome"], a["reloads"], a["reload_failures"], a["config_generation"]))' "$ans" 2>&1)
+	if [ "$line" = "rejected 0 2 1" ] && rl_wait_log 'reload rejected: .*; generation 1 stays in force' 2; then
+		pass reload-rejected-by-telemetry
+		echo "    $(tr -d ' \n' <<<"$ans" | head -c 300)"
+	else
+		fail reload-rejected-by-telemetry "answer '$line' (want outcome rejected, reloads 0, reload_failures 2," \
+			"config_generation 1), with a second 'reload rejected' log line: $(tr -d '\n' <<<"$ans" | head -c 300)" \
+			"$(tail -n 3 "$TMP/relay.log")"
+	fi
+
+	# what phase 1 left on the servers (nothing was sent since)
+	servers_flushed_twice
+	rl_snap 1
+
+	# the good file: A and C. SIGHUP while a client sends, paced, until told to stop
+	cp "$RL/ac.ini" "$RELAY_INI"
+	rm -f "$RL/stop"
+	timeout 20 ip netns exec "$CLI" $PY "$HERE/e2e.py" big "$R4" "$PORT" "$RL/during.lines" "$RL/sent-during" \
+		--split 1400 --pace 0.01 --until "$RL/stop" &
+	sender=$!
+	PIDS+=("$sender")
+	sleep 0.3
+	kill -HUP "$RELAY_PID"
+	if rl_wait_log 'reload applied, generation 2: ' 1; then
+		line=$(grep -m1 'reload applied' "$TMP/relay.log")
+		if [[ "$line" == *"generation 2: shards added 1 ("*"), removed 1 ("*"; ring fingerprint $fp_ac"* ]]; then
+			pass reload-applied-logged
+		else
+			fail reload-applied-logged "the line does not say 1 added, 1 removed, fingerprint $fp_ac (statsd-relay-where's for A,C)"
+		fi
+		echo "    $line"
+	else
+		fail reload-applied-logged "no 'reload applied, generation 2' line in 10 s" "$(tail -n 5 "$TMP/relay.log")"
+	fi
+	sleep 0.3
+	touch "$RL/stop"
+	wait "$sender" || ok=0
+	PIDS=("${PIDS[@]:0:${#PIDS[@]}-1}")
+	sleep 0.5
+	servers_flushed_twice
+	rl_snap 2
+
+	# phase 2, under A and C, from the IPv6 side
+	timeout 10 ip netns exec "$CLI" $PY "$HERE/e2e.py" big "$R6" "$PORT" "$RL/phase2.lines" "$RL/sent2" \
+		--ipv6 --split 1400 --pace 0.001 || ok=0
+	if [ "$ok" = 1 ]; then pass reload-clients-sent; else fail reload-clients-sent "a client failed or timed out"; fi
+	sleep 0.5
+	if stop_relay; then pass reload-relay-stops-cleanly; else
+		fail reload-relay-stops-cleanly "exit ${RELAY_RC:-timeout}" "$(tail -n 5 "$TMP/relay.log")"
+	fi
+	servers_flushed_twice || fail reload-servers-flushed "a server stopped flushing"
+	rl_snap 3
+	for j in "${RL_SRV[@]}"; do rl_delta "$j" 0 1 && rl_delta "$j" 1 2 && rl_delta "$j" 2 3 && rl_delta "$j" 0 3; done
+
+	# phase 1: exact on A and B, as statsd-relay-where places it under A,B
+	out=$($PY "$HERE/e2e.py" check --where "$WHERE" --config "$RL/ab.ini" --servers "$RL/sh1.1.json,$RL/sh2.1.json" \
+		--own-prefix e2e.rl. --ignore-prefix e2e.rl.ready. --expect "reload-phase1-on-a-b=$RL/sent1" 2>&1 | rl_prefix reload-phase1-)
+	rl_tally reload-phase1-checker "$out"
+	# C received nothing before the reload
+	nc=$(rl_received "$RL/sh3.0-1.json")
+	if [ "$nc" = 0 ]; then pass reload-c-nothing-before; else fail reload-c-nothing-before "C received $nc lines under A,B"; fi
+	# under traffic: every line by exactly one configuration (each series on its shard under
+	# A,B or under A,C, its sum over the three servers exact), and the traffic spanned the switch
+	out=$($PY "$HERE/e2e.py" totals --where "$WHERE" --servers "$RL/sh1.1-2.json,$RL/sh2.1-2.json,$RL/sh3.1-2.json" \
+		--placement "$RL/ab.ini=$RL/sh1.1-2.json,$RL/sh2.1-2.json" \
+		--placement "$RL/ac.ini=$RL/sh1.1-2.json,$RL/sh3.1-2.json" \
+		--own-prefix e2e.rl. --expect "reload-under-traffic=$RL/sent-during" 2>&1)
+	rl_tally reload-under-traffic-checker "$out"
+	nb=$(rl_received "$RL/sh2.1-2.json")
+	nc=$(rl_received "$RL/sh3.1-2.json")
+	if [ "$nb" -gt 0 ] 2>/dev/null && [ "$nc" -gt 0 ] 2>/dev/null; then
+		pass reload-traffic-spans-the-switch
+		echo "    $(wc -l <"$RL/sent-during") lines sent; B received $nb before the switch, C $nc after"
+	else
+		fail reload-traffic-spans-the-switch "B received ${nb:-?}, C ${nc:-?} lines of the traffic during the reload (want both > 0)"
+	fi
+	# phase 2: exact on A and C, as statsd-relay-where places it under A,C
+	out=$($PY "$HERE/e2e.py" check --where "$WHERE" --config "$RL/ac.ini" --servers "$RL/sh1.2-3.json,$RL/sh3.2-3.json" \
+		--own-prefix e2e.rl. --ignore-prefix e2e.rl.ready. --expect "reload-phase2-on-a-c=$RL/sent2" 2>&1 | rl_prefix reload-phase2-)
+	rl_tally reload-phase2-checker "$out"
+	nb=$(rl_received "$RL/sh2.2-3.json")
+	if [ "$nb" = 0 ]; then pass reload-b-nothing-after; else fail reload-b-nothing-after "B received $nb lines under A,C"; fi
+	# over the whole run: every series' sum over the three servers is what was sent
+	cat "$RL/sent1" "$RL/sent-during" "$RL/sent2" >"$RL/sent-all"
+	out=$($PY "$HERE/e2e.py" totals --servers "$RL/sh1.0-3.json,$RL/sh2.0-3.json,$RL/sh3.0-3.json" \
+		--own-prefix e2e.rl. --ignore-prefix e2e.rl.ready. --expect "reload-all-phases=$RL/sent-all" 2>&1)
+	rl_tally reload-all-phases-checker "$out"
+
+	# the relay's counters: balanced, B among removed_shards, each shard's figures what its
+	# server received, the reload figures, the placement statsd-relay-where computes for A,C
+	out=$($PY "$HERE/e2e.py" stats "$RELAY_STATS" 2 --max-no-neighbour "$PROBES_SENT" 2>&1 | rl_prefix reload-)
+	rl_tally reload-stats-checker "$out"
+	want_fp=$(sed -n 's/.*reload applied, generation 2: .*; ring fingerprint \([0-9a-f]*\).*/\1/p' "$TMP/relay.log" | head -n 1)
+	line=$(sed -n 's/.*reload applied, generation 2: \(.*\); ring fingerprint .*/\1/p' "$TMP/relay.log" | head -n 1)
+	out=$($PY "$HERE/e2e.py" reload-stats "$RELAY_STATS" --want reloads=1 --want reload_failures=2 \
+		--want config_generation=2 --want last_reload_outcome=applied --want "ring_fingerprint=$fp_ac" \
+		--want "last_reload_reason=$line" --since "$t0" \
+		--shard "rA=$RL/sh1.0-3.json" --shard "rC=$RL/sh3.0-3.json" --removed "rB=$RL/sh2.0-3.json" 2>&1)
+	rl_tally reload-stats-reload-checker "$out"
+	[ "$want_fp" = "$fp_ac" ] || fail reload-fingerprint-logged "log says '$want_fp', statsd-relay-where for A,C '$fp_ac'"
+	return 0
+}
+reload_case
+RELAY_INI=$TMP/relay.ini
+RELAY_STATS=$TMP/stats.json
 
 ELAPSED=$((SECONDS - T_START))
 if [ "$ELAPSED" -lt 180 ]; then pass "runtime-under-3-min"; else fail "runtime-under-3-min" "${ELAPSED}s"; fi
