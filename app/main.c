@@ -212,6 +212,8 @@ int main(int argc, char **argv)
 	unsigned int lcore, n_pollers = 0;
 	bool main_polls;
 
+	r->learn_fd = -1; /* a SIGHUP before the control side exists rings nothing */
+
 	/* --help/--version on the EAL side too, without starting EAL. */
 	for (i = 1; i < sep; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

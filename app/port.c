@@ -159,9 +159,11 @@ uint32_t sr_af_packet_frame_for(uint32_t frame)
 struct rte_mempool *sr_pool_create(const struct sr_relay *r, const char *name, uint16_t n_queues,
 				   uint32_t data_room)
 {
-	/* Enough for every ring, every open or held per-shard packet, the
-	 * reassembly tables and the caches. */
-	uint32_t n_mbufs = n_queues * (RX_DESC + 2 * TX_DESC + r->cfg.n_shards * (1 + SR_HOLD) +
+	/* Enough for every ring, every open or held per-shard packet (for at
+	 * least SR_POOL_SHARDS shards: a reload may add some), the reassembly
+	 * tables and the caches. */
+	uint32_t shards = RTE_MAX(r->cfg.n_shards, (uint32_t)SR_POOL_SHARDS);
+	uint32_t n_mbufs = n_queues * (RX_DESC + 2 * TX_DESC + shards * (1 + SR_HOLD) +
 				       2 * SR_BURST + POOL_CACHE + SR_FRAG_ENTRIES) +
 			   1024;
 	struct rte_mempool *mp;

@@ -36,6 +36,7 @@
 #define SR_HOLD_MS 3000	     /* ... at most this long */
 #define SR_FRAG_ENTRIES 1024 /* datagrams being reassembled per queue */
 #define SR_FRAG_MS 1000	     /* ... at most this long */
+#define SR_POOL_SHARDS 128   /* shards the pool has room for at least (reloads add some) */
 
 /*
  * What the pollers read of the configuration, published as one pointer that

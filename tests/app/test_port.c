@@ -646,13 +646,17 @@ static void test_pool_create(void **state)
 	assert_int_equal(pool_call.data_room_size, RTE_PKTMBUF_HEADROOM + 9216);
 	/* enough for both queues' rings, every held packet, reassembly and caches */
 	n2 = pool_call.n;
-	assert_true(n2 >= 2 * (RX_DESC + 2 * TX_DESC + 2 * (1 + SR_HOLD) + SR_FRAG_ENTRIES +
-			       pool_call.cache_size));
+	assert_true(n2 >= 2 * (RX_DESC + 2 * TX_DESC + SR_POOL_SHARDS * (1 + SR_HOLD) +
+			       SR_FRAG_ENTRIES + pool_call.cache_size));
 	assert_true(pool_call.cache_size > 0 && pool_call.cache_size <= RTE_MEMPOOL_CACHE_MAX_SIZE);
 	assert_true(pool_call.cache_size * 3 / 2 <= n2); /* what the mempool accepts */
 
-	/* a shard more: its open and held packets on each queue */
-	relay.cfg.n_shards = 3;
+	/* room for SR_POOL_SHARDS shards at least (a reload may add some);
+	 * beyond, a shard more: its open and held packets on each queue */
+	relay.cfg.n_shards = SR_POOL_SHARDS;
+	assert_non_null(sr_pool_create(&relay, "sr_rx", 2, 2048));
+	assert_int_equal(pool_call.n, n2);
+	relay.cfg.n_shards = SR_POOL_SHARDS + 1;
 	assert_non_null(sr_pool_create(&relay, "sr_rx", 2, 2048));
 	n3 = pool_call.n;
 	assert_int_equal(n3 - n2, 2 * (1 + SR_HOLD));

@@ -14,6 +14,9 @@
 # answers the clients' ARP, ND and ping; it listens on IPv4 and IPv6, has IPv4 and
 # IPv6 shards, and refuses a source outside --allow.
 #
+# Then a hot reload (SIGHUP and telemetry /statsd_relay/reload) of a second relay from shards
+# A,B to A,C, under traffic: every line counted by exactly one server, per phase and in total.
+#
 #   tests/e2e/run_e2e.sh BUILD_DIR            e.g. tests/e2e/run_e2e.sh build
 #
 # Prints "PASS name" / "FAIL name" per check (details indented) and ends with exactly
@@ -654,7 +657,7 @@ rl_tally() {
 rl_prefix() { sed -E "s/^(PASS|FAIL) (one-server-per-series|every-shard-got-series|stats-|checksum-)/\\1 $1\\2/"; }
 
 reload_case() {
-	local j sender ans line fp_ac want_fp out ok=1 t0 nb nc
+	local j sender ans line want fp_ac out ok=1 t0 nb nc
 	RELAY_INI=$RL/relay.ini
 	RELAY_STATS=$RL/stats.json
 	rl_ini "$RL/ab.ini" "rA=${SH_ADDR[0]}:$PORT" "rB=${SH_ADDR[1]}:$PORT"
@@ -691,11 +694,11 @@ reload_case() {
 	# a rejected reload by SIGHUP (the same shard address twice): generation 1 stays
 	cp "$RL/dup.ini" "$RELAY_INI"
 	kill -HUP "$RELAY_PID"
-	if rl_wait_log 'reload rejected: .*; generation 1 stays in force' 1; then
+	if rl_wait_log "reload rejected: .*${SH_ADDR[1]}:$PORT.*; generation 1 stays in force" 1; then
 		pass reload-rejected-by-sighup
 		echo "    $(grep -m1 'reload rejected' "$TMP/relay.log")"
 	else
-		fail reload-rejected-by-sighup "no 'reload rejected ... generation 1 stays in force' line in 10 s" \
+		fail reload-rejected-by-sighup "no 'reload rejected: ...${SH_ADDR[1]}:$PORT...; generation 1 stays in force' line in 10 s" \
 			"$(tail -n 5 "$TMP/relay.log")"
 	fi
 	# ... and one by telemetry (an unknown key), answered on the relay's socket
@@ -704,14 +707,16 @@ reload_case() {
 	line=$($PY -c '
 import json, sys
 a = json.loads(sys.argv[1])["/statsd_relay/reload"]
-print("%s %s %s %s" % (a["outcome"], a["reloads"], a["reload_failures"], a["config_generation"]))' "$ans" 2>&1)
-	if [ "$line" = "rejected 0 2 1" ] && rl_wait_log 'reload rejected: .*; generation 1 stays in force' 2; then
+print("%s %s %s %s %s" % (a["outcome"], a["reloads"], a["reload_failures"], a["config_generation"],
+                         "no-such-key" in a.get("reason", "")))' "$ans" 2>&1)
+	if [ "$line" = "rejected 0 2 1 True" ] &&
+		rl_wait_log 'reload rejected: .*no-such-key.*; generation 1 stays in force' 1; then
 		pass reload-rejected-by-telemetry
-		echo "    $(tr -d ' \n' <<<"$ans" | head -c 300)"
+		echo "    $(tr -d '\n' <<<"$ans" | tr -s ' ' | head -c 300)"
 	else
 		fail reload-rejected-by-telemetry "answer '$line' (want outcome rejected, reloads 0, reload_failures 2," \
-			"config_generation 1), with a second 'reload rejected' log line: $(tr -d '\n' <<<"$ans" | head -c 300)" \
-			"$(tail -n 3 "$TMP/relay.log")"
+			"config_generation 1, a reason naming no-such-key), and its 'reload rejected' log line:" \
+			"$(tr -d '\n' <<<"$ans" | head -c 300)" "$(tail -n 3 "$TMP/relay.log")"
 	fi
 
 	# what phase 1 left on the servers (nothing was sent since)
@@ -729,10 +734,12 @@ print("%s %s %s %s" % (a["outcome"], a["reloads"], a["reload_failures"], a["conf
 	kill -HUP "$RELAY_PID"
 	if rl_wait_log 'reload applied, generation 2: ' 1; then
 		line=$(grep -m1 'reload applied' "$TMP/relay.log")
-		if [[ "$line" == *"generation 2: shards added 1 ("*"), removed 1 ("*"; ring fingerprint $fp_ac"* ]]; then
+		# a shard's name is its address (the section's NAME is only a label)
+		want="generation 2: shards added 1 (${SH_ADDR[2]}:$PORT), removed 1 (${SH_ADDR[1]}:$PORT); keys changed: none;"
+		if [[ "$line" == *"$want"*"; ring fingerprint $fp_ac" ]]; then
 			pass reload-applied-logged
 		else
-			fail reload-applied-logged "the line does not say 1 added, 1 removed, fingerprint $fp_ac (statsd-relay-where's for A,C)"
+			fail reload-applied-logged "want '...$want ...; ring fingerprint $fp_ac' (statsd-relay-where's for A,C)"
 		fi
 		echo "    $line"
 	else
@@ -796,14 +803,13 @@ print("%s %s %s %s" % (a["outcome"], a["reloads"], a["reload_failures"], a["conf
 	# server received, the reload figures, the placement statsd-relay-where computes for A,C
 	out=$($PY "$HERE/e2e.py" stats "$RELAY_STATS" 2 --max-no-neighbour "$PROBES_SENT" 2>&1 | rl_prefix reload-)
 	rl_tally reload-stats-checker "$out"
-	want_fp=$(sed -n 's/.*reload applied, generation 2: .*; ring fingerprint \([0-9a-f]*\).*/\1/p' "$TMP/relay.log" | head -n 1)
 	line=$(sed -n 's/.*reload applied, generation 2: \(.*\); ring fingerprint .*/\1/p' "$TMP/relay.log" | head -n 1)
 	out=$($PY "$HERE/e2e.py" reload-stats "$RELAY_STATS" --want reloads=1 --want reload_failures=2 \
 		--want config_generation=2 --want last_reload_outcome=applied --want "ring_fingerprint=$fp_ac" \
 		--want "last_reload_reason=$line" --since "$t0" \
-		--shard "rA=$RL/sh1.0-3.json" --shard "rC=$RL/sh3.0-3.json" --removed "rB=$RL/sh2.0-3.json" 2>&1)
+		--shard "${SH_ADDR[0]}:$PORT=$RL/sh1.0-3.json" --shard "${SH_ADDR[2]}:$PORT=$RL/sh3.0-3.json" \
+		--removed "${SH_ADDR[1]}:$PORT=$RL/sh2.0-3.json" 2>&1)
 	rl_tally reload-stats-reload-checker "$out"
-	[ "$want_fp" = "$fp_ac" ] || fail reload-fingerprint-logged "log says '$want_fp', statsd-relay-where for A,C '$fp_ac'"
 	return 0
 }
 reload_case
