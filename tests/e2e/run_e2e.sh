@@ -633,7 +633,8 @@ rl_snap() {
 rl_delta() { $PY "$HERE/e2e.py" delta "$RL/$1.$2.json" "$RL/$1.$3.json" "$RL/$1.$2-$3.json"; }
 # rl_received FILE: the lines a server received (statsd.metrics_received) in a delta file
 rl_received() {
-	$PY -c 'import json,sys; print(int(json.load(open(sys.argv[1])).get("internal", {}).get("statsd.metrics_received", 0)))' "$1" 2>&1
+	$PY -c 'import json, sys
+print(int(json.load(open(sys.argv[1])).get("internal", {}).get("statsd.metrics_received", 0)))' "$1" 2>&1
 }
 # rl_wait_log REGEX N: wait (at most 10 s) until N lines of the relay's log match REGEX
 rl_wait_log() {
@@ -667,7 +668,7 @@ reload_case() {
 	cp "$RL/ab.ini" "$RELAY_INI"
 	for j in $(seq 0 2999); do printf 'e2e.rl.s%d:%d|c\n' $((j % 300)) $((j % 7 + 1)); done >"$RL/phase1.lines"
 	for j in $(seq 0 2999); do printf 'e2e.rl.s%d:%d|c\n' $((j * 7 % 300)) $((j % 5 + 1)); done >"$RL/phase2.lines"
-	for j in $(seq 0 19999); do printf 'e2e.rl.s%d:1|c\n' $((j % 300)); done >"$RL/during.lines"
+	for j in $(seq 0 39999); do printf 'e2e.rl.s%d:1|c\n' $((j % 300)); done >"$RL/during.lines" # ~5 s paced
 	fp_ac=$("$WHERE" --config "$RL/ac.ini" --fingerprint 2>&1)
 
 	# what the servers hold before this relay starts (the small-ring run's lines flushed)
@@ -698,7 +699,8 @@ reload_case() {
 		pass reload-rejected-by-sighup
 		echo "    $(grep -m1 'reload rejected' "$TMP/relay.log")"
 	else
-		fail reload-rejected-by-sighup "no 'reload rejected: ...${SH_ADDR[1]}:$PORT...; generation 1 stays in force' line in 10 s" \
+		fail reload-rejected-by-sighup \
+			"no 'reload rejected: ...${SH_ADDR[1]}:$PORT...; generation 1 stays in force' line in 10 s" \
 			"$(tail -n 5 "$TMP/relay.log")"
 	fi
 	# ... and one by telemetry (an unknown key), answered on the relay's socket
@@ -730,7 +732,10 @@ print("%s %s %s %s %s" % (a["outcome"], a["reloads"], a["reload_failures"], a["c
 		--split 1400 --pace 0.01 --until "$RL/stop" &
 	sender=$!
 	PIDS+=("$sender")
-	sleep 0.3
+	for _ in $(seq 1 50); do # the sender under way (a few datagrams sent) before the SIGHUP
+		[ "$(wc -l 2>/dev/null <"$RL/sent-during" || echo 0)" -ge 300 ] && break
+		sleep 0.1
+	done
 	kill -HUP "$RELAY_PID"
 	if rl_wait_log 'reload applied, generation 2: ' 1; then
 		line=$(grep -m1 'reload applied' "$TMP/relay.log")
@@ -767,11 +772,14 @@ print("%s %s %s %s %s" % (a["outcome"], a["reloads"], a["reload_failures"], a["c
 
 	# phase 1: exact on A and B, as statsd-relay-where places it under A,B
 	out=$($PY "$HERE/e2e.py" check --where "$WHERE" --config "$RL/ab.ini" --servers "$RL/sh1.1.json,$RL/sh2.1.json" \
-		--own-prefix e2e.rl. --ignore-prefix e2e.rl.ready. --expect "reload-phase1-on-a-b=$RL/sent1" 2>&1 | rl_prefix reload-phase1-)
+		--own-prefix e2e.rl. --ignore-prefix e2e.rl.ready. --expect "reload-phase1-on-a-b=$RL/sent1" 2>&1 |
+		rl_prefix reload-phase1-)
 	rl_tally reload-phase1-checker "$out"
 	# C received nothing before the reload
 	nc=$(rl_received "$RL/sh3.0-1.json")
-	if [ "$nc" = 0 ]; then pass reload-c-nothing-before; else fail reload-c-nothing-before "C received $nc lines under A,B"; fi
+	if [ "$nc" = 0 ]; then pass reload-c-nothing-before; else
+		fail reload-c-nothing-before "C received $nc lines under A,B"
+	fi
 	# under traffic: every line by exactly one configuration (each series on its shard under
 	# A,B or under A,C, its sum over the three servers exact), and the traffic spanned the switch
 	out=$($PY "$HERE/e2e.py" totals --where "$WHERE" --servers "$RL/sh1.1-2.json,$RL/sh2.1-2.json,$RL/sh3.1-2.json" \
@@ -785,14 +793,18 @@ print("%s %s %s %s %s" % (a["outcome"], a["reloads"], a["reload_failures"], a["c
 		pass reload-traffic-spans-the-switch
 		echo "    $(wc -l <"$RL/sent-during") lines sent; B received $nb before the switch, C $nc after"
 	else
-		fail reload-traffic-spans-the-switch "B received ${nb:-?}, C ${nc:-?} lines of the traffic during the reload (want both > 0)"
+		fail reload-traffic-spans-the-switch \
+			"B received ${nb:-?}, C ${nc:-?} lines of the traffic during the reload (want both > 0)"
 	fi
 	# phase 2: exact on A and C, as statsd-relay-where places it under A,C
 	out=$($PY "$HERE/e2e.py" check --where "$WHERE" --config "$RL/ac.ini" --servers "$RL/sh1.2-3.json,$RL/sh3.2-3.json" \
-		--own-prefix e2e.rl. --ignore-prefix e2e.rl.ready. --expect "reload-phase2-on-a-c=$RL/sent2" 2>&1 | rl_prefix reload-phase2-)
+		--own-prefix e2e.rl. --ignore-prefix e2e.rl.ready. --expect "reload-phase2-on-a-c=$RL/sent2" 2>&1 |
+		rl_prefix reload-phase2-)
 	rl_tally reload-phase2-checker "$out"
 	nb=$(rl_received "$RL/sh2.2-3.json")
-	if [ "$nb" = 0 ]; then pass reload-b-nothing-after; else fail reload-b-nothing-after "B received $nb lines under A,C"; fi
+	if [ "$nb" = 0 ]; then pass reload-b-nothing-after; else
+		fail reload-b-nothing-after "B received $nb lines under A,C"
+	fi
 	# over the whole run: every series' sum over the three servers is what was sent
 	cat "$RL/sent1" "$RL/sent-during" "$RL/sent2" >"$RL/sent-all"
 	out=$($PY "$HERE/e2e.py" totals --servers "$RL/sh1.0-3.json,$RL/sh2.0-3.json,$RL/sh3.0-3.json" \
