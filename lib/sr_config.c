@@ -970,7 +970,8 @@ uint64_t sr_config_fingerprint(const struct sr_config *c, const struct sr_shard_
 	return sr_shard_map_fingerprint(m, h);
 }
 
-struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, size_t errlen)
+struct sr_shard_map *sr_config_shard_map_down(const struct sr_config *c, const bool *down,
+					      char *err, size_t errlen)
 {
 	struct sr_shard_desc *d = calloc(c->n_shards ? c->n_shards : 1, sizeof(*d));
 	struct sr_shard_map *m;
@@ -984,6 +985,15 @@ struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, s
 		d[i] = (struct sr_shard_desc){ .id = c->shards[i].name,
 					       .weight = c->shards[i].weight };
 	m = sr_shard_map_build(c->hash, d, c->n_shards, c->table_size, err, errlen);
+	if (m && down && sr_shard_map_fail_over(m, d, c->table_size, down, err, errlen)) {
+		sr_shard_map_free(m);
+		m = NULL;
+	}
 	free(d);
 	return m;
+}
+
+struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, size_t errlen)
+{
+	return sr_config_shard_map_down(c, NULL, err, errlen);
 }

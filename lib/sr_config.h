@@ -93,6 +93,9 @@ uint64_t sr_config_fingerprint(const struct sr_config *c, const struct sr_shard_
 
 /* The shard map the configuration asks for (NULL with a reason in err). */
 struct sr_shard_map *sr_config_shard_map(const struct sr_config *c, char *err, size_t errlen);
+/* ... with the shards down[i] failed over (sr_shard_map_fail_over); down NULL: none. */
+struct sr_shard_map *sr_config_shard_map_down(const struct sr_config *c, const bool *down,
+					      char *err, size_t errlen);
 
 /* Is arg ("--name" or "--name=value") one of the relay's options? */
 bool sr_config_is_option(const char *arg);

@@ -12,6 +12,7 @@
 #include "net/sr_frame.h"
 
 #define ICMP6_ECHO_REQUEST 128
+#define ICMP6_ECHO_REPLY 129
 #define ND_NEIGHBOR_SOLICIT 135
 #define ND_NEIGHBOR_ADVERT 136
 #define ND_OPT_SOURCE_LL 1
@@ -143,6 +144,61 @@ static struct sr_verdict parse_udp(const struct sr_frame_ctx *ctx, const uint8_t
 	return verdict(SR_VERDICT_RELAY);
 }
 
+/* Echo replies and port unreachables are what the health checks hear. */
+static bool is_health_icmp(uint8_t type, uint8_t code, uint8_t echo_reply, uint8_t unreach,
+			   uint8_t port_code)
+{
+	return (type == echo_reply && code == 0) || (type == unreach && code == port_code);
+}
+
+/*
+ * An echo reply to us, or an ICMP error quoting a UDP datagram we sent (its
+ * source our address): which peer, which port. The quote is the IP header
+ * and at least the UDP header (RFC 792: 64 bits of data; RFC 4443 3.1: as
+ * much as fits). m: the ICMP message (checksum checked), len its length.
+ */
+static struct sr_verdict parse_health(const struct sr_frame_ctx *ctx, const uint8_t *m,
+				      uint32_t len, struct sr_frame_info *fi)
+{
+	const uint8_t *q = m + 8;
+	uint32_t qlen = len - 8, ihl;
+	uint8_t fam = fi->v6;
+
+	if (len < 8)
+		return drop(SR_DROP_FRAME_TRUNCATED);
+	if (m[0] == (fam ? ICMP6_ECHO_REPLY : RTE_IP_ICMP_ECHO_REPLY)) {
+		fi->peer_ip = fi->src;
+		fi->echo_id = load_be16(m + 4);
+		fi->echo_seq = load_be16(m + 6);
+		fi->control = SR_CTL_ECHO_REPLY;
+		return verdict(SR_VERDICT_CONTROL);
+	}
+	memset(&fi->peer_ip, 0, sizeof(fi->peer_ip));
+	fi->peer_ip.v6 = fam;
+	if (fam) {
+		if (qlen < 40 + 8)
+			return drop(SR_DROP_FRAME_TRUNCATED);
+		if ((q[0] >> 4) != 6 || q[6] != IPPROTO_UDP ||
+		    memcmp(q + 8, ctx->listen[SR_V6].a, 16) != 0)
+			return drop(SR_DROP_FRAME_OTHER_PROTOCOL); /* not about our datagrams */
+		memcpy(fi->peer_ip.a, q + 24, 16);
+		ihl = 40;
+	} else {
+		if (qlen < 20)
+			return drop(SR_DROP_FRAME_TRUNCATED);
+		ihl = (uint32_t)(q[0] & 0x0f) * 4;
+		if ((q[0] >> 4) != 4 || ihl < 20 || q[9] != IPPROTO_UDP ||
+		    memcmp(q + 12, ctx->listen[SR_V4].a, 4) != 0)
+			return drop(SR_DROP_FRAME_OTHER_PROTOCOL);
+		if (qlen < ihl + 8)
+			return drop(SR_DROP_FRAME_TRUNCATED);
+		memcpy(fi->peer_ip.a, q + 16, 4);
+	}
+	fi->peer_port = load_be16(q + ihl + 2);
+	fi->control = SR_CTL_PORT_UNREACHABLE;
+	return verdict(SR_VERDICT_CONTROL);
+}
+
 static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_t *f, uint32_t len,
 				    uint32_t l2, enum sr_cksum_state ip_ck,
 				    enum sr_cksum_state udp_ck, struct sr_frame_info *fi)
@@ -197,6 +253,12 @@ static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_
 		const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(f + l2 + ihl);
 		if (ip_len - ihl < sizeof(*icmp))
 			return drop(SR_DROP_FRAME_TRUNCATED);
+		if (ours && is_health_icmp(icmp->icmp_type, icmp->icmp_code, RTE_IP_ICMP_ECHO_REPLY,
+					   3, 3)) {
+			if (rte_raw_cksum(icmp, ip_len - ihl) != 0xffff)
+				return drop(SR_DROP_FRAME_BAD_ICMP);
+			return parse_health(ctx, (const uint8_t *)icmp, ip_len - ihl, fi);
+		}
 		/* only echo requests to us are answered (RFC 792) */
 		if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0 || !ours)
 			return drop(SR_DROP_FRAME_OTHER_PROTOCOL);
@@ -268,6 +330,9 @@ static struct sr_verdict parse_icmp6(const struct sr_frame_ctx *ctx, const uint8
 		fi->control = SR_CTL_ICMP6_ECHO;
 		return verdict(SR_VERDICT_CONTROL);
 	}
+	if (is_health_icmp(m[0], m[1], ICMP6_ECHO_REPLY, 1, 4) &&
+	    !memcmp(ip->dst_addr, ctx->listen[SR_V6].a, 16))
+		return parse_health(ctx, m, len, fi);
 	if ((m[0] != ND_NEIGHBOR_SOLICIT && m[0] != ND_NEIGHBOR_ADVERT) || m[1] != 0 || len < 24 ||
 	    ip->hop_limits != 255)
 		return drop(SR_DROP_FRAME_OTHER_PROTOCOL);

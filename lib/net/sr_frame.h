@@ -43,6 +43,10 @@ enum sr_control {
 	SR_CTL_ND_SOLICIT,  /* for our IPv6 address: answer; sender learnable */
 	SR_CTL_ND_ADVERT,   /* learn */
 	SR_CTL_ICMP6_ECHO,  /* to our IPv6 address: answer */
+	/* for the health checks (net/sr_health.h), either family: */
+	SR_CTL_ECHO_REPLY,	 /* to us: peer_ip answered, echo_id/echo_seq */
+	SR_CTL_PORT_UNREACHABLE, /* an ICMP error naming a datagram of ours to
+				  * peer_ip:peer_port (RFC 792, RFC 4443 3.1) */
 };
 
 struct sr_prefix;
@@ -70,8 +74,10 @@ struct sr_frame_info {
 	uint8_t peer_mac[6]; /* ARP sender / ND link-layer option */
 	uint8_t has_peer_mac;
 	uint8_t atomic_fragment; /* IPv6 fragment header, offset 0, last: a whole datagram */
-	struct sr_ip peer_ip;	 /* ARP sender / ND target (advert) */
-	uint32_t l4_off;	 /* ICMP/ICMPv6/ARP header offset */
+	struct sr_ip peer_ip;	 /* ARP sender / ND target (advert) / echo replier / unreachable */
+	uint16_t peer_port;	 /* SR_CTL_PORT_UNREACHABLE: the UDP port (host order) */
+	uint16_t echo_id, echo_seq; /* SR_CTL_ECHO_REPLY (host order) */
+	uint32_t l4_off;	    /* ICMP/ICMPv6/ARP header offset */
 	/* SR_VERDICT_FRAGMENT: which datagram, and which bytes of it */
 	uint32_t frag_id;   /* IPv4: 16 bits; IPv6: 32 */
 	uint32_t frag_off;  /* in bytes */

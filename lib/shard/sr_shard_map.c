@@ -215,9 +215,74 @@ struct sr_shard_map *sr_shard_map_build(enum sr_hash_mode mode, const struct sr_
 
 void sr_shard_map_free(struct sr_shard_map *m)
 {
-	if (m)
+	if (m) {
 		free(m->ring);
+		free((void *)(uintptr_t)m->down);
+		free((void *)(uintptr_t)m->up_index);
+	}
 	free(m);
+}
+
+int sr_shard_map_fail_over(struct sr_shard_map *m, const struct sr_shard_desc *sh,
+			   uint32_t table_size, const bool *down, char *err, size_t errlen)
+{
+	struct sr_shard_desc *up = calloc(m->n_shards, sizeof(*up));
+	uint16_t *up_index = calloc(m->n_shards, sizeof(*up_index));
+	uint8_t *down_copy = calloc(m->n_shards, 1);
+	struct sr_shard_map *sub = NULL;
+	uint32_t n_up = 0, i;
+
+	if (!up || !up_index || !down_copy)
+		goto nomem;
+	for (i = 0; i < m->n_shards; i++) {
+		down_copy[i] = down[i];
+		if (!down[i]) {
+			up_index[n_up] = (uint16_t)i;
+			up[n_up++] = sh[i];
+		}
+	}
+	if (n_up == m->n_shards || n_up == 0) {
+		m->all_down = n_up == 0;
+		free(up);
+		free(up_index);
+		free(down_copy);
+		return 0;
+	}
+	if (m->mode != SR_HASH_MAGLEV && m->mode != SR_HASH_STATSD_PROXY) {
+		free(up);
+		m->up_index = up_index;
+		m->n_up = n_up;
+		m->down = down_copy;
+		return 0;
+	}
+	sub = sr_shard_map_build(m->mode, up, n_up, table_size, err, errlen);
+	free(up);
+	up = NULL;
+	if (!sub)
+		goto fail;
+	if (m->mode == SR_HASH_MAGLEV) {
+		for (i = 0; i < m->size; i++)
+			if (down[m->table[i]])
+				m->table[i] = up_index[sub->table[i]];
+	} else {
+		free(m->ring);
+		m->ring = sub->ring;
+		m->size = sub->size;
+		sub->ring = NULL;
+		for (i = 0; i < m->size; i++)
+			m->ring[i].shard = up_index[m->ring[i].shard];
+	}
+	sr_shard_map_free(sub);
+	free(up_index);
+	free(down_copy);
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory");
+fail:
+	free(up);
+	free(up_index);
+	free(down_copy);
+	return -1;
 }
 
 /* hashring's find(): the first point >= h, wrapping to the first point. */
@@ -241,9 +306,14 @@ uint32_t sr_shard_of_text(const struct sr_shard_map *m, const uint8_t *key, uint
 	case SR_HASH_STATSD_PROXY:
 		return m->size ? proxy_find(m, sr_md5_le32(key, len)) : 0;
 	case SR_HASH_STATSRELAY:
-		return sr_murmur3_32(key, len, STATSRELAY_SEED) % m->n_shards;
-	case SR_HASH_CARBON_JUMP:
-		return sr_jump(sr_fnv1a64(key, len), m->n_shards);
+	case SR_HASH_CARBON_JUMP: {
+		uint32_t s = m->mode == SR_HASH_STATSRELAY
+				     ? sr_murmur3_32(key, len, STATSRELAY_SEED) % m->n_shards
+				     : sr_jump(sr_fnv1a64(key, len), m->n_shards);
+		if (m->down && m->down[s]) /* failed over */
+			s = sr_fail_over_of(m, sr_hash64(key, len, 0));
+		return s;
+	}
 	default:
 		return sr_shard_of_hash(m, sr_hash64(key, len, 0));
 	}
@@ -258,6 +328,11 @@ uint64_t sr_shard_map_fingerprint(const struct sr_shard_map *m, uint64_t seed)
 		h = sr_hash64(m->table, (size_t)m->size * sizeof(m->table[0]), h);
 	else if (m->mode == SR_HASH_STATSD_PROXY)
 		h = sr_hash64(m->ring, (size_t)m->size * sizeof(m->ring[0]), h);
-	/* jump, statsrelay, carbon-jump: a function of the count alone */
+	/* jump, statsrelay, carbon-jump: a function of the count alone, and of
+	 * which shards are failed over */
+	if (m->down)
+		h = sr_hash64(m->down, m->n_shards, h);
+	if (m->all_down)
+		h = sr_hash64("all down", 8, h);
 	return h;
 }

@@ -56,7 +56,15 @@ struct sr_shard_map {
 	uint32_t n_shards;
 	uint32_t size;		    /* maglev: table entries; statsd-proxy: ring points */
 	struct sr_ring_point *ring; /* statsd-proxy: sorted by value */
-	uint16_t table[];	    /* maglev */
+	/* Failed over (sr_shard_map_fail_over): jump, statsrelay and
+	 * carbon-jump send a down shard's keys by a jump over the shards up of
+	 * the key's hash mixed again (the same hash would pile them on one);
+	 * maglev and statsd-proxy have them in their table or ring. */
+	const uint8_t *down;	  /* [n_shards] or NULL: none down */
+	const uint16_t *up_index; /* [n_up] the shards up */
+	uint32_t n_up;
+	bool all_down;	  /* no shard to send to */
+	uint16_t table[]; /* maglev */
 };
 
 /*
@@ -70,6 +78,19 @@ void sr_shard_map_free(struct sr_shard_map *m);
 /* A hash of what the map decides: its mode, its shard count and the table
  * (maglev) or ring points (statsd-proxy) it looks keys up in. */
 uint64_t sr_shard_map_fingerprint(const struct sr_shard_map *m, uint64_t seed);
+
+/*
+ * Fail over the shards down[i] (true: down) of m, built from shards and
+ * table_size: their keys go where a map of the other shards alone sends
+ * them, and every other key stays where it was, so they come back exactly
+ * when the map is built again without down. Maglev's table entries of the
+ * down shards are rewritten (no cost per line); statsd-proxy's ring loses
+ * their points (what hashring does on remove); the others look those keys
+ * up a second time. With every shard down m->all_down is set. 0, or -1
+ * with a reason in err.
+ */
+int sr_shard_map_fail_over(struct sr_shard_map *m, const struct sr_shard_desc *shards,
+			   uint32_t table_size, const bool *down, char *err, size_t errlen);
 
 int sr_is_prime(uint32_t n);
 
@@ -98,12 +119,29 @@ static inline uint64_t sr_fnv1a64(const uint8_t *p, uint32_t n)
 
 uint32_t sr_murmur3_32(const uint8_t *p, uint32_t n, uint32_t seed);
 
+/* Where a down shard's key goes (jump and the text modes): its hash mixed
+ * again (MurmurHash3's finaliser), then a jump over the shards up. */
+static inline uint32_t sr_fail_over_of(const struct sr_shard_map *m, uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return m->up_index[sr_jump(h, m->n_up)];
+}
+
 /* The shard of a series-key hash (maglev, jump): one multiply, one load. */
 static inline uint32_t sr_shard_of_hash(const struct sr_shard_map *m, uint64_t h)
 {
+	uint32_t s;
+
 	if (m->mode == SR_HASH_MAGLEV)
 		return m->table[(uint32_t)(((__uint128_t)h * m->size) >> 64)];
-	return sr_jump(h, m->n_shards);
+	s = sr_jump(h, m->n_shards);
+	if (__builtin_expect(m->down != NULL, 0) && m->down[s])
+		s = sr_fail_over_of(m, h);
+	return s;
 }
 
 /* The shard of a compatibility key (the text before ':'). */

@@ -276,6 +276,11 @@ def classify_ipv4(f, ctx, l2, reassembled):
     if proto == 1:
         if tot - hl < 8:
             return drop('frame_truncated')
+        typ, code = f[l2 + hl], f[l2 + hl + 1]
+        if ours and ((typ, code) == (0, 0) or (typ, code) == (3, 3)):
+            if inet_sum(f[l2 + hl:l2 + tot]) != 0xffff:
+                return drop('frame_bad_icmp')
+            return classify_health(ctx, 4, bytes(f[l2 + hl:l2 + tot]))
         if f[l2 + hl] != 8 or f[l2 + hl + 1] != 0 or not ours:
             return drop('frame_other_protocol')
         if not ctx.allowed(src):
@@ -291,6 +296,30 @@ def classify_ipv4(f, ctx, l2, reassembled):
     if not ours:
         return drop('frame_other_address')
     return parse_udp(f, ctx, 4, l2 + hl, tot - hl, src, dst)
+
+
+def classify_health(ctx, fam, m):
+    """What the health checks hear: an echo reply to us, or a port unreachable quoting a
+    UDP datagram from our address (its IP header and at least its UDP header)."""
+    if len(m) < 8:
+        return drop('frame_truncated')
+    if m[0] == (129 if fam == 6 else 0):
+        return Verdict('control', ctl='echo_reply')
+    q = m[8:]
+    if fam == 4:
+        if len(q) < 20:
+            return drop('frame_truncated')
+        ihl = (q[0] & 15) * 4
+        if q[0] >> 4 != 4 or ihl < 20 or q[9] != 17 or not ctx.ours(4, bytes(q[12:16])):
+            return drop('frame_other_protocol')
+        if len(q) < ihl + 8:
+            return drop('frame_truncated')
+    else:
+        if len(q) < 48:
+            return drop('frame_truncated')
+        if q[0] >> 4 != 6 or q[6] != 17 or not ctx.ours(6, bytes(q[8:24])):
+            return drop('frame_other_protocol')
+    return Verdict('control', ctl='port_unreachable')
 
 
 def big_echo_answerable(answer, l2, hl, v6=False):
@@ -319,6 +348,8 @@ def classify_icmp6(f, ctx, l2, plen, src, dst, hlim, reassembled=False):
         if reassembled:
             big_echo_answerable(answer, l2, 40, v6=True)
         return Verdict('control', ctl='icmp6_echo', answer=answer)
+    if ((typ, code) == (129, 0) or (typ, code) == (1, 4)) and ctx.ours(6, dst):
+        return classify_health(ctx, 6, m)
     if typ not in (135, 136) or code != 0 or plen < 24 or hlim != 255:
         return drop('frame_other_protocol')
     ll = None

@@ -675,10 +675,95 @@ static void test_remove_shard_moves_few_keys(void **state)
 	free(keys);
 }
 
+/*
+ * Failing shards over, every mode: a down shard's keys all go to shards up,
+ * spread over them; every other key stays exactly where it was; the map built
+ * again with nothing down is the original; every shard down is said.
+ */
+static void test_fail_over(void **state)
+{
+	static const enum sr_hash_mode modes[] = { SR_HASH_MAGLEV, SR_HASH_JUMP,
+						   SR_HASH_STATSD_PROXY, SR_HASH_STATSRELAY,
+						   SR_HASH_CARBON_JUMP };
+	const uint32_t n = 8;
+	uint64_t *keys = make_keys();
+	size_t t;
+
+	(void)state;
+	for (t = 0; t < sizeof(modes) / sizeof(modes[0]); t++) {
+		struct sr_shard_desc sh[8];
+		bool down[8] = { false }, none[8] = { false }, all[8];
+		uint32_t got[8] = { 0 }, i, moved = 0;
+		char err[256];
+		struct sr_shard_map *a, *b, *c;
+		const bool text = !sr_hash_uses_series_key(modes[t]);
+
+		for (i = 0; i < n; i++) {
+			sh[i] = (struct sr_shard_desc){ .id = ids[i], .weight = 1 };
+			all[i] = true;
+		}
+		down[2] = down[5] = true;
+		a = sr_shard_map_build(modes[t], sh, n, SR_MAGLEV_DEFAULT_SIZE, err, sizeof(err));
+		b = sr_shard_map_build(modes[t], sh, n, SR_MAGLEV_DEFAULT_SIZE, err, sizeof(err));
+		c = sr_shard_map_build(modes[t], sh, n, SR_MAGLEV_DEFAULT_SIZE, err, sizeof(err));
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_non_null(c);
+		assert_int_equal(sr_shard_map_fail_over(b, sh, SR_MAGLEV_DEFAULT_SIZE, down, err,
+							sizeof(err)),
+				 0);
+		assert_int_equal(sr_shard_map_fail_over(c, sh, SR_MAGLEV_DEFAULT_SIZE, none, err,
+							sizeof(err)),
+				 0);
+		assert_false(b->all_down);
+		for (i = 0; i < N_KEYS / 4; i++) {
+			char key[24];
+			int len = snprintf(key, sizeof(key), "k%016llx",
+					   (unsigned long long)keys[i]);
+			uint32_t x = text ? sr_shard_of_text(a, (const uint8_t *)key, (uint32_t)len)
+					  : sr_shard_of_hash(a, keys[i]);
+			uint32_t y = text ? sr_shard_of_text(b, (const uint8_t *)key, (uint32_t)len)
+					  : sr_shard_of_hash(b, keys[i]);
+			uint32_t z = text ? sr_shard_of_text(c, (const uint8_t *)key, (uint32_t)len)
+					  : sr_shard_of_hash(c, keys[i]);
+			if (z != x)
+				fail_msg("%s: nothing down, key %u moved", sr_hash_names[modes[t]],
+					 i);
+			if (down[y])
+				fail_msg("%s: key %u still to down shard %u",
+					 sr_hash_names[modes[t]], i, y);
+			if (!down[x] && y != x)
+				fail_msg("%s: key %u of shard %u (up) moved to %u",
+					 sr_hash_names[modes[t]], i, x, y);
+			if (down[x]) {
+				moved++;
+				got[y]++;
+			}
+		}
+		assert_true(moved > N_KEYS / 4 / 8); /* about a quarter of the keys */
+		for (i = 0; i < n; i++)		     /* the moved keys spread over the shards up */
+			if (!down[i] && got[i] < moved / 6 / 3)
+				fail_msg("%s: shard %u took %u of %u moved keys",
+					 sr_hash_names[modes[t]], i, got[i], moved);
+		assert_int_not_equal(sr_shard_map_fingerprint(a, 1),
+				     sr_shard_map_fingerprint(b, 1));
+		assert_int_equal(sr_shard_map_fingerprint(a, 1), sr_shard_map_fingerprint(c, 1));
+		assert_int_equal(sr_shard_map_fail_over(c, sh, SR_MAGLEV_DEFAULT_SIZE, all, err,
+							sizeof(err)),
+				 0);
+		assert_true(c->all_down);
+		sr_shard_map_free(a);
+		sr_shard_map_free(b);
+		sr_shard_map_free(c);
+	}
+	free(keys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_is_prime),
+		cmocka_unit_test(test_fail_over),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_table_size_limits),
 		cmocka_unit_test(test_every_slot_filled_and_balanced),
