@@ -67,7 +67,7 @@ int sr_control_init(struct sr_relay *r, unsigned int n_pollers)
 	size_t qs_size = rte_rcu_qsbr_get_memsize(n_pollers);
 
 	r->neigh = rte_zmalloc("neigh", sizeof(*r->neigh), RTE_CACHE_LINE_SIZE);
-	r->learn = rte_ring_create_elem("sr_learn", sizeof(struct sr_neigh_msg), 1024,
+	r->learn = rte_ring_create_elem("sr_learn", sizeof(struct sr_ctl_msg), 1024,
 					(int)rte_socket_id(), RING_F_SC_DEQ);
 	r->ctl_tx = rte_ring_create("sr_ctl_tx", 1024, (int)rte_socket_id(), RING_F_SC_DEQ);
 	r->learn_fd = eventfd(0, EFD_NONBLOCK);
@@ -132,17 +132,22 @@ static void watch_udp_checksums(struct sr_relay *r, uint64_t now_ms)
 
 static void control_tick(struct sr_relay *r, uint64_t now_ms)
 {
-	struct sr_neigh_msg msg;
+	struct sr_ctl_msg msg;
 	uint32_t due[MAX_PROBES_PER_TICK], n, i;
 	bool unicast[MAX_PROBES_PER_TICK], changed = false;
 
-	while (rte_ring_sc_dequeue_elem(r->learn, &msg, sizeof(msg)) == 0)
-		changed |= sr_neigh_learn(r->neigh, &msg.ip, msg.mac, now_ms);
+	while (rte_ring_sc_dequeue_elem(r->learn, &msg, sizeof(msg)) == 0) {
+		if (msg.kind == SR_MSG_LEARN)
+			changed |= sr_neigh_learn(r->neigh, &msg.ip, msg.mac, now_ms);
+		else
+			sr_health_hear(r, &msg, now_ms);
+	}
 	n = sr_neigh_tick(r->neigh, now_ms, due, unicast, MAX_PROBES_PER_TICK, &changed);
 	for (i = 0; i < n; i++)
 		probe(r, &r->neigh->e[due[i]], unicast[i]);
 	if (changed)
 		sr_control_publish(r, r->plane);
+	sr_health_tick(r, now_ms);
 	/* a reload being prepared waits on its new shards' neighbours */
 	sr_reload_tick(r, now_ms);
 	watch_udp_checksums(r, now_ms);

@@ -138,6 +138,7 @@ static int setup_relay(struct sr_relay *r)
 	r->mtu = r->cfg.mtu;
 	r->idle_cycles = rte_get_tsc_hz() / 1000 * r->cfg.exit_idle_ms;
 	r->status.generation = 1;
+	sr_health_init(r);
 	return 0;
 }
 

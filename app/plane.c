@@ -85,6 +85,7 @@ struct sr_plane *sr_plane_build(struct sr_relay *r, const struct sr_config *cfg,
 				size_t errlen)
 {
 	uint32_t n = cfg->n_shards, s;
+	bool down[SR_MAX_SHARDS] = { false };
 	struct sr_plane *pl = rte_zmalloc("plane", sizeof(*pl), RTE_CACHE_LINE_SIZE);
 	struct sr_hdr_tmpl *tmpl = rte_zmalloc("tmpl", n * sizeof(*tmpl), RTE_CACHE_LINE_SIZE);
 	uint16_t *slot = rte_zmalloc("slot", n * sizeof(*slot), RTE_CACHE_LINE_SIZE);
@@ -104,20 +105,24 @@ struct sr_plane *sr_plane_build(struct sr_relay *r, const struct sr_config *cfg,
 		sr_plane_free(pl);
 		return NULL;
 	}
-	pl->payload = (struct sr_payload_cfg){
-		.parse = { .dialect = cfg->dialect, .max_line = cfg->max_line },
-		.key_mode = cfg->key_mode,
-		.map = sr_config_shard_map(cfg, err, errlen),
-	};
-	if (!pl->payload.map) {
-		sr_plane_free(pl);
-		return NULL;
-	}
 	if (match_slots(r, cfg, slot)) {
 		snprintf(err, errlen, "more than %u shards counted at once", SR_MAX_SHARDS);
 		sr_plane_free(pl);
 		return NULL;
 	}
+	/* reshard: the shards down (by their slot's health) failed over */
+	for (s = 0; s < n && !cfg->on_down_keep; s++)
+		down[s] = sr_shard_down(r, slot[s]);
+	pl->payload = (struct sr_payload_cfg){
+		.parse = { .dialect = cfg->dialect, .max_line = cfg->max_line },
+		.key_mode = cfg->key_mode,
+		.map = sr_config_shard_map_down(cfg, down, err, errlen),
+	};
+	if (!pl->payload.map) {
+		sr_plane_free(pl);
+		return NULL;
+	}
+	pl->all_down = pl->payload.map->all_down;
 	for (s = 0; s < n; s++) {
 		pl->shard_neigh[s] = sr_control_bind_shard(r, cfg, s);
 		if (pl->shard_neigh[s] < 0) {

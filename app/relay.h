@@ -22,6 +22,7 @@
 
 #include "net/sr_frag_guard.h"
 #include "net/sr_frame.h"
+#include "net/sr_health.h"
 #include "net/sr_neigh.h"
 #include "net/sr_rewrite.h"
 #include "sr_config.h"
@@ -55,6 +56,7 @@ struct sr_plane {
 	struct sr_frame_ctx frame; /* what is taken in: listen addresses, --allow */
 	uint64_t flush_cycles;	   /* --flush-us */
 	uint32_t n_shards;
+	bool all_down; /* every shard down (reshard): lines are line_no_shard */
 	/* Read by the control side only. */
 	uint32_t generation; /* config_generation of this state */
 	uint64_t fingerprint;
@@ -93,11 +95,21 @@ struct sr_held {
 	uint8_t n;
 };
 
-/* A neighbour seen by a poller, for the control side to learn. */
-struct sr_neigh_msg {
-	struct sr_ip ip;
+/* What a poller tells the control side: a neighbour seen (to learn), or
+ * what the health checks hear (net/sr_health.h). */
+enum sr_ctl_msg_kind {
+	SR_MSG_LEARN,	    /* ip is at mac */
+	SR_MSG_ECHO_REPLY,  /* ip answered echo seq */
+	SR_MSG_UNREACHABLE, /* ip:port answered a datagram of ours with port unreachable */
+};
+
+struct sr_ctl_msg {
+	uint8_t kind; /* enum sr_ctl_msg_kind */
 	uint8_t mac[6];
-	uint8_t pad; /* ring elements are multiples of 4 bytes */
+	struct sr_ip ip;
+	uint16_t port; /* host order */
+	uint16_t seq;
+	uint8_t pad[3]; /* ring elements are multiples of 4 bytes */
 };
 
 struct sr_poller {
@@ -142,6 +154,7 @@ struct sr_removed_shard {
 	char id[64];
 	char name[128];
 	struct sr_shard_counters ctr;
+	uint64_t probes_sent; /* the health checks' empty datagrams to it */
 };
 
 enum sr_reload_outcome {
@@ -165,6 +178,13 @@ struct sr_reload_status {
 
 struct sr_reload; /* a reload in progress, reload.c's own */
 
+/* A shard's health (health.c), by slot: it follows the shard. */
+struct sr_shard_health {
+	struct sr_health h;
+	uint64_t down_mark;	   /* the slot's lines when it went down */
+	uint64_t lines_while_down; /* lines sent to it while down, before now */
+};
+
 struct sr_relay {
 	/* The configuration in force (the control thread swaps it under
 	 * view_lock; pollers read only the plane). */
@@ -183,9 +203,9 @@ struct sr_relay {
 	struct sr_frame_ctx frame;	/* the receiving side, before --allow (plane.c copies it) */
 	struct sr_plane *plane;		/* published: pollers load it once per burst */
 	struct rte_rcu_qsbr *qsv;	/* pollers' quiescent states, for freeing a plane */
-	struct rte_ring *learn;		/* pollers -> control: neighbours seen (sr_neigh_msg) */
-	struct rte_ring *ctl_tx;	/* control -> first poller: frames to send (ARP, ND) */
-	int learn_fd;			/* ... and its doorbell: the control thread wakes at once */
+	struct rte_ring *learn;	 /* pollers -> control: neighbours seen, health (sr_ctl_msg) */
+	struct rte_ring *ctl_tx; /* control -> first poller: frames to send (ARP, ND) */
+	int learn_fd;		 /* ... and its doorbell: the control thread wakes at once */
 	pthread_t control_tid;
 	bool control_running;
 	/* Control side, on its thread (control.c, reload.c): owned there. */
@@ -199,6 +219,11 @@ struct sr_relay {
 	struct sr_removed_shard removed[SR_MAX_SHARDS];
 	uint32_t n_removed;
 	struct sr_reload_status status;
+	struct sr_shard_health health[SR_MAX_SHARDS];
+	struct sr_health_cfg health_cfg;
+	uint64_t next_check_ms; /* the next health check (0: first round to come) */
+	uint16_t echo_seq;	/* of this interval's echo probes */
+	bool placement_stale;	/* a shard changed state: a placement without the down is due */
 	uint64_t idle_cycles;
 	unsigned int n_pollers;
 	struct sr_poller *pollers[RTE_MAX_LCORE];
@@ -221,6 +246,16 @@ double sr_plane_moved(const struct sr_plane *a, const struct sr_config *ca,
 		      const struct sr_plane *b, const struct sr_config *cb, bool *exact);
 /* A shard's figures now: its slot summed over pollers, less earlier owners'. */
 struct sr_shard_counters sr_slot_figures(const struct sr_relay *r, uint16_t slot);
+
+/* health.c (on the control thread; readers lock view_lock) */
+void sr_health_init(struct sr_relay *r);
+void sr_health_hear(struct sr_relay *r, const struct sr_ctl_msg *msg, uint64_t now_ms);
+void sr_health_tick(struct sr_relay *r, uint64_t now_ms);
+bool sr_shard_down(const struct sr_relay *r, uint16_t slot);
+uint64_t sr_shard_lines_while_down(const struct sr_relay *r, uint16_t slot);
+/* The operator (telemetry): drain NAME (its name on the ring or address) or
+ * give it back to the checks; its state now in state. -1: no such shard. */
+int sr_health_drain(struct sr_relay *r, const char *name, bool drain, char *state, size_t len);
 
 /* reload.c */
 /* Ask for a reload (async-signal-safe: SIGHUP's handler calls it); the

@@ -36,7 +36,8 @@ struct sr_reload {
 	struct sr_plane *old; /* published: freed once the pollers are past it */
 	struct sr_config *old_cfg;
 	uint64_t token;
-	int grace; /* grace periods completed since it was published */
+	int grace;	/* grace periods completed since it was published */
+	bool placement; /* not a reload: the shards' health changed (health.c) */
 };
 
 static const char *const outcome_names[] = {
@@ -175,6 +176,39 @@ static void start(struct sr_relay *r, uint32_t asked, uint64_t now_ms)
 	r->reload = rl;
 }
 
+/* The same configuration placed again: shards went down or came back. */
+static void start_placement(struct sr_relay *r, uint64_t now_ms)
+{
+	struct sr_reload *rl = calloc(1, sizeof(*rl));
+	char err[512];
+
+	if (rl) {
+		rl->next = malloc(sizeof(*rl->next));
+		rl->old_cfg = malloc(sizeof(*rl->old_cfg));
+	}
+	if (!rl || !rl->next || !rl->old_cfg) {
+		fprintf(stderr, "statsd-relay: out of memory for a new placement: retried\n");
+		goto retry;
+	}
+	memcpy(rl->next, &r->cfg, sizeof(r->cfg));
+	rl->plane = sr_plane_build(r, rl->next, err, sizeof(err));
+	if (!rl->plane) {
+		fprintf(stderr, "statsd-relay: cannot place the shards anew: %s: retried\n", err);
+		goto retry;
+	}
+	rl->placement = true;
+	rl->deadline_ms = now_ms; /* the same next hops: at once */
+	r->reload = rl;
+	return;
+retry:
+	if (rl) {
+		free(rl->next);
+		free(rl->old_cfg);
+	}
+	free(rl);
+	__atomic_store_n(&r->placement_stale, true, __ATOMIC_RELEASE);
+}
+
 /* "+2 (a, b) -1 (c)": the names of shards added or removed. */
 static void list_shards(char *out, size_t len, const struct sr_config *from,
 			const struct sr_config *to)
@@ -230,6 +264,29 @@ static void describe(char *out, size_t len, const struct sr_reload *rl, const st
 		 exact ? "Maglev table" : "keys sampled");
 }
 
+/* "2 shards down (a, b)" of a placement. */
+static void describe_placement(char *out, size_t len, const struct sr_relay *r,
+			       const struct sr_plane *pl, double moved, bool exact)
+{
+	uint32_t s, n = 0;
+	size_t at;
+
+	for (s = 0; s < pl->n_shards; s++)
+		n += sr_shard_down(r, pl->slot[s]);
+	snprintf(out, len, "%u of %u shards down", n, pl->n_shards);
+	for (s = 0; s < pl->n_shards; s++) {
+		if (!sr_shard_down(r, pl->slot[s]))
+			continue;
+		at = strlen(out);
+		snprintf(out + at, len - at, "%s%s", at && out[at - 1] == 'n' ? " (" : ", ",
+			 r->cfg.shards[s].name);
+	}
+	at = strlen(out);
+	snprintf(out + at, len - at, "%s; %.2f%% of the %s moved%s", n ? ")" : "", moved * 100.0,
+		 exact ? "Maglev table" : "keys sampled",
+		 pl->all_down ? "; every shard down: lines are dropped (line_no_shard)" : "");
+}
+
 static void publish(struct sr_relay *r, struct sr_reload *rl)
 {
 	bool exact;
@@ -239,18 +296,27 @@ static void publish(struct sr_relay *r, struct sr_reload *rl)
 
 	for (s = 0; s < rl->plane->n_shards; s++)
 		unresolved += !(rl->plane->nh_word[s] & SR_NEIGH_VALID);
-	describe(what, sizeof(what), rl, &r->cfg, moved, exact);
+	if (rl->placement)
+		describe_placement(what, sizeof(what), r, rl->plane, moved, exact);
+	else
+		describe(what, sizeof(what), rl, &r->cfg, moved, exact);
 	pthread_mutex_lock(&r->view_lock);
 	memcpy(rl->old_cfg, &r->cfg, sizeof(r->cfg));
 	memcpy(&r->cfg, rl->next, sizeof(r->cfg));
 	for (s = 0; s < rl->plane->n_shards; s++)
 		r->slots[rl->plane->slot[s]].in_use = true;
-	rl->plane->generation = ++r->status.generation;
+	rl->plane->generation = rl->placement ? r->status.generation : ++r->status.generation;
 	rl->old = r->plane;
 	__atomic_store_n(&r->plane, rl->plane, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&r->view_lock);
 	rl->token = rte_rcu_qsbr_start(r->qsv);
 	rl->published = true;
+	if (rl->placement) {
+		fprintf(stderr,
+			"statsd-relay: shards placed anew: %s; ring fingerprint %016" PRIx64 "\n",
+			what, rl->plane->fingerprint);
+		return;
+	}
 
 	fprintf(stderr,
 		"statsd-relay: reload applied, generation %u: %s; ring fingerprint %016" PRIx64
@@ -305,6 +371,8 @@ static void retire(struct sr_relay *r, struct sr_reload *rl)
 		r->slots[slot].base.packets += f.packets;
 		r->slots[slot].base.bytes += f.bytes;
 		r->slots[slot].in_use = false;
+		rm->probes_sent += r->health[slot].h.udp_probes;
+		memset(&r->health[slot], 0, sizeof(r->health[slot])); /* fresh for its next shard */
 	}
 	pthread_mutex_unlock(&r->view_lock);
 	prune_neighbours(r);
@@ -322,7 +390,9 @@ void sr_reload_tick(struct sr_relay *r, uint64_t now_ms)
 	if (!rl) {
 		uint32_t asked = __atomic_load_n(&r->status.asked, __ATOMIC_ACQUIRE);
 		if (asked != __atomic_load_n(&r->status.done, __ATOMIC_RELAXED))
-			start(r, asked, now_ms);
+			start(r, asked, now_ms); /* it places the shards down too */
+		else if (__atomic_exchange_n(&r->placement_stale, false, __ATOMIC_ACQ_REL))
+			start_placement(r, now_ms);
 		return;
 	}
 	if (!rl->published) {

@@ -15,6 +15,11 @@
 
 #include "relay.h"
 
+struct health_view {
+	bool down, drain;
+	uint64_t transitions, unreachable, probes_lost, probes_sent, lines_while_down;
+};
+
 struct totals {
 	struct sr_counters c;
 	struct sr_shard_counters *shards; /* [n_shards] of the configuration in force */
@@ -26,12 +31,14 @@ struct totals {
 	uint64_t fingerprint;
 	uint32_t n_shards;
 	struct sr_shard_cfg *cfg;	  /* [n_shards] */
+	struct health_view *health;	  /* [n_shards] */
 	struct sr_removed_shard *removed; /* [n_removed] */
 	uint32_t n_removed;
 };
 
 static void totals_free(struct totals *t)
 {
+	free(t->health);
 	free(t->shards);
 	free(t->cfg);
 	free(t->removed);
@@ -60,16 +67,30 @@ static int sum_up(struct sr_relay *r, struct totals *t)
 	t->shards = calloc(t->n_shards + 1, sizeof(*t->shards));
 	t->cfg = malloc((t->n_shards + 1) * sizeof(*t->cfg));
 	t->removed = malloc((t->n_removed + 1) * sizeof(*t->removed));
-	if (t->shards && t->cfg && t->removed) {
-		for (s = 0; s < t->n_shards; s++)
-			t->shards[s] = sr_slot_figures(r, r->plane->slot[s]);
+	t->health = calloc(t->n_shards + 1, sizeof(*t->health));
+	if (t->shards && t->cfg && t->removed && t->health) {
+		for (s = 0; s < t->n_shards; s++) {
+			uint16_t slot = r->plane->slot[s];
+			const struct sr_health *h = &r->health[slot].h;
+
+			t->shards[s] = sr_slot_figures(r, slot);
+			t->health[s] = (struct health_view){
+				.down = sr_health_is_down(h),
+				.drain = h->drain,
+				.transitions = h->transitions,
+				.unreachable = h->unreachable,
+				.probes_lost = h->probes_lost,
+				.probes_sent = h->udp_probes,
+				.lines_while_down = sr_shard_lines_while_down(r, slot),
+			};
+		}
 		memcpy(t->cfg, r->cfg.shards, t->n_shards * sizeof(*t->cfg));
 		memcpy(t->removed, r->removed, t->n_removed * sizeof(*t->removed));
 	}
 	t->status = r->status;
 	t->fingerprint = r->plane->fingerprint;
 	pthread_mutex_unlock(&r->view_lock);
-	if (!t->shards || !t->cfg || !t->removed) {
+	if (!t->shards || !t->cfg || !t->removed || !t->health) {
 		totals_free(t);
 		return -1;
 	}
@@ -99,10 +120,19 @@ static void say_last_reload(FILE *out, const struct sr_reload_status *st)
 }
 
 static void shard_row(FILE *out, const char *index, const char *id,
-		      const struct sr_shard_counters *c)
+		      const struct sr_shard_counters *c, const struct health_view *hv)
 {
-	fprintf(out, "  %-4s %-24s %12" PRIu64 " %10" PRIu64 " %12" PRIu64 "\n", index, id,
-		c->lines, c->packets, c->bytes);
+	fprintf(out, "  %-4s %-24s %12" PRIu64 " %10" PRIu64 " %12" PRIu64, index, id, c->lines,
+		c->packets, c->bytes);
+	if (hv)
+		fprintf(out, "  %-6s %6" PRIu64 " %8" PRIu64 " %8" PRIu64 " %10" PRIu64,
+			hv->drain  ? "drain"
+			: hv->down ? "down"
+				   : "up",
+			hv->transitions, hv->unreachable, hv->probes_lost, hv->lines_while_down);
+	else
+		fprintf(out, "  %-6s", "removed");
+	fputc('\n', out);
 }
 
 void sr_stats_report(struct sr_relay *r, FILE *out)
@@ -127,14 +157,15 @@ void sr_stats_report(struct sr_relay *r, FILE *out)
 		t.c.packets_in_place);
 	fprintf(out, "  ring fingerprint %016" PRIx64 "\n", t.fingerprint);
 	say_last_reload(out, &t.status);
-	fprintf(out, "\n  %-4s %-24s %12s %10s %12s\n", "#", "shard", "lines", "packets", "bytes");
+	fprintf(out, "\n  %-4s %-24s %12s %10s %12s  %-6s %6s %8s %8s %10s\n", "#", "shard",
+		"lines", "packets", "bytes", "state", "trans", "unreach", "lost", "while down");
 	for (s = 0; s < t.n_shards; s++) {
 		char index[12];
 		snprintf(index, sizeof(index), "%u", s);
-		shard_row(out, index, t.cfg[s].id, &t.shards[s]);
+		shard_row(out, index, t.cfg[s].id, &t.shards[s], &t.health[s]);
 	}
 	for (s = 0; s < t.n_removed; s++) /* removed by a reload: still in the totals */
-		shard_row(out, "-", t.removed[s].id, &t.removed[s].ctr);
+		shard_row(out, "-", t.removed[s].id, &t.removed[s].ctr, NULL);
 	fprintf(out,
 		"\n  control frames (ARP, ICMP, ND): %" PRIu64 "; fragments: %" PRIu64
 		" in, %" PRIu64 " datagrams reassembled\n",
@@ -178,15 +209,27 @@ static void json_text(FILE *f, const char *s)
 	}
 }
 
+/* A shard's object; hv: its health (NULL: removed, probes given alone). */
 static void json_shard(FILE *f, bool first, const char *id, const char *name,
-		       const struct sr_shard_counters *c)
+		       const struct sr_shard_counters *c, const struct health_view *hv,
+		       uint64_t removed_probes)
 {
 	fprintf(f, "%s\n    {\"address\": \"", first ? "" : ",");
 	json_text(f, id);
 	fprintf(f, "\", \"name\": \"");
 	json_text(f, name);
-	fprintf(f, "\", \"lines\": %" PRIu64 ", \"packets\": %" PRIu64 ", \"bytes\": %" PRIu64 "}",
+	fprintf(f, "\", \"lines\": %" PRIu64 ", \"packets\": %" PRIu64 ", \"bytes\": %" PRIu64,
 		c->lines, c->packets, c->bytes);
+	if (hv)
+		fprintf(f,
+			", \"state\": \"%s\", \"drain\": %s, \"transitions\": %" PRIu64
+			", \"unreachable\": %" PRIu64 ", \"probes_lost\": %" PRIu64
+			", \"probes_sent\": %" PRIu64 ", \"lines_while_down\": %" PRIu64,
+			hv->down ? "down" : "up", hv->drain ? "true" : "false", hv->transitions,
+			hv->unreachable, hv->probes_lost, hv->probes_sent, hv->lines_while_down);
+	else
+		fprintf(f, ", \"probes_sent\": %" PRIu64, removed_probes);
+	fputc('}', f);
 }
 
 int sr_stats_write_json(struct sr_relay *r, const char *file)
@@ -226,10 +269,11 @@ int sr_stats_write_json(struct sr_relay *r, const char *file)
 		"},\n  \"shards\": [",
 		t.port.imissed, t.port.ierrors, t.port.rx_nombuf, t.port.oerrors, t.ring_drops);
 	for (s = 0; s < t.n_shards; s++)
-		json_shard(f, s == 0, t.cfg[s].id, t.cfg[s].name, &t.shards[s]);
+		json_shard(f, s == 0, t.cfg[s].id, t.cfg[s].name, &t.shards[s], &t.health[s], 0);
 	fprintf(f, "\n  ],\n  \"removed_shards\": [");
 	for (s = 0; s < t.n_removed; s++)
-		json_shard(f, s == 0, t.removed[s].id, t.removed[s].name, &t.removed[s].ctr);
+		json_shard(f, s == 0, t.removed[s].id, t.removed[s].name, &t.removed[s].ctr, NULL,
+			   t.removed[s].probes_sent);
 	fprintf(f,
 		"\n  ],\n  \"tsc_hz\": %" PRIu64 ",\n  \"scan_build\": \"%s\",\n  \"pollers\": [",
 		rte_get_tsc_hz(), sr_isa_names[sr_payload_isa()]);
@@ -290,41 +334,97 @@ static int telemetry_stats(const char *cmd, const char *params, struct rte_tel_d
 	return 0;
 }
 
-/* Per shard, in index order: lines, packets, bytes as three arrays. */
+/* One array of a per-shard figure, in index order. */
+static int tel_array(struct rte_tel_data *d, const char *name, const struct totals *t,
+		     uint64_t (*get)(const struct totals *t, uint32_t s))
+{
+	struct rte_tel_data *a = rte_tel_data_alloc();
+	uint32_t s;
+
+	if (!a)
+		return -1;
+	rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
+	for (s = 0; s < t->n_shards; s++)
+		rte_tel_data_add_array_u64(a, get(t, s));
+	return rte_tel_data_add_dict_container(d, name, a, 0);
+}
+
+#define SHARD_FIGURE(field, expr)                                                                  \
+	static uint64_t get_##field(const struct totals *t, uint32_t s)                            \
+	{                                                                                          \
+		return (expr);                                                                     \
+	}
+SHARD_FIGURE(lines, t->shards[s].lines)
+SHARD_FIGURE(packets, t->shards[s].packets)
+SHARD_FIGURE(bytes, t->shards[s].bytes)
+SHARD_FIGURE(down, t->health[s].down)
+SHARD_FIGURE(transitions, t->health[s].transitions)
+SHARD_FIGURE(unreachable, t->health[s].unreachable)
+SHARD_FIGURE(probes_lost, t->health[s].probes_lost)
+SHARD_FIGURE(lines_while_down, t->health[s].lines_while_down)
+#undef SHARD_FIGURE
+
+/* Per shard, in index order: one array per figure (lines, packets, bytes,
+ * down 0/1, transitions, unreachable, probes_lost, lines_while_down). */
 static int telemetry_shards(const char *cmd, const char *params, struct rte_tel_data *d)
 {
+	static const struct {
+		const char *name;
+		uint64_t (*get)(const struct totals *t, uint32_t s);
+	} figures[] = {
+		{ "lines", get_lines },
+		{ "packets", get_packets },
+		{ "bytes", get_bytes },
+		{ "down", get_down },
+		{ "transitions", get_transitions },
+		{ "unreachable", get_unreachable },
+		{ "probes_lost", get_probes_lost },
+		{ "lines_while_down", get_lines_while_down },
+	};
 	struct sr_relay *r = telemetry_relay;
-	struct rte_tel_data *lines, *packets, *bytes;
 	struct totals t;
-	uint32_t s;
+	size_t i;
+	int rc = 0;
 
 	(void)cmd;
 	(void)params;
 	if (!r || sum_up(r, &t))
 		return -1;
-	lines = rte_tel_data_alloc();
-	packets = rte_tel_data_alloc();
-	bytes = rte_tel_data_alloc();
-	if (!lines || !packets || !bytes) {
-		rte_tel_data_free(lines);
-		rte_tel_data_free(packets);
-		rte_tel_data_free(bytes);
-		totals_free(&t);
-		return -1;
-	}
-	rte_tel_data_start_array(lines, RTE_TEL_U64_VAL);
-	rte_tel_data_start_array(packets, RTE_TEL_U64_VAL);
-	rte_tel_data_start_array(bytes, RTE_TEL_U64_VAL);
-	for (s = 0; s < t.n_shards; s++) {
-		rte_tel_data_add_array_u64(lines, t.shards[s].lines);
-		rte_tel_data_add_array_u64(packets, t.shards[s].packets);
-		rte_tel_data_add_array_u64(bytes, t.shards[s].bytes);
-	}
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_container(d, "lines", lines, 0);
-	rte_tel_data_add_dict_container(d, "packets", packets, 0);
-	rte_tel_data_add_dict_container(d, "bytes", bytes, 0);
+	for (i = 0; i < RTE_DIM(figures) && rc == 0; i++)
+		rc = tel_array(d, figures[i].name, &t, figures[i].get);
 	totals_free(&t);
+	return rc;
+}
+
+/* "NAME,drain" or "NAME,auto": the operator takes a shard out, or gives it
+ * back to the health checks. */
+static int telemetry_shard_state(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sr_relay *r = telemetry_relay;
+	char name[160], state[8];
+	const char *comma = params ? strrchr(params, ',') : NULL;
+	size_t n;
+	bool drain;
+
+	(void)cmd;
+	if (!r || !comma || (size_t)(comma - params) >= sizeof(name) || comma == params)
+		return -1;
+	if (!strcmp(comma + 1, "drain"))
+		drain = true;
+	else if (!strcmp(comma + 1, "auto"))
+		drain = false;
+	else
+		return -1;
+	n = (size_t)(comma - params);
+	memcpy(name, params, n);
+	name[n] = '\0';
+	if (sr_health_drain(r, name, drain, state, sizeof(state)))
+		return -1;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "shard", name);
+	rte_tel_data_add_dict_string(d, "state", state);
+	rte_tel_data_add_dict_string(d, "mode", drain ? "drain" : "auto");
 	return 0;
 }
 
@@ -372,6 +472,9 @@ void sr_stats_telemetry(struct sr_relay *r)
 				   "The relay's counters, summed over pollers. No parameters");
 	rte_telemetry_register_cmd("/statsd_relay/shards", telemetry_shards,
 				   "Lines, packets and bytes sent per shard, in index order");
+	rte_telemetry_register_cmd("/statsd_relay/shard_state", telemetry_shard_state,
+				   "Parameters: NAME,drain (treat shard NAME as down: its series "
+				   "move) or NAME,auto (back to the health checks)");
 	rte_telemetry_register_cmd("/statsd_relay/reload", telemetry_reload,
 				   "Re-read --config as SIGHUP does; answers with the outcome");
 }

@@ -134,15 +134,40 @@ static inline enum sr_cksum_state cksum_state(uint64_t flags, uint64_t mask, uin
 	return flags == good ? SR_CKSUM_GOOD : flags == bad ? SR_CKSUM_BAD : SR_CKSUM_UNKNOWN;
 }
 
+/* Tell the control side (full: lost, counted nowhere: a neighbour is
+ * learnt later, a health check sees the next one). */
+static void tell_control(struct sr_poller *p, struct sr_ctl_msg *msg, bool ring)
+{
+	/* the doorbell only for neighbours (held packets wait on them) */
+	if (rte_ring_mp_enqueue_elem(p->relay->learn, msg, sizeof(*msg)) == 0 && ring)
+		(void)eventfd_write(p->relay->learn_fd, 1);
+}
+
 /* Offer a neighbour seen in a frame to the control side. */
 static void learn(struct sr_poller *p, const struct sr_frame_info *fi)
 {
-	struct sr_neigh_msg msg = { .ip = fi->peer_ip };
+	struct sr_ctl_msg msg = { .kind = SR_MSG_LEARN, .ip = fi->peer_ip };
 
 	memcpy(msg.mac, fi->peer_mac, 6);
-	/* full: learnt later; the doorbell is rung only for these rare frames */
-	if (rte_ring_mp_enqueue_elem(p->relay->learn, &msg, sizeof(msg)) == 0)
-		(void)eventfd_write(p->relay->learn_fd, 1);
+	tell_control(p, &msg, true);
+}
+
+/* An echo reply or a port unreachable: for the health checks. */
+static void hear_health(struct sr_poller *p, struct rte_mbuf *m, const struct sr_frame_info *fi)
+{
+	struct sr_ctl_msg msg = {
+		.kind = fi->control == SR_CTL_ECHO_REPLY ? SR_MSG_ECHO_REPLY : SR_MSG_UNREACHABLE,
+		.ip = fi->peer_ip,
+		.port = fi->peer_port,
+		.seq = fi->echo_seq,
+	};
+
+	p->ctr.frames_control++;
+	if (fi->control == SR_CTL_ECHO_REPLY && fi->echo_id != SR_ECHO_ID)
+		msg.kind = SR_MSG_LEARN; /* not our probe's: nothing to hear */
+	if (msg.kind != SR_MSG_LEARN)
+		tell_control(p, &msg, false);
+	rte_pktmbuf_free(m);
 }
 
 /*
@@ -160,6 +185,10 @@ static void handle_control(struct sr_poller *p, struct rte_mbuf *m, uint8_t *fra
 	const bool linear = m->nb_segs == 1;
 	uint32_t room = linear ? (uint32_t)(m->buf_len - m->data_off) : SR_SCRATCH_LEN, out = 0;
 
+	if (fi->control == SR_CTL_ECHO_REPLY || fi->control == SR_CTL_PORT_UNREACHABLE) {
+		hear_health(p, m, fi);
+		return;
+	}
 	p->ctr.frames_control++;
 	if (fi->has_peer_mac)
 		learn(p, fi);
@@ -232,10 +261,29 @@ static void handle_egress(struct sr_poller *p, struct rte_mbuf *m)
 	}
 }
 
+/* Every shard down (reshard): each valid line is line_no_shard, each bad
+ * one counted under its reason, as ever. */
+static void drop_all_lines(struct sr_poller *p, const uint8_t *payload, uint32_t len)
+{
+	uint32_t pos = 0;
+
+	while (pos < len) {
+		struct sr_scan_result sr = sr_payload_scan(&p->plane->payload, payload, len, &pos,
+							   p->refs, SR_REFS_MAX, &p->ctr);
+		p->ctr.drops[SR_DROP_LINE_NO_SHARD] += sr.valid;
+	}
+}
+
 static void handle_statsd(struct sr_poller *p, struct rte_mbuf *m, const uint8_t *frame,
 			  const struct sr_frame_info *fi, uint64_t now)
 {
 	struct dgram_ctx d = { .p = p, .m = m, .fi = fi, .now = now };
+
+	if (unlikely(p->plane->all_down)) {
+		drop_all_lines(p, frame + fi->payload_off, fi->payload_len);
+		rte_pktmbuf_free(m);
+		return;
+	}
 
 	if (!sr_coalesce_datagram(&p->co, &coalesce_ops, &d, &p->plane->payload,
 				  frame + fi->payload_off, fi->payload_len, m->nb_segs == 1,

@@ -501,6 +501,62 @@ static int opt_main_polls(struct parse_state *s, const char *v)
 	return parse_bool(s, "--main-polls", v ? v : "true", &s->c->main_polls);
 }
 
+static int opt_health_interval(struct parse_state *s, const char *v)
+{
+	if (parse_u32(s, "--health-interval", v, 0, 600000, &s->c->health_interval_ms))
+		return -1;
+	if (s->c->health_interval_ms && s->c->health_interval_ms < 50)
+		return fail(s, "--health-interval %u: 0 (passive checks only) or at least 50 ms",
+			    s->c->health_interval_ms);
+	return 0;
+}
+
+static int opt_health_fall(struct parse_state *s, const char *v)
+{
+	return parse_u32(s, "--health-fall", v, 1, 1000, &s->c->health_fall);
+}
+
+static int opt_health_rise(struct parse_state *s, const char *v)
+{
+	return parse_u32(s, "--health-rise", v, 1, 1000, &s->c->health_rise);
+}
+
+static int opt_on_shard_down(struct parse_state *s, const char *v)
+{
+	if (!strcmp(v, "reshard") || !strcmp(v, "keep")) {
+		s->c->on_down_keep = !strcmp(v, "keep");
+		return 0;
+	}
+	return fail(s, "--on-shard-down: '%s' is not reshard or keep", v);
+}
+
+static int opt_self_metrics_interval(struct parse_state *s, const char *v)
+{
+	return parse_u32(s, "--self-metrics-interval", v, 0, 86400, &s->c->self_metrics_s);
+}
+
+static int opt_self_metrics_prefix(struct parse_state *s, const char *v)
+{
+	size_t i, n = strlen(v);
+
+	if (n == 0 || n >= sizeof(s->c->self_metrics_prefix))
+		return fail(s, "--self-metrics-prefix: 1 to %zu characters",
+			    sizeof(s->c->self_metrics_prefix) - 1);
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && v[i] != '_' && v[i] != '.' && v[i] != '-')
+			return fail(s,
+				    "--self-metrics-prefix '%s': letters, digits, '_', '.' and '-' "
+				    "only",
+				    v);
+	strcpy(s->c->self_metrics_prefix, v);
+	return 0;
+}
+
+static int opt_stats_interval(struct parse_state *s, const char *v)
+{
+	return parse_u32(s, "--stats-interval", v, 0, 86400, &s->c->stats_interval_s);
+}
+
 static int opt_stats_json(struct parse_state *s, const char *v)
 {
 	if (strlen(v) >= sizeof(s->c->stats_json) || v[0] == '\0')
@@ -569,6 +625,26 @@ static const struct opt opts[] = {
 	  "relay, or io: forward every frame untouched to the egress port (the I/O ceiling, "
 	  "like testpmd's io engine)",
 	  opt_mode, false },
+	{ "health-interval", "MS", "500",
+	  "shard health probes (ICMP echo, an empty UDP datagram) every MS ms; 0: passive "
+	  "signals only (ARP/ND, ICMP port unreachable)",
+	  opt_health_interval, false },
+	{ "health-fall", "N", "3", "failed checks in a row that take a shard down", opt_health_fall,
+	  false },
+	{ "health-rise", "N", "3", "good checks in a row that bring a down shard back",
+	  opt_health_rise, false },
+	{ "on-shard-down", "MODE", "reshard",
+	  "reshard: a down shard's series go to the others (back when it recovers); keep: "
+	  "nothing moves, lines for it are sent and counted (lines_while_down)",
+	  opt_on_shard_down, false },
+	{ "self-metrics-interval", "S", "off",
+	  "every S s, the relay's own counters as StatsD lines, sharded like any line",
+	  opt_self_metrics_interval, false },
+	{ "self-metrics-prefix", "NAME", "statsd_relay", "the prefix of those lines' names",
+	  opt_self_metrics_prefix, false },
+	{ "stats-interval", "S", "off",
+	  "every S s, one log line of rates (lines in/out, drops by top reason, shards down)",
+	  opt_stats_interval, false },
 	{ "record-cycles", NULL, "false",
 	  "count TSC cycles spent on received bursts, per poller (printed with the stats)",
 	  opt_record_cycles, false },
@@ -631,6 +707,10 @@ void sr_config_defaults(struct sr_config *c)
 	c->table_size = SR_MAGLEV_DEFAULT_SIZE;
 	c->mtu = 1500;
 	c->egress_port = -1;
+	c->health_interval_ms = 500;
+	c->health_fall = 3;
+	c->health_rise = 3;
+	strcpy(c->self_metrics_prefix, "statsd_relay");
 }
 
 #define SR_FINGERPRINT_SEED 0x72696e67667072ull /* "ringfpr" */

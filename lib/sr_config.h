@@ -61,6 +61,13 @@ struct sr_config {
 	bool has_egress[SR_FAMILIES];
 	bool io_mode; /* --mode io: forward frames untouched (the I/O ceiling) */
 	bool record_cycles;
+	/* downstream health (net/sr_health.h) */
+	uint32_t health_interval_ms; /* 0: passive only */
+	uint32_t health_fall, health_rise;
+	bool on_down_keep;	 /* --on-shard-down keep */
+	uint32_t self_metrics_s; /* 0: off */
+	char self_metrics_prefix[64];
+	uint32_t stats_interval_s; /* 0: off */
 	char stats_json[PATH_MAX];
 	char config_file[PATH_MAX];
 	bool sends_nothing; /* a tool (statsd-relay-where): no listen address or MACs needed */

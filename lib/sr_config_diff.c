@@ -87,6 +87,20 @@ static const char *fixed_key_changed(const struct sr_config *a, const struct sr_
 		return "exit-idle";
 	if (strcmp(a->stats_json, b->stats_json) != 0)
 		return "stats-json";
+	if (a->health_interval_ms != b->health_interval_ms)
+		return "health-interval";
+	if (a->health_fall != b->health_fall)
+		return "health-fall";
+	if (a->health_rise != b->health_rise)
+		return "health-rise";
+	if (a->on_down_keep != b->on_down_keep)
+		return "on-shard-down";
+	if (a->self_metrics_s != b->self_metrics_s)
+		return "self-metrics-interval";
+	if (strcmp(a->self_metrics_prefix, b->self_metrics_prefix) != 0)
+		return "self-metrics-prefix";
+	if (a->stats_interval_s != b->stats_interval_s)
+		return "stats-interval";
 	return NULL;
 }
 

@@ -43,7 +43,8 @@
 	X(LINE_BAD_TIMESTAMP, "line_bad_timestamp")                                                \
 	X(LINE_BAD_EVENT, "line_bad_event")                                                        \
 	X(LINE_BAD_SERVICE_CHECK, "line_bad_service_check")                                        \
-	X(LINE_NO_NEIGHBOUR, "line_no_neighbour")
+	X(LINE_NO_NEIGHBOUR, "line_no_neighbour")                                                  \
+	X(LINE_NO_SHARD, "line_no_shard")
 
 /* one X-macro list a line */
 /* clang-format off */

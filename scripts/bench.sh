@@ -46,7 +46,7 @@ run() {
 		extra=(--main-polls)
 	fi
 	"$BIN" --no-huge --no-pci -m 1024 --file-prefix "sr_bench_$$" -l "$lcores" --log-level=error \
-		--vdev "net_pcap0,$rx,infinite_rx=1" --vdev net_null0 -- \
+		--vdev "net_pcap0,$rx,infinite_rx=1" --vdev net_null0 -- --health-interval 0 \
 		--config "$OUT/bench.ini" --egress-port 1 --mode "$mode" --record-cycles \
 		--stats-json "$OUT/$name.json" "${extra[@]}" >"$OUT/$name.log" 2>&1 &
 	local pid=$!

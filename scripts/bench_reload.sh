@@ -31,7 +31,7 @@ run() {
 	local name=$1 n=$2 i pid
 	cp "$OUT/s64.ini" "$OUT/relay.ini"
 	"$BIN" --no-huge --no-pci -m 1024 --file-prefix "sr_bench_reload_$$" -l 0 --log-level=error \
-		--vdev "net_pcap0,rx_pcap=pcap/demo.pcap,infinite_rx=1" --vdev net_null0 -- \
+		--vdev "net_pcap0,rx_pcap=pcap/demo.pcap,infinite_rx=1" --vdev net_null0 -- --health-interval 0 \
 		--config "$OUT/relay.ini" --egress-port 1 --stats-json "$OUT/$name.json" \
 		>"$OUT/$name.log" 2>&1 &
 	pid=$!

@@ -58,7 +58,7 @@ if ! setup; then echo "bench_veth: cannot make the namespaces; rows skipped"; ex
 row() {
 	local kind=$1 vdev=$2 sink0 sink1 out
 	ip netns exec "$NSP-r" taskset -c 1 "$BIN" --no-huge --no-pci -m 512 -l 1 --file-prefix "$NSP" \
-		--log-level=error --vdev "$vdev" -- --config "$TMP/relay.ini" --record-cycles \
+		--log-level=error --vdev "$vdev" -- --config "$TMP/relay.ini" --health-interval 0 --record-cycles \
 		--stats-json "$TMP/$kind.json" >"$TMP/$kind.log" 2>&1 &
 	RPID=$!
 	sleep 2

@@ -11,7 +11,7 @@ out=build/demo
 mkdir -p "$out"
 echo "demo: relaying pcap/demo.pcap (3090 frames of a service fleet's StatsD) to the 4 shards of config/demo.ini"
 build/app/statsd-relay --no-huge --no-pci -m 256 --file-prefix sr_demo_$$ -l 0 \
-	--log-level=error --vdev "net_pcap0,rx_pcap=pcap/demo.pcap,tx_pcap=$out/out.pcap" -- \
+	--log-level=error --vdev "net_pcap0,rx_pcap=pcap/demo.pcap,tx_pcap=$out/out.pcap" -- --health-interval 0 \
 	--config config/demo.ini --exit-idle 300 --stats-json "$out/stats.json"
 echo
 echo "demo: what went to the shards is in $out/out.pcap ($(stat -c %s "$out/out.pcap") bytes),"

@@ -200,3 +200,60 @@ uint32_t sr_nd_solicit(uint8_t *f, const uint8_t our_mac[6], const struct sr_ip 
 	memcpy(m + 2, &ck, 2);
 	return SR_NS_FRAME_LEN;
 }
+
+uint32_t sr_echo_request(uint8_t *f, const uint8_t src_mac[6], const uint8_t dst_mac[6],
+			 const struct sr_ip *src, const struct sr_ip *dst, uint16_t id,
+			 uint16_t seq)
+{
+	static const uint8_t data[8] = "statsd-r";
+	const uint32_t mlen = 8 + sizeof(data);
+	uint8_t *ipb = f + RTE_ETHER_HDR_LEN, *m;
+
+	memcpy(f, dst_mac, 6);
+	memcpy(f + 6, src_mac, 6);
+	if (dst->v6) {
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)ipb;
+
+		f[12] = 0x86;
+		f[13] = 0xdd;
+		memset(ip, 0, sizeof(*ip));
+		ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip->payload_len = rte_cpu_to_be_16((uint16_t)mlen);
+		ip->proto = IPPROTO_ICMPV6;
+		ip->hop_limits = 64;
+		memcpy(ip->src_addr, src->a, 16);
+		memcpy(ip->dst_addr, dst->a, 16);
+		m = ipb + sizeof(*ip);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)ipb;
+
+		f[12] = 0x08;
+		f[13] = 0x00;
+		memset(ip, 0, sizeof(*ip));
+		ip->version_ihl = 0x45;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + mlen));
+		ip->packet_id = rte_cpu_to_be_16(seq);
+		ip->time_to_live = 64;
+		ip->next_proto_id = IPPROTO_ICMP;
+		memcpy(&ip->src_addr, src->a, 4);
+		memcpy(&ip->dst_addr, dst->a, 4);
+		ip->hdr_checksum = (uint16_t)~rte_raw_cksum(ip, sizeof(*ip));
+		m = ipb + sizeof(*ip);
+	}
+	m[0] = dst->v6 ? 128 : RTE_IP_ICMP_ECHO_REQUEST;
+	m[1] = 0;
+	m[2] = m[3] = 0;
+	m[4] = (uint8_t)(id >> 8);
+	m[5] = (uint8_t)id;
+	m[6] = (uint8_t)(seq >> 8);
+	m[7] = (uint8_t)seq;
+	memcpy(m + 8, data, sizeof(data));
+	if (dst->v6) {
+		uint16_t ck = icmp6_cksum((const struct rte_ipv6_hdr *)ipb, m, mlen);
+		memcpy(m + 2, &ck, 2);
+	} else {
+		uint16_t ck = (uint16_t)~rte_raw_cksum(m, mlen);
+		memcpy(m + 2, &ck, 2);
+	}
+	return (uint32_t)(m - f) + mlen;
+}

@@ -34,4 +34,14 @@ uint32_t sr_arp_request(uint8_t *f, const uint8_t our_mac[6], const struct sr_ip
 uint32_t sr_nd_solicit(uint8_t *f, const uint8_t our_mac[6], const struct sr_ip *our_ip,
 		       const struct sr_ip *target, const uint8_t *dst_mac);
 
+/* The health probes' echo identifier: replies with another are not ours. */
+#define SR_ECHO_ID 0x5352    /* "SR" */
+#define SR_ECHO_FRAME_MAX 70 /* Ethernet + IPv6 + ICMPv6 echo + 8 bytes of data */
+
+/* An ICMP (IPv4) or ICMPv6 echo request from src to dst, to dst_mac, with 8
+ * bytes of data ("statsd-r"); its frame length. */
+uint32_t sr_echo_request(uint8_t *f, const uint8_t src_mac[6], const uint8_t dst_mac[6],
+			 const struct sr_ip *src, const struct sr_ip *dst, uint16_t id,
+			 uint16_t seq);
+
 #endif

@@ -58,8 +58,9 @@ struct sr_health {
 	uint8_t last_cause; /* of the last failed check or transition */
 	uint64_t transitions;
 	uint64_t unreachable; /* ICMP errors received for the shard */
-	uint64_t probes_sent;
+	uint64_t probes_sent; /* checks with an echo sent */
 	uint64_t probes_lost;
+	uint64_t udp_probes; /* empty datagrams sent to the shard's port */
 };
 
 static inline bool sr_health_is_down(const struct sr_health *h)

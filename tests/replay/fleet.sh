@@ -24,7 +24,7 @@ PY
 
 for h in 0 1; do
 	timeout 60 "$BUILD/app/statsd-relay" --no-huge --no-pci -m 256 --file-prefix "sr_fleet_$$_$h" -l 0 \
-		--log-level=error --vdev "net_pcap0,rx_pcap=$TMP/half$h.pcap,tx_pcap=$TMP/out$h.pcap" -- \
+		--log-level=error --vdev "net_pcap0,rx_pcap=$TMP/half$h.pcap,tx_pcap=$TMP/out$h.pcap" -- --health-interval 0 \
 		--config "$CFG" --exit-idle 300 --stats-json "$TMP/stats$h.json" >"$TMP/relay$h.log" 2>&1 &
 	pids[$h]=$!
 done

@@ -81,7 +81,7 @@ run_case() {
 		outs+=(--out "$d/out$q.pcap")
 	done
 	"$BUILD/app/statsd-relay" --no-huge --no-pci -m 512 --file-prefix "sr_reload_$$_$name" -l "$lcores" \
-		--log-level=error --vdev "$vdev" -- --config "$d/relay.ini" --stats-json "$d/stats.json" \
+		--log-level=error --vdev "$vdev" -- --health-interval 0 --config "$d/relay.ini" --stats-json "$d/stats.json" \
 		$flags >"$d/relay.log" 2>&1 &
 	pid=$!
 	wait_log "$d/relay.log" 'ring fingerprint' 1 || rc=1

@@ -129,7 +129,7 @@ run_case() {
 	[ "${STRICT_ORDER:-1}" = 1 ] && cflags+=(--strict-order)
 	prefix=sr_replay_$$_$name
 	timeout 300 "$RELAY" --no-huge --no-pci -m 256 --file-prefix "$prefix" -l 0 --log-level=error \
-		--vdev "net_pcap0,rx_pcap=$PCAP/$fixture.pcap,tx_pcap=$d/out.pcap" -- \
+		--vdev "net_pcap0,rx_pcap=$PCAP/$fixture.pcap,tx_pcap=$d/out.pcap" -- --health-interval 0 \
 		--config "$CFG/$cfg" --stats-json "$d/stats.json" --exit-idle 300 "${extra[@]}" \
 		>"$d/relay.log" 2>&1
 	rc=$?

@@ -42,7 +42,7 @@ PY
 
 timeout 60 "$BIN" --no-huge --no-pci -m 256 --file-prefix sr_2arm_$$ -l 0 --log-level=error \
 	--vdev "net_pcap0,rx_pcap=$TMP/in.pcap,tx_pcap=$TMP/out_in.pcap" \
-	--vdev "net_pcap1,rx_pcap=$TMP/eg.pcap,tx_pcap=$TMP/out_eg.pcap" -- \
+	--vdev "net_pcap1,rx_pcap=$TMP/eg.pcap,tx_pcap=$TMP/out_eg.pcap" -- --health-interval 0 \
 	--listen 198.18.0.1/24:8125 --egress-port 1 --egress-address 198.19.0.1/24 \
 	--shard 198.19.0.11:8125 --shard 198.19.0.12:8125 --shard 198.19.0.13:8125 \
 	--exit-idle 500 --stats-json "$TMP/stats.json" >"$TMP/relay.log" 2>&1
