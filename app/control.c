@@ -70,9 +70,10 @@ int sr_control_init(struct sr_relay *r, unsigned int n_pollers)
 	r->learn = rte_ring_create_elem("sr_learn", sizeof(struct sr_ctl_msg), 1024,
 					(int)rte_socket_id(), RING_F_SC_DEQ);
 	r->ctl_tx = rte_ring_create("sr_ctl_tx", 1024, (int)rte_socket_id(), RING_F_SC_DEQ);
+	r->self_rx = rte_ring_create("sr_self_rx", 256, (int)rte_socket_id(), RING_F_SC_DEQ);
 	r->learn_fd = eventfd(0, EFD_NONBLOCK);
 	r->qsv = rte_zmalloc("qsbr", qs_size, RTE_CACHE_LINE_SIZE);
-	if (!r->neigh || !r->learn || !r->ctl_tx || r->learn_fd < 0 || !r->qsv ||
+	if (!r->neigh || !r->learn || !r->ctl_tx || !r->self_rx || r->learn_fd < 0 || !r->qsv ||
 	    rte_rcu_qsbr_init(r->qsv, n_pollers) != 0)
 		return -1;
 	pthread_mutex_init(&r->view_lock, NULL);
@@ -148,6 +149,7 @@ static void control_tick(struct sr_relay *r, uint64_t now_ms)
 	if (changed)
 		sr_control_publish(r, r->plane);
 	sr_health_tick(r, now_ms);
+	sr_self_metrics_tick(r, now_ms);
 	/* a reload being prepared waits on its new shards' neighbours */
 	sr_reload_tick(r, now_ms);
 	watch_udp_checksums(r, now_ms);

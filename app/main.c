@@ -328,6 +328,10 @@ int main(int argc, char **argv)
 	__atomic_store_n(&sr_force_quit, true, __ATOMIC_RELAXED);
 	rte_eal_mp_wait_lcore();
 	sr_control_stop(r);
+	if (r->n_pollers) { /* the last round of our own metrics, after the last burst */
+		sr_poller_resume(r->pollers[0]);
+		sr_self_metrics_final(r);
+	}
 	rte_delay_ms(10); /* let the NIC put the last bursts on the wire */
 
 	sr_stats_report(r, stdout);

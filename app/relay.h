@@ -122,6 +122,8 @@ struct sr_poller {
 	struct sr_counters ctr;
 	struct sr_shard_counters *shard_ctr; /* [SR_MAX_SHARDS] by slot */
 	struct sr_coalescer co;		     /* per-shard packets being filled */
+	struct sr_coalescer self_co;	     /* ... with our own lines (self metrics) */
+	struct sr_counters self_scan;	     /* their scan's counts: not the relay's */
 	struct sr_held *held;		     /* [SR_MAX_SHARDS] by plane index */
 	uint32_t n_held;
 	struct rte_ip_frag_tbl *frags;
@@ -224,6 +226,15 @@ struct sr_relay {
 	uint64_t next_check_ms; /* the next health check (0: first round to come) */
 	uint16_t echo_seq;	/* of this interval's echo probes */
 	bool placement_stale;	/* a shard changed state: a placement without the down is due */
+	/* self_metrics.c, on the control thread */
+	struct rte_ring *self_rx; /* control -> first poller: datagrams of our own lines */
+	uint64_t self_lines;	  /* lines of ours emitted (self_metrics_lines) */
+	uint64_t self_lost_lines; /* ... of which the first poller had no room for */
+	uint64_t self_next_ms;
+	struct sr_counters self_last; /* what the last round said */
+	uint64_t self_shard_last[SR_MAX_SHARDS];
+	struct sr_counters stats_last; /* --stats-interval */
+	uint64_t stats_last_ms;
 	uint64_t idle_cycles;
 	unsigned int n_pollers;
 	struct sr_poller *pollers[RTE_MAX_LCORE];
@@ -265,6 +276,10 @@ uint32_t sr_reload_ask(struct sr_relay *r);
 void sr_reload_tick(struct sr_relay *r, uint64_t now_ms);
 const char *sr_reload_outcome_name(enum sr_reload_outcome o);
 
+/* self_metrics.c (control thread; the final round at exit, after the pollers) */
+void sr_self_metrics_tick(struct sr_relay *r, uint64_t now_ms);
+void sr_self_metrics_final(struct sr_relay *r);
+
 /* control.c */
 int sr_control_init(struct sr_relay *r, unsigned int n_pollers);
 /* The next-hop word of every shard of the published (and pending) plane. */
@@ -280,6 +295,13 @@ void sr_control_drain(struct sr_relay *r, struct sr_poller *p);
 int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, uint16_t queue,
 		   bool is_main);
 int sr_poller_run(void *arg);
+/* Our own lines (a datagram's payload in m) sharded like any, sent
+ * uncounted in the relay's figures; m is freed. */
+void sr_poller_take_self(struct sr_poller *p, struct rte_mbuf *m, uint64_t now);
+/* After the pollers stopped: take the published state (nothing is open)
+ * and, when done, send what is buffered. */
+void sr_poller_resume(struct sr_poller *p);
+void sr_poller_flush(struct sr_poller *p);
 void sr_control_loop(const struct sr_relay *r);
 
 /* port.c */

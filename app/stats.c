@@ -29,7 +29,8 @@ struct totals {
 	/* a copy of what the control thread may change meanwhile */
 	struct sr_reload_status status;
 	uint64_t fingerprint;
-	uint32_t n_shards;
+	uint64_t self_lines; /* our own metrics' lines handed to the pollers */
+	uint32_t n_shards, n_down;
 	struct sr_shard_cfg *cfg;	  /* [n_shards] */
 	struct health_view *health;	  /* [n_shards] */
 	struct sr_removed_shard *removed; /* [n_removed] */
@@ -88,6 +89,9 @@ static int sum_up(struct sr_relay *r, struct totals *t)
 		memcpy(t->removed, r->removed, t->n_removed * sizeof(*t->removed));
 	}
 	t->status = r->status;
+	t->self_lines = r->self_lines - r->self_lost_lines;
+	for (s = 0; t->health && s < t->n_shards; s++)
+		t->n_down += t->health[s].down;
 	t->fingerprint = r->plane->fingerprint;
 	pthread_mutex_unlock(&r->view_lock);
 	if (!t->shards || !t->cfg || !t->removed || !t->health) {
@@ -157,6 +161,10 @@ void sr_stats_report(struct sr_relay *r, FILE *out)
 		t.c.packets_in_place);
 	fprintf(out, "  ring fingerprint %016" PRIx64 "\n", t.fingerprint);
 	say_last_reload(out, &t.status);
+	if (r->cfg.self_metrics_s)
+		fprintf(out,
+			"  self metrics: %" PRIu64 " lines of our own sent (not in the figures)\n",
+			t.self_lines);
 	fprintf(out, "\n  %-4s %-24s %12s %10s %12s  %-6s %6s %8s %8s %10s\n", "#", "shard",
 		"lines", "packets", "bytes", "state", "trans", "unreach", "lost", "while down");
 	for (s = 0; s < t.n_shards; s++) {
@@ -253,11 +261,12 @@ int sr_stats_write_json(struct sr_relay *r, const char *file)
 	fprintf(f, "\n  \"elapsed_s\": %.6f,\n  \"ring_fingerprint\": \"%016" PRIx64 "\",",
 		t.elapsed_s, t.fingerprint);
 	fprintf(f,
+		"\n  \"shards_down\": %u,\n  \"self_metrics_lines\": %" PRIu64 ","
 		"\n  \"reloads\": %" PRIu64 ",\n  \"reload_failures\": %" PRIu64
 		",\n  \"config_generation\": %u,\n  \"last_reload_unix\": %" PRIu64
 		",\n  \"last_reload_outcome\": \"%s\",\n  \"last_reload_reason\": \"",
-		t.status.reloads, t.status.reload_failures, t.status.generation, t.status.last_unix,
-		sr_reload_outcome_name(t.status.last));
+		t.n_down, t.self_lines, t.status.reloads, t.status.reload_failures,
+		t.status.generation, t.status.last_unix, sr_reload_outcome_name(t.status.last));
 	json_text(f, t.status.last_reason);
 	fprintf(f, "\",\n  \"drops\": {");
 	for (d = 0; d < SR_DROP__COUNT; d++)
@@ -328,6 +337,8 @@ static int telemetry_stats(const char *cmd, const char *params, struct rte_tel_d
 	rte_tel_data_add_dict_string(d, "ring_fingerprint", fp);
 	rte_tel_data_add_dict_u64(d, "port_ring_drops", t.ring_drops);
 	tel_reload_status(d, &t.status);
+	rte_tel_data_add_dict_u64(d, "shards_down", t.n_down);
+	rte_tel_data_add_dict_u64(d, "self_metrics_lines", t.self_lines);
 	rte_tel_data_add_dict_string(d, "last_reload_outcome",
 				     sr_reload_outcome_name(t.status.last));
 	totals_free(&t);

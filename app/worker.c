@@ -120,6 +120,46 @@ static const struct sr_coalesce_ops coalesce_ops = {
 	.send_alone = send_alone,
 };
 
+/* Our own lines' packets: sent like any, with no lines counted (meta 0). */
+static void send_self_packet(void *arg, uint32_t shard, void *pkt, const struct sr_batch *b)
+{
+	struct sr_batch uncounted = *b;
+
+	uncounted.lines = 0;
+	send_packet(arg, shard, pkt, &uncounted);
+}
+
+/* Never in place (the datagram is not one received) nor alone (short lines). */
+static const struct sr_coalesce_ops self_ops = {
+	.open = open_packet,
+	.send = send_self_packet,
+	.in_place = forward_in_place,
+	.send_alone = send_alone,
+};
+
+void sr_poller_take_self(struct sr_poller *p, struct rte_mbuf *m, uint64_t now)
+{
+	struct dgram_ctx d = { .p = p, .now = now };
+
+	if (!p->plane->all_down)
+		(void)sr_coalesce_datagram(&p->self_co, &self_ops, &d, &p->plane->payload,
+					   rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, false,
+					   p->refs, SR_REFS_MAX, &p->self_scan, now);
+	sr_coalesce_flush(&p->self_co, &self_ops, &d, now, true);
+	rte_pktmbuf_free(m);
+}
+
+void sr_poller_resume(struct sr_poller *p)
+{
+	p->plane = p->relay->plane;
+	p->co.n_shards = p->self_co.n_shards = p->plane->n_shards;
+}
+
+void sr_poller_flush(struct sr_poller *p)
+{
+	rte_eth_tx_buffer_flush(p->relay->tx_port, p->txq, p->txb);
+}
+
 static void flush_pending(struct sr_poller *p, uint64_t now, bool all)
 {
 	struct dgram_ctx d = { .p = p, .now = now };
@@ -418,6 +458,12 @@ int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, 
 		.max_payload = r->cfg.max_payload,
 		.hold = r->plane->flush_cycles,
 	};
+	p->self_co = (struct sr_coalescer){
+		.open = rte_zmalloc_socket("self_pending", n * sizeof(*p->self_co.open),
+					   RTE_CACHE_LINE_SIZE, socket),
+		.n_shards = r->plane->n_shards,
+		.max_payload = r->cfg.max_payload,
+	};
 	p->held = rte_zmalloc_socket("held", n * sizeof(*p->held), RTE_CACHE_LINE_SIZE, socket);
 	p->scratch = rte_malloc_socket("scratch", SR_SCRATCH_LEN, RTE_CACHE_LINE_SIZE, socket);
 	p->tx_scratch = rte_malloc_socket("tx_scratch", SR_SCRATCH_LEN, RTE_CACHE_LINE_SIZE,
@@ -433,8 +479,8 @@ int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, 
 	};
 	p->frags = rte_ip_frag_table_create(SR_FRAG_ENTRIES / 4, 4, SR_FRAG_ENTRIES, frag_cycles,
 					    socket);
-	if (!p->shard_ctr || !p->co.open || !p->held || !p->scratch || !p->tx_scratch || !p->txb ||
-	    !p->frags || !p->frag_guard.slot)
+	if (!p->shard_ctr || !p->co.open || !p->self_co.open || !p->held || !p->scratch ||
+	    !p->tx_scratch || !p->txb || !p->frags || !p->frag_guard.slot)
 		return -1;
 	rte_eth_tx_buffer_init(p->txb, SR_BURST);
 	rte_eth_tx_buffer_set_err_callback(p->txb, sr_tx_unsent, p);
@@ -483,7 +529,7 @@ static void take_plane(struct sr_poller *p, const struct sr_plane *pl, uint64_t 
 	took = rte_rdtsc() - now;
 	p->take_max = RTE_MAX(p->take_max, took);
 	p->plane = pl;
-	p->co.n_shards = pl->n_shards;
+	p->co.n_shards = p->self_co.n_shards = pl->n_shards;
 	p->co.hold = pl->flush_cycles;
 	p->next_flush_tsc = now + flush_step(pl);
 	p->planes_taken++;
@@ -504,7 +550,7 @@ int sr_poller_run(void *arg)
 	rte_rcu_qsbr_thread_register(r->qsv, p->qs_id);
 	rte_rcu_qsbr_thread_online(r->qsv, p->qs_id);
 	p->plane = __atomic_load_n(&r->plane, __ATOMIC_ACQUIRE);
-	p->co.n_shards = p->plane->n_shards;
+	p->co.n_shards = p->self_co.n_shards = p->plane->n_shards;
 	p->co.hold = p->plane->flush_cycles;
 	p->start_tsc = rte_rdtsc();
 	__atomic_store_n(&p->last_rx_tsc, p->start_tsc, __ATOMIC_RELAXED);
@@ -563,8 +609,13 @@ int sr_poller_run(void *arg)
 			rte_ip_frag_table_del_expired_entries(p->frags, &p->death_row, now);
 			if (p->death_row.cnt)
 				free_death_row(p);
-			if (first)
+			if (first) {
+				struct rte_mbuf *own;
+
 				sr_control_drain(r, p);
+				while (rte_ring_sc_dequeue(r->self_rx, (void **)&own) == 0)
+					sr_poller_take_self(p, own, now);
+			}
 			/* the main lcore, when it polls, also watches for the end */
 			if (p->is_main && r->idle_cycles && all_pollers_idle(r, now))
 				__atomic_store_n(&sr_force_quit, true, __ATOMIC_RELAXED);
