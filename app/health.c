@@ -81,7 +81,7 @@ static void transition(struct sr_relay *r, uint32_t s, struct sr_shard_health *s
 		sh->lines_while_down += lines - sh->down_mark;
 	fprintf(stderr, "statsd-relay: shard %s %s: %s%s\n", r->cfg.shards[s].name,
 		down ? "down" : "up", sr_health_cause_names[h->last_cause],
-		r->cfg.on_down_keep ? " (--on-shard-down keep: its series stay)"
+		r->cfg.on_down_keep ? " (--on-shard-down keep: nothing moves)"
 		: down		    ? "; its series go to the other shards"
 				    : "; its series come back");
 	if (!r->cfg.on_down_keep)

@@ -121,6 +121,8 @@ static int setup_relay(struct sr_relay *r)
 		r->frame.listen[f] = r->cfg.listen[f].ip;
 		r->frame.listen_port[f] = rte_cpu_to_be_16(r->cfg.listen[f].port);
 		r->frame.listen_prefix[f] = r->cfg.listen[f].prefix;
+		/* what is sent leaves from the listen port, on either side */
+		r->frame.send_port[f] = r->egress.send_port[f] = r->frame.listen_port[f];
 	}
 	/* what is sent comes from the egress address (two-armed) or the listen one */
 	for (int f = 0; f < SR_FAMILIES; f++) {

@@ -404,8 +404,56 @@ static int telemetry_shards(const char *cmd, const char *params, struct rte_tel_
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < RTE_DIM(figures) && rc == 0; i++)
 		rc = tel_array(d, figures[i].name, &t, figures[i].get);
+	if (rc == 0) { /* which shard each index is (names: on the ring) */
+		struct rte_tel_data *names = rte_tel_data_alloc();
+		uint32_t s;
+
+		if (!names) {
+			rc = -1;
+		} else {
+			rte_tel_data_start_array(names, RTE_TEL_STRING_VAL);
+			for (s = 0; s < t.n_shards; s++)
+				rte_tel_data_add_array_string(names, t.cfg[s].name);
+			rc = rte_tel_data_add_dict_container(d, "names", names, 0);
+		}
+	}
 	totals_free(&t);
 	return rc;
+}
+
+/* One shard by its name on the ring (or address): a flat dict of numbers
+ * (and its state), what Telegraf's inputs.dpdk makes one record of. */
+static int telemetry_shard(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sr_relay *r = telemetry_relay;
+	struct totals t;
+	uint32_t s;
+
+	(void)cmd;
+	if (!r || !params || sum_up(r, &t))
+		return -1;
+	for (s = 0; s < t.n_shards; s++)
+		if (!strcmp(t.cfg[s].name, params) || !strcmp(t.cfg[s].id, params))
+			break;
+	if (s == t.n_shards) {
+		totals_free(&t);
+		return -1;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "index", s);
+	rte_tel_data_add_dict_u64(d, "lines", t.shards[s].lines);
+	rte_tel_data_add_dict_u64(d, "packets", t.shards[s].packets);
+	rte_tel_data_add_dict_u64(d, "bytes", t.shards[s].bytes);
+	rte_tel_data_add_dict_u64(d, "down", t.health[s].down);
+	rte_tel_data_add_dict_u64(d, "drain", t.health[s].drain);
+	rte_tel_data_add_dict_u64(d, "transitions", t.health[s].transitions);
+	rte_tel_data_add_dict_u64(d, "unreachable", t.health[s].unreachable);
+	rte_tel_data_add_dict_u64(d, "probes_lost", t.health[s].probes_lost);
+	rte_tel_data_add_dict_u64(d, "probes_sent", t.health[s].probes_sent);
+	rte_tel_data_add_dict_u64(d, "lines_while_down", t.health[s].lines_while_down);
+	rte_tel_data_add_dict_string(d, "state", t.health[s].down ? "down" : "up");
+	totals_free(&t);
+	return 0;
 }
 
 /* "NAME,drain" or "NAME,auto": the operator takes a shard out, or gives it
@@ -483,6 +531,10 @@ void sr_stats_telemetry(struct sr_relay *r)
 				   "The relay's counters, summed over pollers. No parameters");
 	rte_telemetry_register_cmd("/statsd_relay/shards", telemetry_shards,
 				   "Lines, packets and bytes sent per shard, in index order");
+	rte_telemetry_register_cmd(
+		"/statsd_relay/shard", telemetry_shard,
+		"Parameter: NAME (on the ring, or IP:PORT): that shard's figures "
+		"and health");
 	rte_telemetry_register_cmd("/statsd_relay/shard_state", telemetry_shard_state,
 				   "Parameters: NAME,drain (treat shard NAME as down: its series "
 				   "move) or NAME,auto (back to the health checks)");

@@ -56,6 +56,7 @@ if bash scripts/build.sh build -Dtests=true; then
 	script_suite two-armed bash tests/replay/two_armed.sh build
 	script_suite fleet bash tests/replay/fleet.sh build
 	script_suite reload bash tests/replay/reload.sh build
+	script_suite health bash tests/replay/health.sh build
 	script_suite install bash tests/install/test_install.sh build
 	script_suite compat bash tests/compat/run_compat.sh build
 	script_suite e2e bash tests/e2e/run_e2e.sh build

@@ -194,6 +194,10 @@ static struct sr_verdict parse_health(const struct sr_frame_ctx *ctx, const uint
 			return drop(SR_DROP_FRAME_TRUNCATED);
 		memcpy(fi->peer_ip.a, q + 16, 4);
 	}
+	/* from the host the datagram went to, about a datagram from our port:
+	 * anyone else's "error" would steer the placement (RFC 5927 4.1) */
+	if (!sr_ip_equal(&fi->peer_ip, &fi->src) || memcmp(q + ihl, &ctx->send_port[fam], 2) != 0)
+		return drop(SR_DROP_FRAME_OTHER_PROTOCOL);
 	fi->peer_port = load_be16(q + ihl + 2);
 	fi->control = SR_CTL_PORT_UNREACHABLE;
 	return verdict(SR_VERDICT_CONTROL);

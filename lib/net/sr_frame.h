@@ -57,6 +57,8 @@ struct sr_frame_ctx {
 	uint16_t listen_port[SR_FAMILIES];  /* network order; 0: no such family */
 	uint8_t listen_prefix[SR_FAMILIES]; /* its subnet (IPv4: whose broadcast is no source) */
 	const struct sr_prefix *allow;	    /* clients allowed; NULL: all */
+	uint16_t send_port[SR_FAMILIES];    /* network order: the UDP source port of what we
+					     * send (an ICMP error's quote must name it) */
 	uint32_t n_allow;
 	bool no_statsd; /* the egress side of a two-armed relay: ARP/ND/ICMP only */
 };

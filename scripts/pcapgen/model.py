@@ -280,7 +280,7 @@ def classify_ipv4(f, ctx, l2, reassembled):
         if ours and ((typ, code) == (0, 0) or (typ, code) == (3, 3)):
             if inet_sum(f[l2 + hl:l2 + tot]) != 0xffff:
                 return drop('frame_bad_icmp')
-            return classify_health(ctx, 4, bytes(f[l2 + hl:l2 + tot]))
+            return classify_health(ctx, 4, bytes(f[l2 + hl:l2 + tot]), src)
         if f[l2 + hl] != 8 or f[l2 + hl + 1] != 0 or not ours:
             return drop('frame_other_protocol')
         if not ctx.allowed(src):
@@ -298,7 +298,7 @@ def classify_ipv4(f, ctx, l2, reassembled):
     return parse_udp(f, ctx, 4, l2 + hl, tot - hl, src, dst)
 
 
-def classify_health(ctx, fam, m):
+def classify_health(ctx, fam, m, src):
     """What the health checks hear: an echo reply to us, or a port unreachable quoting a
     UDP datagram from our address (its IP header and at least its UDP header)."""
     if len(m) < 8:
@@ -319,6 +319,11 @@ def classify_health(ctx, fam, m):
             return drop('frame_truncated')
         if q[0] >> 4 != 6 or q[6] != 17 or not ctx.ours(6, bytes(q[8:24])):
             return drop('frame_other_protocol')
+        ihl = 40
+    # from the host the datagram went to, about a datagram from our port
+    if bytes(q[16:20] if fam == 4 else q[24:40]) != bytes(src) or \
+            int.from_bytes(q[ihl:ihl + 2], 'big') != ctx.port(fam):
+        return drop('frame_other_protocol')
     return Verdict('control', ctl='port_unreachable')
 
 
@@ -349,7 +354,7 @@ def classify_icmp6(f, ctx, l2, plen, src, dst, hlim, reassembled=False):
             big_echo_answerable(answer, l2, 40, v6=True)
         return Verdict('control', ctl='icmp6_echo', answer=answer)
     if ((typ, code) == (129, 0) or (typ, code) == (1, 4)) and ctx.ours(6, dst):
-        return classify_health(ctx, 6, m)
+        return classify_health(ctx, 6, m, src)
     if typ not in (135, 136) or code != 0 or plen < 24 or hlim != 255:
         return drop('frame_other_protocol')
     ll = None

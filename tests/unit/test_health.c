@@ -284,6 +284,18 @@ static void test_icmp4_port_unreachable(void **state)
 	assert_verdict_is(parse(f, len, &fi), V_DROP(FRAME_OTHER_PROTOCOL));
 	len = icmp4(f, 3, 3, OUR4, 6, 8, 0, 0);
 	assert_verdict_is(parse(f, len, &fi), V_DROP(FRAME_OTHER_PROTOCOL));
+	/* from another host than the one the datagram went to, or about a
+	 * datagram from another port: forged, not counted */
+	len = icmp4(f, 3, 3, OUR4, 17, 8, 0, 0);
+	memcpy(f + 14 + 12, OTHER4, 4);
+	f[14 + 10] = f[14 + 11] = 0;
+	put16(f + 14 + 10, (uint16_t)~fold(sum16(f + 14, 20, 0)));
+	assert_verdict_is(parse(f, len, &fi), V_DROP(FRAME_OTHER_PROTOCOL));
+	len = icmp4(f, 3, 3, OUR4, 17, 8, 0, 0);
+	put16(f + 14 + 20 + 8 + 20, 9999); /* the quoted source port */
+	f[14 + 20 + 2] = f[14 + 20 + 3] = 0;
+	put16(f + 14 + 20 + 2, (uint16_t)~fold(sum16(f + 14 + 20, len - 34, 0)));
+	assert_verdict_is(parse(f, len, &fi), V_DROP(FRAME_OTHER_PROTOCOL));
 	/* other unreachables (host, net) are not a port's answer */
 	len = icmp4(f, 3, 1, OUR4, 17, 8, 0, 0);
 	assert_verdict_is(parse(f, len, &fi), V_DROP(FRAME_OTHER_PROTOCOL));
@@ -363,6 +375,7 @@ int main(void)
 	ctx.listen[SR_V6].v6 = SR_V6;
 	memcpy(ctx.listen[SR_V6].a, OUR6, 16);
 	ctx.listen_port[SR_V6] = ctx.listen_port[SR_V4];
+	ctx.send_port[SR_V4] = ctx.send_port[SR_V6] = ctx.listen_port[SR_V4];
 	ctx.listen_prefix[SR_V4] = 24;
 	ctx.listen_prefix[SR_V6] = 64;
 	return cmocka_run_group_tests(tests, NULL, NULL);
