@@ -245,6 +245,14 @@ expect_bad config-twice "--config: $TMP/good.ini given twice" -- --config "$TMP/
 expect_bad shard-options-first "--shard: ',$M1': the address comes first" -- --listen 198.18.0.1 --shard ",$M1"
 expect_bad egress-port-is-the-port "--egress-port 0 is the receiving port \\(--port 0\\)" -- \
 	"${OK_SHARD[@]}" --egress-port 0 --egress-address 198.19.0.1/24
+# downstream health and self-metrics flags: each bad value named
+expect_bad health-interval-too-short "--health-interval 10: 0 \\(passive checks only\\) or at least 50 ms" -- \
+	"${OK_SHARD[@]}" --health-interval 10
+expect_bad health-fall-zero "--health-fall" -- "${OK_SHARD[@]}" --health-fall 0
+expect_bad on-shard-down-unknown "--on-shard-down: 'maybe' is not reshard or keep" -- \
+	"${OK_SHARD[@]}" --on-shard-down maybe
+expect_bad self-metrics-prefix-space "--self-metrics-prefix 'a b': letters, digits" -- \
+	"${OK_SHARD[@]}" --self-metrics-prefix "a b"
 
 # The shipped configurations parse (with the relay's own parser).
 for ini in "$HERE"/../../config/*.ini; do

@@ -127,6 +127,13 @@ static void test_fixed_keys(void **state)
 		{ "--stats-json", "/tmp/x.json", "stats-json" },
 		{ "--record-cycles=true", NULL, "record-cycles" },
 		{ "--main-polls=true", NULL, "main-polls" },
+		{ "--health-interval", "1000", "health-interval" },
+		{ "--health-fall", "5", "health-fall" },
+		{ "--health-rise", "5", "health-rise" },
+		{ "--on-shard-down", "keep", "on-shard-down" },
+		{ "--self-metrics-interval", "10", "self-metrics-interval" },
+		{ "--self-metrics-prefix", "relay", "self-metrics-prefix" },
+		{ "--stats-interval", "10", "stats-interval" },
 	};
 	struct sr_config_change ch;
 	size_t i;
