@@ -435,6 +435,7 @@ static int opt_hash(struct parse_state *s, const char *v)
 
 static int opt_table_size(struct parse_state *s, const char *v)
 {
+	s->c->table_size_given = true;
 	if (parse_u32(s, "--table-size", v, 3, SR_MAGLEV_MAX_SIZE, &s->c->table_size))
 		return -1;
 	if (!sr_is_prime(s->c->table_size))
@@ -605,7 +606,8 @@ static const struct opt opts[] = {
 	  "shard choice: maglev, jump, or as the relay you migrate from: statsd-proxy, "
 	  "statsrelay, carbon-jump",
 	  opt_hash, false },
-	{ "table-size", "N", "65537", "Maglev table entries: a prime > 100 x shards",
+	{ "table-size", "N", "65537+",
+	  "Maglev table entries: a prime > 100 x shards (default: the smallest of at least 65537)",
 	  opt_table_size, false },
 	{ "flush-us", "N", "1000", "longest a partly filled outgoing packet waits (us)",
 	  opt_flush_us, false },
@@ -898,6 +900,17 @@ static enum sr_config_rc check(struct parse_state *s)
 				return fail(s, "shard name '%s' is used twice", sh->name),
 				       SR_CONFIG_ERROR;
 		}
+	}
+	/* no --table-size: the smallest prime of at least 65537 and above 100 x N,
+	 * a function of N alone, so every relay of a fleet picks the same */
+	if (!c->table_size_given && c->hash == SR_HASH_MAGLEV) {
+		uint32_t t = SR_MAGLEV_DEFAULT_SIZE;
+
+		if (t <= 100 * c->n_shards)
+			t = 100 * c->n_shards + 1;
+		while (!sr_is_prime(t))
+			t++;
+		c->table_size = t;
 	}
 	{
 		char why[256];

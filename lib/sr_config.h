@@ -52,6 +52,7 @@ struct sr_config {
 	enum sr_key_mode key_mode;
 	enum sr_hash_mode hash;
 	uint32_t table_size;
+	bool table_size_given; /* else sized to the shard count (sr_config_parse) */
 	uint32_t flush_us;
 	uint32_t exit_idle_ms; /* 0: run until a signal */
 	bool main_polls;

@@ -499,6 +499,42 @@ static void test_duplicate_shards(void **state)
 	assert_int_equal(cfg.n_shards, 2);
 }
 
+/* Without --table-size the table is the smallest prime of at least 65537
+ * and above 100 x N: 65537 up to 655 shards, larger past (no exit 2). */
+static void test_default_table_size(void **state)
+{
+	static const struct {
+		uint32_t n, want;
+	} cases[] = {
+		{ 1, 65537 }, { 655, 65537 }, { 656, 65609 }, { 1000, 100003 }, { 1024, 102407 }
+	};
+	static char shard[SR_MAX_SHARDS][48];
+	static char *argv[2 * SR_MAX_SHARDS + 5];
+	size_t c;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		int n = 0;
+		uint32_t i;
+
+		argv[n++] = (char *)"statsd-relay";
+		argv[n++] = (char *)"--listen";
+		argv[n++] = (char *)LISTEN;
+		for (i = 0; i < cases[c].n; i++) {
+			snprintf(shard[i], sizeof(shard[i]), "10.%u.%u.1,mac=02:00:00:00:00:01",
+				 i / 256, i % 256);
+			argv[n++] = (char *)"--shard";
+			argv[n++] = shard[i];
+		}
+		sr_config_defaults(&cfg);
+		assert_int_equal(sr_config_parse(&cfg, n, argv, err, sizeof(err)), SR_CONFIG_OK);
+		assert_int_equal(cfg.table_size, cases[c].want);
+	}
+	/* given, it is taken as it is */
+	ASSERT_OK("--listen", LISTEN, "--shard", SHARD1, "--table-size", "211");
+	assert_int_equal(cfg.table_size, 211);
+}
+
 static void test_too_many_shards(void **state)
 {
 	enum { MAX_ARGS = 2 * (SR_MAX_SHARDS + 1) + 5 };
@@ -907,6 +943,7 @@ int main(void)
 		cmocka_unit_test(test_shard_flag),
 		cmocka_unit_test(test_duplicate_shards),
 		cmocka_unit_test(test_too_many_shards),
+		cmocka_unit_test(test_default_table_size),
 		cmocka_unit_test(test_unknown_and_stray_arguments),
 		cmocka_unit_test(test_help_and_version_anywhere),
 		cmocka_unit_test(test_ini_file),
