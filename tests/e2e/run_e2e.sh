@@ -16,6 +16,10 @@
 #
 # Then a hot reload (SIGHUP and telemetry /statsd_relay/reload) of a second relay from shards
 # A,B to A,C, under traffic: every line counted by exactly one server, per phase and in total.
+# Then downstream health under traffic: a server process killed and restarted, a shard's
+# link down and up (each detected and recovered within 5 s, its series moved and back, the
+# lines lost counted), the same with --on-shard-down keep (nothing moves); and the relay's
+# own metrics (--self-metrics-interval) summed over the servers equal to its stats JSON.
 #
 #   tests/e2e/run_e2e.sh BUILD_DIR            e.g. tests/e2e/run_e2e.sh build
 #
@@ -226,7 +230,9 @@ setup_topology() {
 	return 0
 }
 
-write_configs() {
+# relay_ini FILE [SKIP]: the relay's INI file, every shard in order (but shard index SKIP:
+# the placement statsd-relay-where computes for the shards without it)
+relay_ini() {
 	local i
 	{
 		echo "; statsd-relay e2e"
@@ -236,6 +242,7 @@ write_configs() {
 		echo "gateway = 198.18.0.254"
 		echo "dialect = etsy"
 		for i in "${!SH_NAMES[@]}"; do
+			[ "$i" = "${2:-}" ] && continue
 			echo
 			echo "[shard ${SH_NAMES[$i]}]"
 			if [ "${SH_FAM[$i]}" = 6 ]; then
@@ -244,7 +251,12 @@ write_configs() {
 				echo "address = ${SH_ADDR[$i]}:$PORT"
 			fi
 		done
-	} >"$TMP/relay.ini"
+	} >"$1"
+}
+
+write_configs() {
+	local i
+	relay_ini "$TMP/relay.ini"
 	for i in "${!SH_NAMES[@]}"; do
 		cat >"$TMP/${SH_NAMES[$i]}.js" <<EOF
 {
@@ -261,13 +273,32 @@ EOF
 	done
 }
 
+# server_start I: start shard I's server (its log appended); SRV_PID[I] is its PID
+SRV_PID=()
+server_start() {
+	ip netns exec "$NSP-${SH_NAMES[$1]}" node "$STATSD" "$TMP/${SH_NAMES[$1]}.js" >>"$TMP/${SH_NAMES[$1]}.log" 2>&1 &
+	SRV_PID[$1]=$!
+	PIDS+=($!)
+}
+# forget_pid PID: PID ended (waited for): out of the list cleanup ends
+forget_pid() {
+	local keep=() p
+	for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+	PIDS=("${keep[@]}")
+}
+# server_kill I: shard I's server process dies (SIGKILL, by its PID: nothing flushed); its
+# namespace stays up, so its kernel answers port unreachable
+server_kill() {
+	local pid=${SRV_PID[$1]}
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	forget_pid "$pid"
+	SRV_PID[$1]=
+}
+
 start_servers() {
-	local i ns deadline
-	for i in "${!SH_NAMES[@]}"; do
-		ns=$NSP-${SH_NAMES[$i]}
-		ip netns exec "$ns" node "$STATSD" "$TMP/${SH_NAMES[$i]}.js" >"$TMP/${SH_NAMES[$i]}.log" 2>&1 &
-		PIDS+=($!)
-	done
+	local i deadline
+	for i in "${!SH_NAMES[@]}"; do server_start "$i"; done
 	deadline=$((SECONDS + 15))
 	for i in "${!SH_NAMES[@]}"; do
 		while [ ! -s "$TMP/${SH_NAMES[$i]}.json" ]; do
@@ -281,19 +312,21 @@ start_servers() {
 # the relay's config and stats files (the reload case has its own)
 RELAY_INI=$TMP/relay.ini
 RELAY_STATS=$TMP/stats.json
+RELAY_CASE_ARGS=() # a case's own relay options
 start_relay() {
 	ip netns exec "$RNS" "$RELAY" --no-huge --no-pci -m 256 --file-prefix "$FILE_PREFIX" -l 0 \
 		--log-level=error --vdev "$VDEV" -- \
-		--config "$RELAY_INI" --stats-json "$RELAY_STATS" ${E2E_RELAY_ARGS:-} >"$TMP/relay.log" 2>&1 &
+		--config "$RELAY_INI" --stats-json "$RELAY_STATS" "${RELAY_CASE_ARGS[@]}" ${E2E_RELAY_ARGS:-} \
+		>"$TMP/relay.log" 2>&1 &
 	RELAY_PID=$!
 	sleep 1.5
 	kill -0 "$RELAY_PID" 2>/dev/null
 }
 
-stop_relay() {
+stop_relay() { # [SIGNAL] (default TERM)
 	local i
 	[ -n "$RELAY_PID" ] || return 1
-	kill -TERM "$RELAY_PID" 2>/dev/null
+	kill -"${1:-TERM}" "$RELAY_PID" 2>/dev/null
 	for i in $(seq 1 100); do kill -0 "$RELAY_PID" 2>/dev/null || break; sleep 0.1; done
 	if kill -0 "$RELAY_PID" 2>/dev/null; then
 		kill -KILL "$RELAY_PID" 2>/dev/null
@@ -827,6 +860,415 @@ print("%s %s %s %s %s" % (a["outcome"], a["reloads"], a["reload_failures"], a["c
 reload_case
 RELAY_INI=$TMP/relay.ini
 RELAY_STATS=$TMP/stats.json
+
+# ------------------------------------------------------------------ downstream health
+# The relay's own health checks (default --health-interval 500, fall 3, rise 3) against the
+# real servers, each case under a paced client (counter lines over 512 series, ~2500 lines/s,
+# all for the main relay's five shards):
+#   health-process-dead  shard X's server PROCESS is killed (its namespace stays up: its
+#                        kernel answers port unreachable); X down within 5 s (the promise),
+#                        its series to where a map without X sends them, every other series
+#                        stays; the process restarted: X up within 5 s, its series back.
+#                        The lines sent to X before the relay noticed are lost: counted
+#                        exactly (the relay's figure for X minus what X counted = what the
+#                        client sent minus what the servers counted), bounded by 5 s of X's
+#                        share of the traffic; every other line counted exactly once.
+#   health-link-down     shard Y's link is taken down in its namespace (echo unanswered);
+#                        the same, with the link back up.
+#   health-keep          --on-shard-down keep, the IPv6 shard's process killed (ICMPv6 port
+#                        unreachable): down logged, nothing moves, lines_while_down counted.
+# Each phase's server copies (before the failure, while down, after the recovery) are taken
+# a second after the switch: two flushes of the servers, so a phase's deltas hold only
+# lines the relay placed in that phase. The detection and recovery times are the wall
+# clock from the failure (or the port open again, the link up) to the relay's log line
+# (polled every 20 ms).
+HL=$TMP/health
+mkdir -p "$HL"
+# shard_name I: shard I's name on the ring (its address: the INI sections name none)
+shard_name() { if [ "${SH_FAM[$1]}" = 6 ]; then echo "[${SH_ADDR[$1]}]:$PORT"; else echo "${SH_ADDR[$1]}:$PORT"; fi; }
+# hl_snap CASE TAG: every server's JSON copied to $HL/CASE.NAME.TAG.json
+hl_snap() {
+	local n
+	for n in "${SH_NAMES[@]}"; do cp "$TMP/$n.json" "$HL/$1.$n.$2.json"; done
+}
+# hl_deltas CASE FROM TO [I=FILE]: the servers' deltas FROM-TO, as a comma list in shard
+# order (server I's file replaced by FILE)
+hl_deltas() {
+	local c=$1 a=$2 b=$3 i list=
+	for i in "${!SH_NAMES[@]}"; do
+		$PY "$HERE/e2e.py" delta "$HL/$c.${SH_NAMES[$i]}.$a.json" "$HL/$c.${SH_NAMES[$i]}.$b.json" \
+			"$HL/$c.${SH_NAMES[$i]}.$a-$b.json"
+		if [ -n "${4:-}" ] && [ "$i" = "${4%%=*}" ]; then list+="${4#*=},"; else list+="$HL/$c.${SH_NAMES[$i]}.$a-$b.json,"; fi
+	done
+	echo "${list%,}"
+}
+# hl_wait_log TEXT N MAX_S: wait until N lines of the relay's log contain TEXT (polled every
+# 20 ms, at most MAX_S s); HL_T is the wall clock then (EPOCHREALTIME)
+hl_wait_log() {
+	local end=$((${EPOCHREALTIME/./} + $3 * 1000000))
+	while :; do
+		if [ "$(grep -cF -- "$1" "$TMP/relay.log")" -ge "$2" ]; then
+			HL_T=$EPOCHREALTIME
+			return 0
+		fi
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		sleep 0.02
+	done
+}
+# hl_wait_port I MAX_S: wait until shard I's server listens again; HL_T: when
+hl_wait_port() {
+	local end=$((${EPOCHREALTIME/./} + $2 * 1000000))
+	while :; do
+		if [ -n "$(ip netns exec "$NSP-${SH_NAMES[$1]}" ss -Hlun "sport = :$PORT" 2>/dev/null)" ]; then
+			HL_T=$EPOCHREALTIME
+			return 0
+		fi
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		sleep 0.02
+	done
+}
+secs() { $PY -c 'import sys; print("%.2f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$2"; }
+# tel_lines I: the lines the relay sent shard I so far (telemetry /statsd_relay/shards)
+tel_lines() {
+	$PY "$ROOT/scripts/relay_stats.py" --file-prefix "$FILE_PREFIX" /statsd_relay/shards 2>/dev/null |
+		$PY -c 'import json, sys; print(json.load(sys.stdin)["/statsd_relay/shards"]["lines"][int(sys.argv[1])])' "$1" 2>/dev/null ||
+		echo "?"
+}
+# jget FILE EXPR: a figure of a JSON file (EXPR on d, Python)
+jget() { $PY -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null || echo "?"; }
+le() { $PY -c 'import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)' "$1" "$2" 2>/dev/null; }
+
+# health_case NAME X ACTION MODE: ACTION kill (X's server process) or link (X's link down);
+# MODE reshard (the default) or keep
+health_case() {
+	local c=$1 x=$2 action=$3 mode=$4 xn xname ns sender ok=1 out a d ld p t_fail t_down t_back t_up
+	local t_open t0 t1 det rec recp lost_c lost_r relay_x counted xpre xpost m rate bound n_sent line placed=1
+	xn=${SH_NAMES[$x]}
+	xname=$(shard_name "$x")
+	ns=$NSP-$xn
+	RELAY_INI=$TMP/relay.ini
+	RELAY_STATS=$HL/$c.stats.json
+	RELAY_CASE_ARGS=()
+	[ "$mode" = keep ] && RELAY_CASE_ARGS=(--on-shard-down keep)
+	relay_ini "$HL/without-$xn.ini" "$x"
+	$PY "$HERE/e2e.py" gen-series "e2e.$c" 500 150000 \
+		--witness "$WHERE" "$RELAY_INI" "$HL/without-$xn.ini" "$x" 12 >"$HL/$c.lines"
+	rm -f "$HL/$c.stop" "$HL/$c.sent"
+
+	servers_flushed_twice
+	hl_snap "$c" 0
+	if ! start_relay; then
+		RELAY_PID=
+		fail "$c-relay-start" "the relay exited at start:" "$(head -n 10 "$TMP/relay.log")"
+		return 1
+	fi
+	if ! probe_until_seen "$RELAY_INI" "e2e.$c.ready" "${SH_FILES[@]}"; then
+		fail "$c-relay-start" "probes ${PROBES[*]} did not all reach their servers"
+		stop_relay
+		return 1
+	fi
+	pass "$c-relay-start"
+	timeout 60 ip netns exec "$CLI" $PY "$HERE/e2e.py" big "$R4" "$PORT" "$HL/$c.lines" "$HL/$c.sent" \
+		--split 1400 --pace 0.02 --until "$HL/$c.stop" &
+	sender=$!
+	PIDS+=("$sender")
+	t0=$EPOCHREALTIME
+	sleep 2
+
+	# the failure
+	hl_snap "$c" k
+	a=$(tel_lines "$x")
+	if [ "$action" = kill ]; then
+		server_kill "$x"
+		t_fail=$EPOCHREALTIME
+		cp "$TMP/$xn.json" "$HL/$c.$xn.pre.json" # what X flushed before it died (its last file)
+	else
+		ip -n "$ns" link set eth0 down
+		t_fail=$EPOCHREALTIME
+	fi
+	if hl_wait_log "shard $xname down: " 1 10; then
+		t_down=$HL_T
+		det=$(secs "$t_fail" "$t_down")
+		line=$(grep -m1 -F "shard $xname down: " "$TMP/relay.log")
+		if le "$det" 5; then pass "$c-down-within-5s"; else fail "$c-down-within-5s" "detected after ${det}s"; fi
+		echo "    $xn ($xname) down ${det}s after its $([ "$action" = kill ] && echo "process was killed" || echo "link went down"): $line"
+	else
+		fail "$c-down-within-5s" "no 'shard $xname down' line 10 s after the failure" "$(tail -n 5 "$TMP/relay.log")"
+		ok=0
+		t_down=$EPOCHREALTIME
+	fi
+	if [ "$mode" = reshard ]; then
+		if hl_wait_log "shards placed anew: " 1 3; then
+			echo "    placed anew $(secs "$t_fail" "$HL_T")s after the failure: $(grep -m1 -F 'shards placed anew' "$TMP/relay.log")"
+		else
+			fail "$c-placed-anew" "no 'shards placed anew' line 3 s after the down" "$(tail -n 5 "$TMP/relay.log")"
+			placed=0
+		fi
+	fi
+	ld=$(tel_lines "$x") # X's lines once it was seen down (and, reshard, placed anew)
+	sleep 1.2
+	hl_snap "$c" 1
+	sleep 1.5
+	hl_snap "$c" 2
+	d=$(tel_lines "$x")
+
+	# the recovery
+	if [ "$action" = kill ]; then
+		server_start "$x"
+		t_back=$EPOCHREALTIME
+		hl_wait_port "$x" 10 || fail "$c-server-restarted" "$xn's server does not listen 10 s after its restart"
+		t_open=$HL_T
+	else
+		ip -n "$ns" link set eth0 up
+		t_back=$EPOCHREALTIME
+		t_open=$t_back
+	fi
+	if hl_wait_log "shard $xname up: " 1 10; then
+		t_up=$HL_T
+		rec=$(secs "$t_open" "$t_up")
+		recp=$(secs "$t_back" "$t_up")
+		if le "$rec" 5; then pass "$c-up-within-5s"; else fail "$c-up-within-5s" "back after ${rec}s"; fi
+		if [ "$action" = kill ]; then
+			echo "    $xn up ${rec}s after its server listened again (${recp}s after its restart): $(grep -m1 -F "shard $xname up: " "$TMP/relay.log")"
+		else
+			echo "    $xn up ${rec}s after its link came up: $(grep -m1 -F "shard $xname up: " "$TMP/relay.log")"
+		fi
+	else
+		fail "$c-up-within-5s" "no 'shard $xname up' line 10 s after the recovery" "$(tail -n 5 "$TMP/relay.log")"
+		ok=0
+	fi
+	if [ "$mode" = reshard ]; then
+		if hl_wait_log "shards placed anew: " 2 3; then
+			[ "$placed" = 1 ] && pass "$c-placed-anew"
+		else
+			fail "$c-placed-anew" "no second 'shards placed anew' line 3 s after the up" "$(tail -n 5 "$TMP/relay.log")"
+		fi
+	elif [ "$(grep -c 'shards placed anew' "$TMP/relay.log")" = 0 ] &&
+		grep -qF "shard $xname down: " "$TMP/relay.log" &&
+		grep -F "shard $xname down: " "$TMP/relay.log" | grep -qF -- '--on-shard-down keep'; then
+		pass "$c-nothing-placed-anew"
+	else
+		fail "$c-nothing-placed-anew" "want a down line naming --on-shard-down keep and no 'shards placed anew' line:" \
+			"$(grep -E 'shard .* (down|up)|placed anew' "$TMP/relay.log" | head -n 4)"
+	fi
+	sleep 1.2
+	hl_snap "$c" 3
+	sleep 1.5
+	touch "$HL/$c.stop"
+	wait "$sender" || ok=0
+	forget_pid "$sender"
+	t1=$EPOCHREALTIME
+	n_sent=$(wc -l <"$HL/$c.sent")
+	# the client sent all along (stopped by us, not out of lines)
+	if [ "$ok" = 1 ] && [ "$n_sent" -lt 150000 ]; then pass "$c-client-sent"; else
+		fail "$c-client-sent" "the client failed, or ran out of lines ($n_sent sent), or a transition was missing"
+	fi
+	sleep 0.3
+	if stop_relay; then pass "$c-relay-stops-cleanly"; else
+		fail "$c-relay-stops-cleanly" "exit ${RELAY_RC:-timeout}" "$(tail -n 5 "$TMP/relay.log")"
+	fi
+	servers_flushed_twice || fail "$c-servers-flushed" "a server stopped flushing"
+	hl_snap "$c" 4
+
+	# each phase placed as the relay's state said: before (full map, X included), while X
+	# was down (reshard: X's series where the map without X puts them, the others stay;
+	# keep: the full map, nothing of X's elsewhere), after (full map again, X has series)
+	local before during after whole ign=(--own-prefix "e2e.$c." --ignore-prefix "e2e.$c.ready.")
+	if [ "$action" = kill ]; then
+		$PY "$HERE/e2e.py" delta "$HL/$c.$xn.0.json" "$HL/$c.$xn.pre.json" "$HL/$c.$xn.0-pre.json"
+		before=$(hl_deltas "$c" 0 k)
+		during=$(hl_deltas "$c" 1 2)
+		after=$(hl_deltas "$c" 3 4)
+		whole=$(hl_deltas "$c" 0 4 "$x=$HL/$c.$xn.0-pre.json"),$HL/$c.$xn.4.json # X: its two lives
+	else
+		before=$(hl_deltas "$c" 0 k)
+		during=$(hl_deltas "$c" 1 2)
+		after=$(hl_deltas "$c" 3 4)
+		whole=$(hl_deltas "$c" 0 4)
+	fi
+	out=$($PY "$HERE/e2e.py" placed "$c-before-on-the-full-map" --where "$WHERE" --config "$RELAY_INI" \
+		--servers "$before" --want-on "$x" "${ign[@]}" 2>&1)
+	rl_tally "$c-before-checker" "$out"
+	if [ "$mode" = reshard ]; then
+		out=$($PY "$HERE/e2e.py" placed "$c-while-down-moved-to-the-map-without-$xn" --where "$WHERE" \
+			--config "$RELAY_INI" --down "$x" --without "$HL/without-$xn.ini" --want-moved --want-stayed \
+			--servers "$during" "${ign[@]}" 2>&1)
+	else
+		out=$($PY "$HERE/e2e.py" placed "$c-while-down-nothing-moved" --where "$WHERE" --config "$RELAY_INI" \
+			--servers "$during" "${ign[@]}" 2>&1)
+	fi
+	rl_tally "$c-during-checker" "$out"
+	out=$($PY "$HERE/e2e.py" placed "$c-after-up-back-on-the-full-map" --where "$WHERE" --config "$RELAY_INI" \
+		--servers "$after" --want-on "$x" "${ign[@]}" 2>&1)
+	rl_tally "$c-after-checker" "$out"
+
+	# the whole run: each series only where a placement of the run puts it, its sum over the
+	# servers exact, but X's series', short by the lines X never counted (none over)
+	local pl=() files
+	IFS=, read -r -a files <<<"$whole"
+	if [ "$action" = kill ]; then
+		# X's two lives: its series may be on either file
+		pl+=(--placement "$RELAY_INI=$(IFS=,; echo "${files[*]:0:5}")")
+		local f2=("${files[@]:0:5}")
+		f2[$x]=${files[5]}
+		pl+=(--placement "$RELAY_INI=$(IFS=,; echo "${f2[*]}")")
+	else
+		pl+=(--placement "$RELAY_INI=$whole")
+	fi
+	if [ "$mode" = reshard ]; then
+		local f3=("${files[@]:0:5}")
+		unset "f3[$x]"
+		pl+=(--placement "$HL/without-$xn.ini=$(IFS=,; echo "${f3[*]}")")
+	fi
+	out=$($PY "$HERE/e2e.py" totals --where "$WHERE" --servers "$whole" "${pl[@]}" \
+		--may-lose "$RELAY_INI=$x" "${ign[@]}" --expect "$c=$HL/$c.sent" 2>&1)
+	rl_tally "$c-totals-checker" "$out"
+	read -r lost_c m <<<"$(sed -n 's/^    lost \([0-9]*\) of \([0-9]*\) lines$/\1 \2/p' <<<"$out")"
+
+	# the lines lost: what the relay sent X minus what X counted, equal to what the client
+	# sent minus what the servers counted (no line lost anywhere else)
+	relay_x=$(jget "$RELAY_STATS" "d['shards'][$x]['lines']")
+	if [ "$action" = kill ]; then
+		xpre=$(jget "$HL/$c.$xn.0-pre.json" "int(d.get('internal', {}).get('statsd.metrics_received', 0))")
+		xpost=$(jget "$HL/$c.$xn.4.json" "int(d.get('internal', {}).get('statsd.metrics_received', 0))")
+		counted=$((xpre + xpost))
+	else
+		counted=$(jget "$HL/$c.$xn.0-4.json" "int(d.get('internal', {}).get('statsd.metrics_received', 0))")
+		xpre=$counted
+		xpost=0
+	fi
+	lost_r=$((relay_x - counted))
+	rate=$($PY -c 'import sys; print("%.0f" % (float(sys.argv[1]) / (float(sys.argv[3]) - float(sys.argv[2]))))' \
+		"${m:-0}" "$t0" "$t1" 2>/dev/null || echo 0)
+	if [ -n "$lost_c" ] && [ "$lost_c" = "$lost_r" ]; then
+		pass "$c-lost-lines-accounted"
+	else
+		fail "$c-lost-lines-accounted" "client sent - servers counted = ${lost_c:-?} lines of $xn's series;" \
+			"the relay sent $xn $relay_x lines, $xn counted $counted: $lost_r"
+	fi
+	echo "    $xn's series: ${m:-?} lines sent by the client ($rate lines/s over $(secs "$t0" "$t1") s); the relay sent $xn $relay_x," \
+		"$xn counted $counted$([ "$action" = kill ] && echo " ($xpre before its death, $xpost after its restart)"): ${lost_c:-?} lost"
+	if [ "$action" = kill ]; then
+		p=$xpre
+		if [ "$mode" = reshard ]; then
+			line="from the kill to the switch; $((d - ld)) after it"
+		else
+			line="from the kill to its restart; $((lost_c - d + p)) more from its restart until it listened"
+		fi
+		echo "    of which about $((a - p)) the relay had sent before the kill that $xn never flushed (received" \
+			"unflushed, or still in its socket), $((d - a)) sent while $xn was dead ($line)"
+	else
+		echo "    of which about $((d - a)) sent from the link going down to the switch ($((d - ld)) after it)"
+	fi
+	if [ "$mode" = reshard ]; then
+		# the lines sent to X after its failure and before the switch: at most 5 s of its share
+		bound=$((rate * 5))
+		if [ "$((d - a))" -le "$bound" ] 2>/dev/null && [ "$lost_c" -le "$((bound + rate))" ] 2>/dev/null; then
+			pass "$c-lost-lines-bounded"
+			echo "    $((d - a)) lines sent into the failure <= $bound (5 s of $xn's $rate lines/s); $lost_c lost in all"
+		else
+			fail "$c-lost-lines-bounded" "$((d - a)) lines sent into the failure, $lost_c lost in all" \
+				"(want <= $bound, 5 s of $xn's $rate lines/s; in all <= $((bound + rate)))"
+		fi
+	fi
+
+	# the relay's figures: X went down and up once (and why), nobody else moved; the shards
+	# that stayed up: their lines and packets (+ the probes) what their servers received
+	local hs=(--want "-.shards_down=0")
+	for i in "${!SH_NAMES[@]}"; do
+		if [ "$i" = "$x" ]; then
+			hs+=(--want "$xname.state=up" --want "$xname.transitions=2" --min "$xname.probes_sent=1")
+			if [ "$action" = kill ]; then hs+=(--min "$xname.unreachable=1"); else hs+=(--min "$xname.probes_lost=3"); fi
+			if [ "$mode" = keep ]; then
+				hs+=(--min "$xname.lines_while_down=$((d - ld > 1 ? d - ld : 1))" --max "$xname.lines_while_down=$((relay_x - a))")
+			fi
+		else
+			hs+=(--want "$(shard_name "$i").transitions=0" --want "$(shard_name "$i").lines_while_down=0"
+				--exact "$(shard_name "$i")=$HL/$c.${SH_NAMES[$i]}.0-4.json")
+		fi
+	done
+	out=$($PY "$HERE/e2e.py" health-stats "$RELAY_STATS" "${hs[@]}" 2>&1 | sed -E "s/^(PASS|FAIL) health-/\\1 $c-/")
+	rl_tally "$c-stats-checker" "$out"
+	out=$($PY "$HERE/e2e.py" stats "$RELAY_STATS" "$N_SH" --max-no-neighbour "$PROBES_SENT" 2>&1 | rl_prefix "$c-")
+	rl_tally "$c-stats-basic-checker" "$out"
+	cp "$TMP/relay.log" "$HL/$c.relay.log" # for KEEP=1
+	return 0
+}
+health_case health-process-dead 1 kill reshard
+health_case health-link-down 2 link reshard
+health_case health-keep 3 kill keep
+
+# ------------------------------------------------------------------ self metrics
+# --self-metrics-interval 1: the relay's counters moved since the last round, as StatsD
+# lines sharded by its map like any line. Traffic of every kind for ~3.5 s (IPv4 and IPv6,
+# a datagram the kernel fragments, a line the relay fragments, refused lines, an outsider,
+# a client with bad checksums), then SIGINT: the last round goes out after the pollers
+# stopped, so each statsd_relay.* counter summed over the servers and their flushes is the
+# stats JSON's figure exactly. etsy statsd 0.9.0 folds a line's |#tags into its key
+# (name;tag=value: statsd_relay.drops;reason=line_bad_value).
+self_metrics_case() {
+	local c=self-metrics out i sm=$HL/self-metrics
+	RELAY_INI=$TMP/relay.ini
+	RELAY_STATS=$HL/$c.stats.json
+	RELAY_CASE_ARGS=(--self-metrics-interval 1)
+	mkdir -p "$sm"
+	servers_flushed_twice
+	hl_snap "$c" 0
+	if ! start_relay; then
+		RELAY_PID=
+		fail "$c-relay-start" "the relay exited at start:" "$(head -n 10 "$TMP/relay.log")"
+		return 1
+	fi
+	if ! probe_until_seen "$RELAY_INI" e2e.sm.ready "${SH_FILES[@]}"; then
+		fail "$c-relay-start" "probes ${PROBES[*]} did not all reach their servers"
+		stop_relay
+		return 1
+	fi
+	pass "$c-relay-start"
+	local ok=1
+	$PY "$HERE/e2e.py" gen-series e2e.sm 200 6000 >"$sm/paced.lines"
+	$PY "$HERE/e2e.py" gen-big e2e.sm.big 8000 >"$sm/big.lines"
+	printf 'e2e.sm.long%s:1|c\n' "$(head -c 4000 /dev/zero | tr '\0' 'L')" >"$sm/long.lines" # a line alone, fragmented
+	timeout 20 ip netns exec "$CLI" $PY "$HERE/e2e.py" big "$R4" "$PORT" "$sm/paced.lines" "$sm/sent" \
+		--split 1400 --pace 0.05 &
+	local sender=$!
+	PIDS+=("$sender")
+	timeout 10 ip netns exec "$CLI" $PY "$HERE/e2e.py" big "$R4" "$PORT" "$sm/big.lines" "$sm/sent" || ok=0
+	timeout 10 ip netns exec "$CLI" $PY "$HERE/e2e.py" big "$R6" "$PORT" "$sm/big.lines" "$sm/sent6" --ipv6 || ok=0
+	timeout 10 ip netns exec "$CLI" $PY "$HERE/e2e.py" big "$R4" "$PORT" "$sm/long.lines" "$sm/long.sent" || ok=0
+	printf '%s\n' 'e2e.sm.bad:x|c' 'e2e.sm.bad:-5|ms' | timeout 5 ip netns exec "$CLI" nc -4 -u -w 1 -q 0 "$R4" "$PORT" 2>/dev/null
+	for i in 1 2; do
+		echo "e2e.sm.outside:1|c" | timeout 5 ip netns exec "$OUT" nc -4 -u -w 1 -q 0 "$R4" "$PORT" 2>/dev/null
+		echo "e2e.sm.lazy:1|c" | timeout 5 ip netns exec "$LAZY" nc -4 -u -w 1 -q 0 "$R4" "$PORT" 2>/dev/null
+	done
+	wait "$sender" || ok=0
+	forget_pid "$sender"
+	if [ "$ok" = 1 ]; then pass "$c-clients-sent"; else fail "$c-clients-sent" "a client failed or timed out"; fi
+	sleep 0.5
+	if stop_relay INT; then pass "$c-relay-stops-cleanly-on-sigint"; else
+		fail "$c-relay-stops-cleanly-on-sigint" "exit ${RELAY_RC:-timeout}" "$(tail -n 5 "$TMP/relay.log")"
+	fi
+	servers_flushed_twice || fail "$c-servers-flushed" "a server stopped flushing"
+	hl_snap "$c" 1
+	local deltas
+	deltas=$(hl_deltas "$c" 0 1)
+	out=$($PY "$HERE/e2e.py" self-metrics "$RELAY_STATS" --servers "$deltas" --where "$WHERE" --config "$RELAY_INI" 2>&1)
+	rl_tally "$c-checker" "$out"
+	# the clients' lines as without self metrics: every series exact, on its shard
+	cat "$sm/sent" "$sm/sent6" "$sm/long.sent" >"$sm/sent-all"
+	out=$($PY "$HERE/e2e.py" totals --where "$WHERE" --servers "$deltas" --placement "$RELAY_INI=$deltas" \
+		--own-prefix e2e.sm. --ignore-prefix e2e.sm.ready. --expect "$c-client-lines=$sm/sent-all" 2>&1)
+	rl_tally "$c-totals-checker" "$out"
+	out=$($PY "$HERE/e2e.py" stats "$RELAY_STATS" "$N_SH" --bad-value --not-allowed --bad-udp-checksum 2 \
+		--max-no-neighbour "$PROBES_SENT" 2>&1 | rl_prefix "$c-")
+	rl_tally "$c-stats-checker" "$out"
+	cp "$TMP/relay.log" "$HL/$c.relay.log"
+	return 0
+}
+self_metrics_case
+RELAY_INI=$TMP/relay.ini
+RELAY_STATS=$TMP/stats.json
+RELAY_CASE_ARGS=()
 
 ELAPSED=$((SECONDS - T_START))
 if [ "$ELAPSED" -lt 180 ]; then pass "runtime-under-3-min"; else fail "runtime-under-3-min" "${ELAPSED}s"; fi
