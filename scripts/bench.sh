@@ -37,9 +37,18 @@ address = 198.18.1.4:8125
 mac = 02:00:00:00:01:04
 INI
 
-# run NAME PCAP POLLERS MODE [SECONDS]: one measured run, stats in $OUT/NAME.json
+# shards N: an INI with N shards (static MACs) on 198.18.1.0/16
+shards_ini() {
+	printf '[relay]\nlisten = 198.18.0.1:8125\n'
+	for i in $(seq 1 "$1"); do
+		printf '[shard s%d]\naddress = 198.18.%d.%d:8125\nmac = 02:00:00:00:%02x:%02x\n' \
+			"$i" $((1 + i / 250)) $((1 + i % 250)) $((i / 256)) $((i % 256))
+	done
+}
+
+# run NAME PCAP POLLERS MODE [SECONDS] [CONFIG]: one measured run, stats in $OUT/NAME.json
 run() {
-	local name=$1 pcap=$2 pollers=$3 mode=$4 secs=${5:-$SECS} lcores=0 rx="rx_pcap=$2" extra=()
+	local name=$1 pcap=$2 pollers=$3 mode=$4 secs=${5:-$SECS} cfg=${6:-$OUT/bench.ini} lcores=0 rx="rx_pcap=$2" extra=()
 	if [ "$pollers" -eq 2 ]; then
 		lcores=0,1
 		rx="rx_pcap=$pcap,rx_pcap=$pcap"
@@ -47,7 +56,7 @@ run() {
 	fi
 	"$BIN" --no-huge --no-pci -m 1024 --file-prefix "sr_bench_$$" -l "$lcores" --log-level=error \
 		--vdev "net_pcap0,$rx,infinite_rx=1" --vdev net_null0 -- --health-interval 0 \
-		--config "$OUT/bench.ini" --egress-port 1 --mode "$mode" --record-cycles \
+		--config "$cfg" --egress-port 1 --mode "$mode" --record-cycles \
 		--stats-json "$OUT/$name.json" "${extra[@]}" >"$OUT/$name.log" 2>&1 &
 	local pid=$!
 	if [ "$name" = rss ]; then
@@ -62,11 +71,15 @@ run() {
 	wait "$pid" || { echo "bench: $name failed:"; cat "$OUT/$name.log"; exit 1; }
 }
 
-# row NAME CEILING_JSON RELAY_JSON
+# row NAME CEILING_JSON RELAY_JSON PCAP: the figures of one run, its ratio to its
+# own shape's io ceiling and to the io ceiling on single-line packets (same run),
+# and its packet rate over the 10 GbE line rate for the pcap's frame sizes
+# (each frame, at least 60 bytes, plus 24: preamble, FCS, inter-frame gap)
 row() {
-	/usr/bin/python3 - "$@" <<'PY'
+	PYTHONPATH=scripts /usr/bin/python3 - "$@" "$OUT/ceiling_single.json" <<'PY'
 import json, sys
-name, ceil, relay = sys.argv[1], sys.argv[2], sys.argv[3]
+from sr_wire import read_pcap
+name, ceil, relay, pcap, single = sys.argv[1:6]
 r = json.load(open(relay))
 t = r['elapsed_s']
 busy = sum(p['busy_cycles'] for p in r['pollers'])
@@ -81,12 +94,17 @@ if ceil != '-':
     ratio = '%.2f' % (mpps / (c['frames_in'] / c['elapsed_s'] / 1e6))
 cpl = '%.1f' % (busy / r['lines_in']) if r['lines_in'] else '-'
 mls = '%.2f' % (r['lines_in'] / t / 1e6) if r['lines_in'] else '-'
-print('| %-38s | %7.2f | %8s | %9.1f | %9s | %5s | %6d |' % (
-    name, mpps, mls, busy / max(r['frames_in'], 1), cpl, ratio, lost))
+s = json.load(open(single))
+vs_single = mpps / (s['frames_in'] / s['elapsed_s'] / 1e6)
+sizes = [max(len(f), 60) + 24 for f in read_pcap(pcap)]
+line_rate_mpps = 10e9 / 8 / (sum(sizes) / len(sizes)) / 1e6
+print('| %-38s | %7.2f | %8s | %9.1f | %9s | %5s | %6.2f | %6.2f | %6d |' % (
+    name, mpps, mls, busy / max(r['frames_in'], 1), cpl, ratio, vs_single,
+    mpps / line_rate_mpps, lost))
 PY
 }
 
-for shape in single mixed20 tags5 demo; do
+for shape in single mixed20 tags5 tags2x20 mix demo; do
 	pcap=$OUT/$shape.pcap
 	[ "$shape" = demo ] && pcap=pcap/demo.pcap
 	run "ceiling_$shape" "$pcap" 1 io
@@ -94,6 +112,10 @@ for shape in single mixed20 tags5 demo; do
 done
 run relay_demo_2 pcap/demo.pcap 2 relay
 run ceiling_demo_2 pcap/demo.pcap 2 io
+for n in 64 256 1024; do # cost as the shard count grows (the table past L2 at 1024)
+	shards_ini "$n" >"$OUT/shards$n.ini"
+	run "relay_demo_n$n" pcap/demo.pcap 1 relay "$SECS" "$OUT/shards$n.ini"
+done
 [ "$RSS" = 1 ] && run rss pcap/demo.pcap 1 relay 60
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
@@ -101,18 +123,36 @@ echo
 echo "statsd-relay benchmark: $(nproc) cores ($cpu), $(date -u +%Y-%m-%d), ${SECS} s per row,"
 echo "net_pcap infinite_rx -> relay -> net_null, 4 shards, --no-huge."
 echo
-echo "| row                                    | Mpps in | M lines/s | cycles/pkt | cycles/line | ratio | lost |"
-echo "|----------------------------------------|---------|-----------|------------|-------------|-------|------|"
-row "ceiling (io), single-line packets" - "$OUT/ceiling_single.json"
-row "relay, single-line (~60 B)" "$OUT/ceiling_single.json" "$OUT/relay_single.json"
-row "ceiling (io), 20-line packets" - "$OUT/ceiling_mixed20.json"
-row "relay, 20 lines mixed shards (~1.2 KB)" "$OUT/ceiling_mixed20.json" "$OUT/relay_mixed20.json"
-row "ceiling (io), DogStatsD 6 tags" - "$OUT/ceiling_tags5.json"
-row "relay, DogStatsD 6 tags x 12 lines" "$OUT/ceiling_tags5.json" "$OUT/relay_tags5.json"
-row "ceiling (io), realistic mix (demo)" - "$OUT/ceiling_demo.json"
-row "relay, realistic mix (demo.pcap)" "$OUT/ceiling_demo.json" "$OUT/relay_demo.json"
-row "ceiling (io), demo, 2 pollers" - "$OUT/ceiling_demo_2.json"
-row "relay, demo, 2 pollers" "$OUT/ceiling_demo_2.json" "$OUT/relay_demo_2.json"
+echo "ratio: to the io ceiling of the same traffic; vs io 1-line: to the io ceiling on single-line"
+echo "packets (same run); of 10 GbE: the packet rate over 10 GbE line rate for these frames."
+echo
+echo "| row                                    | Mpps in | M lines/s | cycles/pkt | cycles/line | ratio | vs io 1-line | of 10 GbE | lost |"
+echo "|----------------------------------------|---------|-----------|------------|-------------|-------|--------|--------|------|"
+B=$OUT
+row "ceiling (io), single-line packets" - "$B/ceiling_single.json" "$B/single.pcap"
+row "relay, single-line (~60 B)" "$B/ceiling_single.json" "$B/relay_single.json" "$B/single.pcap"
+row "ceiling (io), 20-line packets" - "$B/ceiling_mixed20.json" "$B/mixed20.pcap"
+row "relay, 20 lines mixed shards (~1.2 KB)" "$B/ceiling_mixed20.json" "$B/relay_mixed20.json" "$B/mixed20.pcap"
+row "ceiling (io), DogStatsD 6 tags" - "$B/ceiling_tags5.json" "$B/tags5.pcap"
+row "relay, DogStatsD 6 tags x 12 lines" "$B/ceiling_tags5.json" "$B/relay_tags5.json" "$B/tags5.pcap"
+row "ceiling (io), 20 lines x 2 tags" - "$B/ceiling_tags2x20.json" "$B/tags2x20.pcap"
+row "relay, 20 lines x 2 DogStatsD tags" "$B/ceiling_tags2x20.json" "$B/relay_tags2x20.json" "$B/tags2x20.pcap"
+row "ceiling (io), mix" - "$B/ceiling_mix.json" "$B/mix.pcap"
+row "relay, mix 1-line/tags/bad/foreign" "$B/ceiling_mix.json" "$B/relay_mix.json" "$B/mix.pcap"
+row "ceiling (io), realistic mix (demo)" - "$B/ceiling_demo.json" pcap/demo.pcap
+row "relay, realistic mix (demo.pcap)" "$B/ceiling_demo.json" "$B/relay_demo.json" pcap/demo.pcap
+row "ceiling (io), demo, 2 pollers" - "$B/ceiling_demo_2.json" pcap/demo.pcap
+row "relay, demo, 2 pollers" "$B/ceiling_demo_2.json" "$B/relay_demo_2.json" pcap/demo.pcap
+echo
+echo "Scale in shards (realistic mix, one poller; the Maglev table: 65537 entries to 655 shards,"
+echo "102407 at 1024):"
+echo
+echo "| row                                    | Mpps in | M lines/s | cycles/pkt | cycles/line | ratio | vs io 1-line | of 10 GbE | lost |"
+echo "|----------------------------------------|---------|-----------|------------|-------------|-------|--------|--------|------|"
+row "relay, demo, 4 shards" "$B/ceiling_demo.json" "$B/relay_demo.json" pcap/demo.pcap
+for n in 64 256 1024; do
+	row "relay, demo, $n shards" "$B/ceiling_demo.json" "$B/relay_demo_n$n.json" pcap/demo.pcap
+done
 /usr/bin/python3 - "$OUT" <<'PY'
 import json, sys
 o = sys.argv[1]

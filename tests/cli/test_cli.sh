@@ -310,6 +310,30 @@ if python3 "$HERE/../../scripts/relay_stats.py" --file-prefix cli${RUN}_sig >"$T
 else
 	FAIL=$((FAIL + 1)); echo "FAIL telemetry:"; head -n 5 "$TMP/tlm.json"
 fi
+# What Telegraf's inputs.dpdk ingests: /stats a flat dict of numbers (two strings
+# known), /shards a dict of arrays of numbers (and the names), /shard,NAME flat.
+if python3 "$STATS" --file-prefix cli${RUN}_sig /statsd_relay/stats >"$TMP/tlm_st.json" 2>&1 &&
+	python3 "$STATS" --file-prefix cli${RUN}_sig /statsd_relay/shards >"$TMP/tlm_sh.json" 2>&1 &&
+	python3 "$STATS" --file-prefix cli${RUN}_sig '/statsd_relay/shard,198.18.1.1:8125' >"$TMP/tlm_one.json" 2>&1 &&
+	python3 - "$TMP"/tlm_st.json "$TMP"/tlm_sh.json "$TMP"/tlm_one.json <<'PY'; then
+import json, sys
+d = {}
+for f in sys.argv[1:]:
+    d.update(json.load(open(f)))
+num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+st, sh, one = d["/statsd_relay/stats"], d["/statsd_relay/shards"], d["/statsd_relay/shard"]
+ok = all(num(v) for k, v in st.items() if k not in ("ring_fingerprint", "last_reload_outcome"))
+ok &= all(isinstance(st[k], str) for k in ("ring_fingerprint", "last_reload_outcome"))
+ok &= all(isinstance(v, list) and all(num(x) for x in v) for k, v in sh.items() if k != "names")
+ok &= len({len(v) for v in sh.values()}) == 1 and sh["names"][0] == "198.18.1.1:8125"
+ok &= all(num(v) for k, v in one.items() if k != "state") and one["index"] == 0
+ok &= "shards_down" in st and "reloads" in st and one["lines"] == sh["lines"][0]
+sys.exit(0 if ok else 1)
+PY
+	PASS=$((PASS + 1)); echo "PASS telemetry-shapes"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL telemetry-shapes:"; head -c 300 "$TMP/tlm_st.json" "$TMP/tlm_sh.json"
+fi
 # bad commands say so (exit 2, the relay not asked); null answers are errors (exit 3)
 expect_stats stats-empty-command 2 "^relay_stats: empty command" ''
 expect_stats stats-not-a-command 2 "'statsd_relay/stats' is not a telemetry command" statsd_relay/stats
