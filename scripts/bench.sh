@@ -14,7 +14,7 @@ RSS=1
 [ "${2:-}" = "--no-rss" ] && RSS=0
 bash scripts/setup.sh >/dev/null
 bash scripts/build.sh build-release -Dbuildtype=release -Dtests=false >/dev/null
-ninja -C build-release tests/bench/line_bench tests/bench/udp_blast >/dev/null
+ninja -C build-release tests/bench/line_bench tests/bench/udp_blast tests/bench/cksum_bench >/dev/null
 BIN=build-release/app/statsd-relay
 OUT=build-release/bench
 mkdir -p "$OUT"
@@ -171,3 +171,6 @@ bash scripts/bench_veth.sh build-release "$SECS" 20
 echo
 echo "Line path alone (tests/bench/line_bench: split, validate, key, shard, copy; no I/O):"
 build-release/tests/bench/line_bench 1000
+echo
+echo "The payload checksum alone (tests/bench/cksum_bench):"
+build-release/tests/bench/cksum_bench

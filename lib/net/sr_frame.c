@@ -131,8 +131,8 @@ static struct sr_verdict parse_udp(const struct sr_frame_ctx *ctx, const uint8_t
 		if (udp_ck == SR_CKSUM_BAD || (fi->v6 && udp->dgram_cksum == 0))
 			return drop(SR_DROP_FRAME_BAD_UDP_CHECKSUM);
 		if (udp_ck == SR_CKSUM_UNKNOWN &&
-		    sr_cksum_fold(__rte_raw_cksum(
-			    udp, udp_len, pseudo_sum + rte_cpu_to_be_16((uint16_t)udp_len))) !=
+		    sr_cksum_fold(sr_cksum_raw(udp, udp_len,
+					       pseudo_sum + rte_cpu_to_be_16((uint16_t)udp_len))) !=
 			    0xffff)
 			return drop(SR_DROP_FRAME_BAD_UDP_CHECKSUM);
 	}

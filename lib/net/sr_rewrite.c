@@ -91,7 +91,7 @@ void sr_hdr_write(uint8_t *hdr, const struct sr_hdr_tmpl *t, uint16_t payload_le
 
 uint32_t sr_payload_sum(const uint8_t *p, uint32_t len)
 {
-	return sr_cksum_fold(__rte_raw_cksum(p, len, 0));
+	return sr_cksum_fold(sr_cksum_raw(p, len, 0));
 }
 
 uint32_t sr_payload_sum_from_udp(const struct sr_frame_info *fi)
