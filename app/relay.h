@@ -231,8 +231,7 @@ struct sr_relay {
 	uint64_t self_lines;	  /* lines of ours emitted (self_metrics_lines) */
 	uint64_t self_lost_lines; /* ... of which the first poller had no room for */
 	uint64_t self_next_ms;
-	struct sr_counters self_last; /* what the last round said */
-	uint64_t self_shard_last[SR_MAX_SHARDS];
+	struct sr_counters self_last;  /* what the last round said */
 	struct sr_counters stats_last; /* --stats-interval */
 	uint64_t stats_last_ms;
 	uint64_t idle_cycles;

@@ -4,7 +4,7 @@
  * seconds the control thread writes the relay's counters as StatsD lines:
  *   PREFIX.<counter>:<since the last time>|c        frames_in, lines_in, ...
  *   PREFIX.drops:<since>|c|#reason:<reason>           each reason that moved
- *   PREFIX.shard.lines:<since>|c|#shard:<name>       per shard
+ *   PREFIX.shard.lines:<all so far>|g|#shard:<name>  per shard, its lines sent
  *   PREFIX.shard.up:<1 or 0>|g|#shard:<name>         per shard, its state
  * and hands them, in datagrams of whole lines, to the first poller, which
  * shards them by the map like any line (app/worker.c, sr_poller_take_self).
@@ -133,11 +133,10 @@ static void self_round(struct sr_relay *r, struct self_out *o)
 		char tag[160];
 
 		tag_value(tag, sizeof(tag), r->cfg.shards[s].name);
-		self_line(o, "%s.shard.lines:%" PRIu64 "|c|#shard:%s", pfx,
-			  lines - r->self_shard_last[slot], tag);
+		/* gauges: what a shard has now, whichever round a server saw last */
+		self_line(o, "%s.shard.lines:%" PRIu64 "|g|#shard:%s", pfx, lines, tag);
 		self_line(o, "%s.shard.up:%d|g|#shard:%s", pfx, sr_shard_down(r, slot) ? 0 : 1,
 			  tag);
-		r->self_shard_last[slot] = lines;
 	}
 	pthread_mutex_unlock(&r->view_lock);
 	r->self_last = now;

@@ -840,9 +840,11 @@ def cmd_self_metrics(argv):
     bad, shown = [], []
     for sh in st.get("shards", []):
         tag = re.sub(r"[:,|#\[\] ]", "_", sh.get("name", ""))
-        got = counters.get("%sshard.lines;shard=%s" % (p, tag), 0)
-        if not close(got, sh.get("lines")):
-            bad.append("%sshard.lines;shard=%s: %s, the stats JSON says %s" % (p, tag, got, sh.get("lines")))
+        # a gauge: the shard's lines so far, as the last round (at exit) said
+        gl = gauges.get("%sshard.lines;shard=%s" % (p, tag))
+        got = gl[0][1] if gl and len(gl) == 1 else None
+        if got is None or not close(got, sh.get("lines")):
+            bad.append("%sshard.lines;shard=%s: %s, the stats JSON says %s" % (p, tag, gl, sh.get("lines")))
         g = gauges.get("%sshard.up;shard=%s" % (p, tag))
         want_up = 0 if sh.get("state") == "down" else 1
         if not g or len(g) != 1 or g[0][1] != want_up:
