@@ -28,36 +28,13 @@ import re
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'scripts'))
-from sr_wire import read_pcap  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from out_pcap import Checks, lines_of, read_pcap, udp_datagrams  # noqa: E402
 
 CHECK_S = 1.0  # a passive check every second
 QUIET_S = 1.5  # an ICMP error fails the checks for this long
 SLACK_S = 0.15  # the relay's lag behind the injector's clock, the scheduler's
-ok = failed = 0
-
-
-def check(name, cond, detail=''):
-    global ok, failed
-    if cond:
-        ok += 1
-        print('PASS health ' + name)
-    else:
-        failed += 1
-        print('FAIL health %s %s' % (name, detail))
-
-
-def udp_datagrams(path):
-    """(destination "IP:PORT", payload) of each IPv4 UDP frame, in file order."""
-    out = []
-    for f in read_pcap(path):
-        if len(f) < 42 or f[12:14] != b'\x08\x00' or f[23] != 17:
-            continue
-        hl = (f[14] & 15) * 4
-        end = 14 + int.from_bytes(f[16:18], 'big')
-        dst = '%d.%d.%d.%d:%d' % (*f[30:34], int.from_bytes(f[14 + hl + 2:14 + hl + 4], 'big'))
-        out.append((dst, f[14 + hl + 8:end]))
-    return out
+check = Checks('health')
 
 
 def placement(where, cfg, order):
@@ -110,7 +87,7 @@ def main():
     dst_of = {}
     cur, wrong, third = 0, [], 0
     for dst, payload in dgrams:
-        lns = [ln for ln in payload.split(b'\n') if ln]
+        lns = lines_of(payload)
         count.update(lns)
         sent_to[dst] += len(lns)
         for ln in lns:
@@ -260,8 +237,8 @@ def main():
                   c['rc'] == 0 and ans == {'shard': down, 'state': state, 'mode': what},
                   'rc %s, %r' % (c['rc'], c['answer'][:200]))
             print('    %s sent at %.3f s, answered at %.3f s' % (what, c['sent'], c['done']))
-    print('check_health: %d passed, %d failed' % (ok, failed))
-    return 1 if failed else 0
+    print('check_health: %d passed, %d failed' % (check.ok, check.failed))
+    return 1 if check.failed else 0
 
 
 if __name__ == '__main__':

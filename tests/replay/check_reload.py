@@ -24,37 +24,10 @@ import os
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'scripts'))
-from sr_wire import read_pcap  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from out_pcap import Checks, lines_of, udp_datagrams  # noqa: E402
 
-ok = failed = 0
-
-
-def check(name, cond, detail=''):
-    global ok, failed
-    if cond:
-        ok += 1
-        print('PASS reload ' + name)
-    else:
-        failed += 1
-        print('FAIL reload %s %s' % (name, detail))
-
-
-def udp_datagrams(path):
-    """(destination "IP:PORT", payload) of each IPv4 UDP frame, in file order."""
-    out = []
-    for f in read_pcap(path):
-        if len(f) < 42 or f[12:14] != b'\x08\x00' or f[23] != 17:
-            continue
-        hl = (f[14] & 15) * 4
-        end = 14 + int.from_bytes(f[16:18], 'big')
-        dst = '%d.%d.%d.%d:%d' % (*f[30:34], int.from_bytes(f[14 + hl + 2:14 + hl + 4], 'big'))
-        out.append((dst, f[14 + hl + 8:end]))
-    return out
-
-
-def lines_of(payload):
-    return [ln for ln in payload.split(b'\n') if ln]
+check = Checks('reload')
 
 
 def main():
@@ -142,8 +115,8 @@ def main():
                                                     stats['config_generation']))
     gaps = ['%.0f' % p['rx_gap_max_us'] for p in stats['pollers']]
     print('    longest gap between two RX bursts per poller (us): %s' % ', '.join(gaps))
-    print('check_reload: %d passed, %d failed' % (ok, failed))
-    return 1 if failed else 0
+    print('check_reload: %d passed, %d failed' % (check.ok, check.failed))
+    return 1 if check.failed else 0
 
 
 if __name__ == '__main__':
