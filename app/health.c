@@ -158,8 +158,10 @@ void sr_health_tick(struct sr_relay *r, uint64_t now_ms)
 		return;
 	r->next_check_ms = now_ms + interval;
 	if (first) { /* the first round only probes: nothing to check yet */
+		pthread_mutex_lock(&r->view_lock);
 		if (r->health_cfg.interval_ms)
 			probe_all(r);
+		pthread_mutex_unlock(&r->view_lock);
 		return;
 	}
 	pthread_mutex_lock(&r->view_lock);
@@ -170,9 +172,9 @@ void sr_health_tick(struct sr_relay *r, uint64_t now_ms)
 		if (sr_health_check(&sh->h, &r->health_cfg, now_ms, resolved))
 			transition(r, s, sh);
 	}
-	pthread_mutex_unlock(&r->view_lock);
 	if (r->health_cfg.interval_ms)
-		probe_all(r);
+		probe_all(r); /* under the lock too: it marks each shard's echo sent */
+	pthread_mutex_unlock(&r->view_lock);
 }
 
 int sr_health_drain(struct sr_relay *r, const char *name, bool drain, char *state, size_t len)
