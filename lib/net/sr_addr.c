@@ -4,20 +4,6 @@
 
 #include "net/sr_addr.h"
 
-bool sr_ip_in_prefix(const struct sr_ip *ip, const struct sr_ip *net, uint8_t len)
-{
-	unsigned full = len / 8, bits = len % 8;
-
-	if (ip->v6 != net->v6)
-		return false;
-	if (memcmp(ip->a, net->a, full) != 0)
-		return false;
-	if (bits == 0)
-		return true;
-	uint8_t mask = (uint8_t)(0xff << (8 - bits));
-	return (ip->a[full] & mask) == (net->a[full] & mask);
-}
-
 bool sr_ip_parse(const char *s, size_t len, struct sr_ip *out)
 {
 	char buf[INET6_ADDRSTRLEN + 1];

@@ -34,13 +34,48 @@ static inline uint32_t sr_ip4(const struct sr_ip *ip)
 	return v;
 }
 
+/* Compares of a constant size: the compiler makes them a load and a compare
+ * (a memcmp of a variable size is a library call, per packet). */
 static inline bool sr_ip_equal(const struct sr_ip *x, const struct sr_ip *y)
 {
-	return x->v6 == y->v6 && memcmp(x->a, y->a, x->v6 ? 16 : 4) == 0;
+	if (x->v6 != y->v6)
+		return false;
+	return x->v6 ? memcmp(x->a, y->a, 16) == 0 : memcmp(x->a, y->a, 4) == 0;
 }
 
-/* Is ip inside net/len (same family)? */
-bool sr_ip_in_prefix(const struct sr_ip *ip, const struct sr_ip *net, uint8_t len);
+/* The first len bits of a big-endian 64-bit word (len 0-64). */
+static inline uint64_t sr_prefix_mask64(unsigned len)
+{
+	return len == 0 ? 0 : len >= 64 ? ~0ull : ~0ull << (64 - len);
+}
+
+static inline uint64_t sr_load_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Is ip inside net/len (same family)? Whole words, masked. */
+static inline bool sr_ip_in_prefix(const struct sr_ip *ip, const struct sr_ip *net, uint8_t len)
+{
+	if (ip->v6 != net->v6)
+		return false;
+	if (!ip->v6) {
+		uint32_t a = (uint32_t)ip->a[0] << 24 | (uint32_t)ip->a[1] << 16 |
+			     (uint32_t)ip->a[2] << 8 | ip->a[3];
+		uint32_t b = (uint32_t)net->a[0] << 24 | (uint32_t)net->a[1] << 16 |
+			     (uint32_t)net->a[2] << 8 | net->a[3];
+		return ((a ^ b) & (uint32_t)(sr_prefix_mask64(len > 32 ? 32 : len) >> 32)) == 0;
+	}
+	return ((sr_load_be64(ip->a) ^ sr_load_be64(net->a)) &
+		sr_prefix_mask64(len > 64 ? 64 : len)) == 0 &&
+	       ((sr_load_be64(ip->a + 8) ^ sr_load_be64(net->a + 8)) &
+		sr_prefix_mask64(len > 64 ? len - 64u : 0)) == 0;
+}
 
 /* "198.18.0.1" or "2001:db8::1" (no brackets, no port). */
 bool sr_ip_parse(const char *s, size_t len, struct sr_ip *out);
