@@ -4,7 +4,7 @@
  * pollers' lcores, never inside a burst loop): each shard's next hop (the
  * shard itself, or --gateway when it is off the listen subnet), resolved by
  * ARP or Neighbor Discovery, refreshed before it expires, and published to
- * the pollers as one atomic word per shard; the hint about same-host
+ * the pollers as one atomic word per shard (nexthop.c); the hint about same-host
  * checksums. It owns no TX queue (net_pcap, af_packet and AF_XDP ports often
  * have one per poller only): its requests go through a ring the first
  * poller drains onto its queue, as what pollers learn comes back through
@@ -30,37 +30,6 @@
 #define MAX_PROBES_PER_TICK 32
 #define BAD_CKSUM_SAY_EVERY_MS 60000
 #define CONTROL_PERIOD_US 1000
-
-static struct sr_ip next_hop(const struct sr_config *cfg, const struct sr_shard_cfg *sh)
-{
-	uint8_t fam = sh->addr.ip.v6;
-	const struct sr_endpoint *l = cfg->has_egress[fam] ? &cfg->egress[fam] : &cfg->listen[fam];
-
-	/* off the sending side's subnet and a gateway given: through it; else on the link */
-	if (cfg->has_gateway[fam] && !sr_ip_in_prefix(&sh->addr.ip, &l->ip, l->prefix))
-		return cfg->gateway[fam];
-	return sh->addr.ip;
-}
-
-int sr_control_bind_shard(struct sr_relay *r, const struct sr_config *cfg, uint32_t s)
-{
-	const struct sr_shard_cfg *sh = &cfg->shards[s];
-	struct sr_ip hop = next_hop(cfg, sh);
-
-	/* a static mac= is the shard's own (or the gateway's) MAC: no resolution;
-	 * a hop already known keeps its entry, resolved MAC and all */
-	return sr_neigh_add(r->neigh, &hop, sh->has_mac ? sh->mac : NULL,
-			    rte_rdtsc() / (rte_get_tsc_hz() / 1000));
-}
-
-void sr_control_publish(struct sr_relay *r, struct sr_plane *pl)
-{
-	uint32_t s;
-
-	for (s = 0; s < pl->n_shards; s++)
-		__atomic_store_n(&pl->nh_word[s], sr_neigh_word(&r->neigh->e[pl->shard_neigh[s]]),
-				 __ATOMIC_RELEASE);
-}
 
 int sr_control_init(struct sr_relay *r, unsigned int n_pollers)
 {
@@ -147,7 +116,7 @@ static void control_tick(struct sr_relay *r, uint64_t now_ms)
 	for (i = 0; i < n; i++)
 		probe(r, &r->neigh->e[due[i]], unicast[i]);
 	if (changed)
-		sr_control_publish(r, r->plane);
+		sr_nexthop_publish(r, r->plane);
 	sr_health_tick(r, now_ms);
 	sr_self_metrics_tick(r, now_ms);
 	/* a reload being prepared waits on its new shards' neighbours */
@@ -192,15 +161,4 @@ void sr_control_stop(struct sr_relay *r)
 	if (r->control_running)
 		pthread_join(r->control_tid, NULL);
 	r->control_running = false;
-}
-
-void sr_control_drain(struct sr_relay *r, struct sr_poller *p)
-{
-	struct rte_mbuf *m[MAX_PROBES_PER_TICK];
-	unsigned int n = rte_ring_sc_dequeue_burst(r->ctl_tx, (void **)m, RTE_DIM(m), NULL), i;
-
-	for (i = 0; i < n; i++)
-		rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m[i]);
-	if (n)
-		rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
 }

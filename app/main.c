@@ -158,7 +158,7 @@ static int setup_plane(struct sr_relay *r)
 	for (s = 0; s < r->plane->n_shards; s++)
 		r->slots[r->plane->slot[s]].in_use = true;
 	r->plane->generation = r->status.generation;
-	sr_control_publish(r, r->plane);
+	sr_nexthop_publish(r, r->plane);
 	printf("statsd-relay: ring fingerprint %016" PRIx64 " (%s, %u shards)\n",
 	       r->plane->fingerprint, sr_hash_names[r->cfg.hash], r->cfg.n_shards);
 	fflush(stdout);

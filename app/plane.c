@@ -124,7 +124,7 @@ struct sr_plane *sr_plane_build(struct sr_relay *r, const struct sr_config *cfg,
 	}
 	pl->all_down = pl->payload.map->all_down;
 	for (s = 0; s < n; s++) {
-		pl->shard_neigh[s] = sr_control_bind_shard(r, cfg, s);
+		pl->shard_neigh[s] = sr_nexthop_bind(r, cfg, s);
 		if (pl->shard_neigh[s] < 0) {
 			snprintf(err, errlen, "more than %u next hops", SR_MAX_NEIGH);
 			sr_plane_free(pl);
@@ -180,21 +180,4 @@ double sr_plane_moved(const struct sr_plane *a, const struct sr_config *ca,
 		moved += strcmp(ca->shards[sa].name, cb->shards[sb].name) != 0;
 	}
 	return (double)moved / total;
-}
-
-struct sr_shard_counters sr_slot_figures(const struct sr_relay *r, uint16_t slot)
-{
-	struct sr_shard_counters t = { 0 };
-	unsigned int i;
-
-	for (i = 0; i < r->n_pollers; i++) {
-		const struct sr_shard_counters *c = &r->pollers[i]->shard_ctr[slot];
-		t.lines += __atomic_load_n(&c->lines, __ATOMIC_RELAXED);
-		t.packets += __atomic_load_n(&c->packets, __ATOMIC_RELAXED);
-		t.bytes += __atomic_load_n(&c->bytes, __ATOMIC_RELAXED);
-	}
-	t.lines -= r->slots[slot].base.lines;
-	t.packets -= r->slots[slot].base.packets;
-	t.bytes -= r->slots[slot].base.bytes;
-	return t;
 }

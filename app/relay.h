@@ -242,6 +242,16 @@ struct sr_relay {
 /* Set by SIGINT/SIGTERM or --exit-idle; pollers stop at their next turn. */
 extern volatile bool sr_force_quit;
 
+/* nexthop.c */
+/* The neighbour entry shard s of cfg is sent through (added when new). */
+int sr_nexthop_bind(struct sr_relay *r, const struct sr_config *cfg, uint32_t s);
+/* The next-hop word of every shard of a plane, from the neighbour table. */
+void sr_nexthop_publish(struct sr_relay *r, struct sr_plane *pl);
+
+/* slots.c */
+/* A shard's figures now: its slot summed over pollers, less earlier owners'. */
+struct sr_shard_counters sr_slot_figures(const struct sr_relay *r, uint16_t slot);
+
 /* plane.c */
 /* A state for the pollers from cfg (NULL with a reason in err): its map,
  * headers, neighbour entries (added to r->neigh) and slots (slot[i] given,
@@ -254,8 +264,6 @@ void sr_plane_free(struct sr_plane *pl);
  * entry) rather than sampled. */
 double sr_plane_moved(const struct sr_plane *a, const struct sr_config *ca,
 		      const struct sr_plane *b, const struct sr_config *cb, bool *exact);
-/* A shard's figures now: its slot summed over pollers, less earlier owners'. */
-struct sr_shard_counters sr_slot_figures(const struct sr_relay *r, uint16_t slot);
 
 /* health.c (on the control thread; readers lock view_lock) */
 void sr_health_init(struct sr_relay *r);
@@ -281,14 +289,9 @@ void sr_self_metrics_final(struct sr_relay *r);
 
 /* control.c */
 int sr_control_init(struct sr_relay *r, unsigned int n_pollers);
-/* The next-hop word of every shard of the published (and pending) plane. */
-void sr_control_publish(struct sr_relay *r, struct sr_plane *pl);
-/* The neighbour entry a shard is sent through (added when new). */
-int sr_control_bind_shard(struct sr_relay *r, const struct sr_config *cfg, uint32_t s);
+
 int sr_control_start(struct sr_relay *r); /* its thread, until sr_force_quit */
 void sr_control_stop(struct sr_relay *r);
-/* The first poller sends what the control thread asks for (ARP, ND). */
-void sr_control_drain(struct sr_relay *r, struct sr_poller *p);
 
 /* worker.c */
 int sr_poller_init(struct sr_poller *p, struct sr_relay *r, unsigned int lcore, uint16_t queue,

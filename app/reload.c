@@ -104,7 +104,7 @@ static void prune_neighbours(struct sr_relay *r)
 			e->next_probe_ms = 0;
 		}
 	}
-	sr_control_publish(r, r->plane);
+	sr_nexthop_publish(r, r->plane);
 }
 
 static void reject(struct sr_relay *r, uint32_t asked, const char *why)
@@ -398,7 +398,7 @@ void sr_reload_tick(struct sr_relay *r, uint64_t now_ms)
 	if (!rl->published) {
 		uint32_t s;
 
-		sr_control_publish(r, rl->plane);
+		sr_nexthop_publish(r, rl->plane);
 		for (s = 0; s < rl->plane->n_shards; s++)
 			if (!(rl->plane->nh_word[s] & SR_NEIGH_VALID))
 				break;

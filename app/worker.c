@@ -24,6 +24,7 @@
 
 #define PREFETCH_AHEAD 4
 #define CONTROL_PERIOD_US 1000
+#define CONTROL_FRAMES_PER_TURN 32
 
 /* What the coalescing callbacks need: the poller, and the datagram at hand. */
 struct dgram_ctx {
@@ -421,6 +422,19 @@ static void handle_packet(struct sr_poller *p, struct rte_mbuf *m, uint64_t now,
 	}
 }
 
+/* What the control thread asks to send (ARP, ND, health probes): the first
+ * poller puts it on its TX queue (the control thread owns none). */
+static void send_control_frames(struct sr_relay *r, struct sr_poller *p)
+{
+	struct rte_mbuf *m[CONTROL_FRAMES_PER_TURN];
+	unsigned int n = rte_ring_sc_dequeue_burst(r->ctl_tx, (void **)m, RTE_DIM(m), NULL), i;
+
+	for (i = 0; i < n; i++)
+		rte_eth_tx_buffer(r->tx_port, p->txq, p->txb, m[i]);
+	if (n)
+		rte_eth_tx_buffer_flush(r->tx_port, p->txq, p->txb);
+}
+
 static bool all_pollers_idle(const struct sr_relay *r, uint64_t now)
 {
 	unsigned int i;
@@ -612,7 +626,7 @@ int sr_poller_run(void *arg)
 			if (first) {
 				struct rte_mbuf *own;
 
-				sr_control_drain(r, p);
+				send_control_frames(r, p);
 				while (rte_ring_sc_dequeue(r->self_rx, (void **)&own) == 0)
 					sr_poller_take_self(p, own, now);
 			}
