@@ -406,6 +406,31 @@ if [ "$got" = 7 ]; then
 else
 	FAIL=$((FAIL + 1)); echo "FAIL live-expired-fragments: telemetry frame_ip_fragment '$got' (want 7)"
 fi
+# Every shard down (static MACs answer no echo probe; fall 1 at 100 ms): nothing
+# is sent, the lines are line_no_shard, every line still accounted for.
+"$BIN" "${EAL[@]}" --file-prefix cli${RUN}_down \
+	--vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},infinite_rx=1" --vdev net_null0 -- \
+	--config "$TMP/good.ini" --egress-port 1 --health-interval 100 --health-fall 1 \
+	--stats-json "$TMP/down.json" >"$TMP/down.out" 2>&1 &
+dpid=$!
+for _ in $(seq 50); do grep -q 'every shard down' "$TMP/down.out" && break; sleep 0.1; done
+sleep 0.5
+kill -TERM "$dpid"
+wait "$dpid"
+if grep -q 'shard 198.18.1.1:8125 down: echo probe unanswered' "$TMP/down.out" &&
+	grep -q 'every shard down: lines are dropped (line_no_shard)' "$TMP/down.out" &&
+	python3 - "$TMP/down.json" <<'PY'; then
+import json, sys
+d = json.load(open(sys.argv[1]))
+drops = sum(v for k, v in d["drops"].items() if k.startswith("line_"))
+sys.exit(0 if d["drops"]["line_no_shard"] > 1000 and d["lines_in"] == d["lines_out"] + drops and
+         d["shards_down"] == 1 and d["shards"][0]["state"] == "down" and d["shards"][0]["probes_lost"] >= 1
+         else 1)
+PY
+	PASS=$((PASS + 1)); echo "PASS every-shard-down"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL every-shard-down"; tail -n 5 "$TMP/down.out"
+fi
 # Without --config a reload has nothing to re-read: said, and counted nowhere.
 "$BIN" "${EAL[@]}" --file-prefix cli${RUN}_nocfg --vdev "net_pcap0,rx_pcap=$TMP/lone_frags.pcap,tx_pcap=$TMP/n.pcap" -- \
 	--listen 198.18.0.1:8125 --shard 198.18.1.1:8125,mac=02:00:00:00:01:01 \
