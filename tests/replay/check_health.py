@@ -21,31 +21,18 @@ auto at once), and the counters and log lines must say what happened.
 Prints PASS/FAIL lines, exits 1 on any failure.
 """
 import argparse
-import collections
 import json
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from out_pcap import Checks, lines_of, read_pcap, udp_datagrams  # noqa: E402
+from out_pcap import Checks, Walk, placement, read_pcap, udp_datagrams  # noqa: E402
 
 CHECK_S = 1.0  # a passive check every second
 QUIET_S = 1.5  # an ICMP error fails the checks for this long
 SLACK_S = 0.15  # the relay's lag behind the injector's clock, the scheduler's
 check = Checks('health')
-
-
-def placement(where, cfg, order):
-    """line -> "IP:PORT" by the relay's own code (None: not placed)."""
-    res = subprocess.run([where, '--config', cfg], input=b'\n'.join(order) + b'\n',
-                         capture_output=True, check=True).stdout.split(b'\n')
-    m = {}
-    for ln, r in zip(order, res):
-        parts = r.split(b'\t')
-        m[ln] = parts[1].decode() if parts[0].startswith(b'shard') else None
-    return m
 
 
 def main():
@@ -75,34 +62,15 @@ def main():
     without = placement(a.where, a.without, order)
     check('input-all-placed', all(full.values()) and all(without.values()))
     check('without-map-has-no-down-shard', down not in without.values() and down in full.values())
-    addresses = set(full.values())
     on_down = {ln for ln in order if full[ln] == down}  # the down shard's series' lines
     failover = {ln: (without[ln] if ln in on_down else full[ln]) for ln in order}
     states = [full, failover, full] if a.mode != 'keep' else [full]
 
     # the output, in send order: each packet by the first state from the current one on
     dgrams = udp_datagrams(a.out)
-    count = collections.Counter()
-    sent_to = collections.Counter()
-    dst_of = {}
-    cur, wrong, third = 0, [], 0
-    for dst, payload in dgrams:
-        lns = lines_of(payload)
-        count.update(lns)
-        sent_to[dst] += len(lns)
-        for ln in lns:
-            dst_of[ln] = dst
-        if dst not in addresses:
-            third += 1
-        k = cur
-        while k < len(states) and any(states[k].get(ln) != dst for ln in lns):
-            k += 1
-        if k == len(states):
-            if len(wrong) < 3:
-                wrong.append('%s <- %r under none of states %d..' % (dst, lns[:2], cur))
-        else:
-            cur = k
-    check('no-third-address', third == 0, '%d packets' % third)
+    walk = Walk(dgrams, states, 'state')
+    count, sent_to, dst_of, cur, wrong = walk.count, walk.sent_to, walk.dst_of, walk.cur, walk.wrong
+    check('no-third-address', walk.third == 0, '%d packets' % walk.third)
     # passive checks send nothing: every frame out is a StatsD packet to a shard, with lines
     others = len(read_pcap(a.out)) - sum(1 for _, p in dgrams if p.strip(b'\n'))
     check('passive-sends-no-probes', others == 0, '%d other frames out' % others)

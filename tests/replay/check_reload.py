@@ -21,11 +21,10 @@ import argparse
 import collections
 import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from out_pcap import Checks, lines_of, udp_datagrams  # noqa: E402
+from out_pcap import Checks, Walk, lines_of, placement, udp_datagrams  # noqa: E402
 
 check = Checks('reload')
 
@@ -46,40 +45,16 @@ def main():
           '%d lines, %d distinct' % (len(order), len(set(order))))
     known = set(order)
     # where each line goes under each configuration, by the relay's own code
-    place = []
-    for cfg in a.config:
-        res = subprocess.run([a.where, '--config', cfg], input=b'\n'.join(order) + b'\n',
-                             capture_output=True, check=True).stdout.split(b'\n')
-        m = {}
-        for ln, r in zip(order, res):
-            parts = r.split(b'\t')
-            m[ln] = parts[1].decode() if parts[0].startswith(b'shard') else None
-        place.append(m)
+    place = [placement(a.where, cfg, order) for cfg in a.config]
     check('input-all-placed', all(v for m in place for v in m.values()))
-    addresses = {v for m in place for v in m.values()}
 
     stats = json.load(open(a.stats))
     sent_to = collections.Counter()
     total_out = 0
     for path in a.out:
-        dgrams = udp_datagrams(path)
-        count = collections.Counter()
-        cur, wrong, third = 0, [], 0
-        for dst, payload in dgrams:
-            lns = lines_of(payload)
-            count.update(lns)
-            sent_to[dst] += len(lns)
-            if dst not in addresses:
-                third += 1
-            # the first configuration, from the current one on, that explains the packet
-            k = cur
-            while k < len(place) and any(place[k].get(ln) != dst for ln in lns):
-                k += 1
-            if k == len(place):
-                if len(wrong) < 3:
-                    wrong.append('%s <- %r under none of configs %d..' % (dst, lns[:2], cur))
-            else:
-                cur = k
+        walk = Walk(udp_datagrams(path), place, 'config')
+        count, cur, wrong, third = walk.count, walk.cur, walk.wrong, walk.third
+        sent_to.update(walk.sent_to)
         name = os.path.basename(path)
         total_out += sum(count.values())
         check(name + '-no-third-address', third == 0, '%d packets' % third)
