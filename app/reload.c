@@ -124,12 +124,33 @@ static bool shards_from_flags(const struct sr_relay *r)
 	return false;
 }
 
+static void reload_free(struct sr_reload *rl)
+{
+	free(rl->next);
+	free(rl->old_cfg);
+	free(rl);
+}
+
+/* A reload's own memory: the configuration it reads and a copy of the one
+ * it replaces (removed shards' names, kept until the old plane retires). */
+static struct sr_reload *reload_alloc(void)
+{
+	struct sr_reload *rl = calloc(1, sizeof(*rl));
+
+	if (rl) {
+		rl->next = malloc(sizeof(*rl->next));
+		rl->old_cfg = malloc(sizeof(*rl->old_cfg));
+	}
+	if (rl && (!rl->next || !rl->old_cfg)) {
+		reload_free(rl);
+		rl = NULL;
+	}
+	return rl;
+}
+
 static void start(struct sr_relay *r, uint32_t asked, uint64_t now_ms)
 {
-	struct sr_config *next;
 	struct sr_reload *rl;
-	struct sr_config_change ch;
-	struct sr_plane *pl;
 	char err[512];
 
 	if (!r->cfg.config_file[0]) {
@@ -138,40 +159,26 @@ static void start(struct sr_relay *r, uint32_t asked, uint64_t now_ms)
 		answer(r, asked, SR_RELOAD_NOTHING, "");
 		return;
 	}
-	next = malloc(sizeof(*next));
-	rl = calloc(1, sizeof(*rl));
-	if (rl)
-		rl->old_cfg = malloc(sizeof(*rl->old_cfg)); /* removed shards' names, later */
-	if (!next || !rl || !rl->old_cfg) {
-		free(next);
-		if (rl)
-			free(rl->old_cfg);
-		free(rl);
+	rl = reload_alloc();
+	if (!rl) {
 		reject(r, asked, "out of memory");
 		return;
 	}
-	sr_config_defaults(next);
-	if (sr_config_parse(next, r->argc, r->argv, err, sizeof(err)) != SR_CONFIG_OK ||
-	    sr_config_diff(&r->cfg, next, &ch, err, sizeof(err)) != 0) {
+	sr_config_defaults(rl->next);
+	if (sr_config_parse(rl->next, r->argc, r->argv, err, sizeof(err)) != SR_CONFIG_OK ||
+	    sr_config_diff(&r->cfg, rl->next, &rl->ch, err, sizeof(err)) != 0) {
 		reject(r, asked, err);
-		free(next);
-		free(rl->old_cfg);
-		free(rl);
+		reload_free(rl);
 		return;
 	}
-	pl = sr_plane_build(r, next, err, sizeof(err));
-	if (!pl) {
+	rl->plane = sr_plane_build(r, rl->next, err, sizeof(err));
+	if (!rl->plane) {
 		prune_neighbours(r); /* entries the failed build added */
 		reject(r, asked, err);
-		free(next);
-		free(rl->old_cfg);
-		free(rl);
+		reload_free(rl);
 		return;
 	}
 	rl->asked = asked;
-	rl->next = next;
-	rl->plane = pl;
-	rl->ch = ch;
 	rl->deadline_ms = now_ms + RESOLVE_MS;
 	r->reload = rl;
 }
@@ -179,34 +186,25 @@ static void start(struct sr_relay *r, uint32_t asked, uint64_t now_ms)
 /* The same configuration placed again: shards went down or came back. */
 static void start_placement(struct sr_relay *r, uint64_t now_ms)
 {
-	struct sr_reload *rl = calloc(1, sizeof(*rl));
+	struct sr_reload *rl = reload_alloc();
 	char err[512];
 
-	if (rl) {
-		rl->next = malloc(sizeof(*rl->next));
-		rl->old_cfg = malloc(sizeof(*rl->old_cfg));
-	}
-	if (!rl || !rl->next || !rl->old_cfg) {
+	if (!rl) {
 		fprintf(stderr, "statsd-relay: out of memory for a new placement: retried\n");
-		goto retry;
+		__atomic_store_n(&r->placement_stale, true, __ATOMIC_RELEASE);
+		return;
 	}
 	memcpy(rl->next, &r->cfg, sizeof(r->cfg));
 	rl->plane = sr_plane_build(r, rl->next, err, sizeof(err));
 	if (!rl->plane) {
 		fprintf(stderr, "statsd-relay: cannot place the shards anew: %s: retried\n", err);
-		goto retry;
+		reload_free(rl);
+		__atomic_store_n(&r->placement_stale, true, __ATOMIC_RELEASE);
+		return;
 	}
 	rl->placement = true;
 	rl->deadline_ms = now_ms; /* the same next hops: at once */
 	r->reload = rl;
-	return;
-retry:
-	if (rl) {
-		free(rl->next);
-		free(rl->old_cfg);
-	}
-	free(rl);
-	__atomic_store_n(&r->placement_stale, true, __ATOMIC_RELEASE);
 }
 
 /* "+2 (a, b) -1 (c)": the names of shards added or removed. */
@@ -377,9 +375,7 @@ static void retire(struct sr_relay *r, struct sr_reload *rl)
 	pthread_mutex_unlock(&r->view_lock);
 	prune_neighbours(r);
 	sr_plane_free(rl->old);
-	free(rl->old_cfg);
-	free(rl->next);
-	free(rl);
+	reload_free(rl);
 	r->reload = NULL;
 }
 
