@@ -249,6 +249,8 @@ int sr_nexthop_bind(struct sr_relay *r, const struct sr_config *cfg, uint32_t s)
 void sr_nexthop_publish(struct sr_relay *r, struct sr_plane *pl);
 
 /* slots.c */
+/* The poller counters summed. */
+void sr_counters_sum(const struct sr_relay *r, struct sr_counters *t);
 /* A shard's figures now: its slot summed over pollers, less earlier owners'. */
 struct sr_shard_counters sr_slot_figures(const struct sr_relay *r, uint16_t slot);
 

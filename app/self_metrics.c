@@ -25,23 +25,6 @@
 
 #define SELF_DGRAM_MAX 1400 /* a datagram's payload: under any MTU's payload */
 
-/* The poller counters summed (each figure exact, the set a moment's). */
-static void sum_counters(const struct sr_relay *r, struct sr_counters *t)
-{
-	unsigned int i;
-	int d;
-
-	memset(t, 0, sizeof(*t));
-	for (i = 0; i < r->n_pollers; i++) {
-		const struct sr_counters *c = &r->pollers[i]->ctr;
-#define ADD(name) t->name += __atomic_load_n(&c->name, __ATOMIC_RELAXED);
-		SR_COUNTERS(ADD)
-#undef ADD
-		for (d = 0; d < SR_DROP__COUNT; d++)
-			t->drops[d] += __atomic_load_n(&c->drops[d], __ATOMIC_RELAXED);
-	}
-}
-
 /* A tag value of a shard's name: what no dialect reads as a separator. */
 static void tag_value(char *out, size_t len, const char *name)
 {
@@ -118,7 +101,7 @@ static void self_round(struct sr_relay *r, struct self_out *o)
 	uint32_t s;
 	int d;
 
-	sum_counters(r, &now);
+	sr_counters_sum(r, &now);
 #define LINE(name) self_line(o, "%s." #name ":%" PRIu64 "|c", pfx, now.name - r->self_last.name);
 	SR_COUNTERS(LINE)
 #undef LINE
@@ -165,7 +148,7 @@ static void stats_line(struct sr_relay *r, uint64_t now_ms)
 	uint32_t s, down = 0;
 	int d, top;
 
-	sum_counters(r, &now);
+	sr_counters_sum(r, &now);
 	for (d = 0; d < SR_DROP__COUNT; d++)
 		drops += now.drops[d] - r->stats_last.drops[d];
 	top = top_drop(&now, &r->stats_last);

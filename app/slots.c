@@ -1,11 +1,31 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A shard's figures: its slot's counters summed over the pollers (each
- * figure exact, the set a moment's), less what earlier shards of the slot
- * counted (struct sr_slot.base): what the stats, the health checks and
- * the self metrics read.
+ * The relay's figures as its readers (the stats, the health checks, the
+ * self metrics) see them while the pollers write: the poller counters
+ * summed, and a shard's figures, its slot's counters summed less what
+ * earlier shards of the slot counted (struct sr_slot.base). Each figure is
+ * exact, the set a moment's.
  */
+#include <string.h>
+
 #include "relay.h"
+
+/* The poller counters summed (each figure exact, the set a moment's). */
+void sr_counters_sum(const struct sr_relay *r, struct sr_counters *t)
+{
+	unsigned int i;
+	int d;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < r->n_pollers; i++) {
+		const struct sr_counters *c = &r->pollers[i]->ctr;
+#define ADD(name) t->name += __atomic_load_n(&c->name, __ATOMIC_RELAXED);
+		SR_COUNTERS(ADD)
+#undef ADD
+		for (d = 0; d < SR_DROP__COUNT; d++)
+			t->drops[d] += __atomic_load_n(&c->drops[d], __ATOMIC_RELAXED);
+	}
+}
 
 struct sr_shard_counters sr_slot_figures(const struct sr_relay *r, uint16_t slot)
 {

@@ -50,18 +50,11 @@ static int sum_up(struct sr_relay *r, struct totals *t)
 	uint64_t first = UINT64_MAX;
 	unsigned int i;
 	uint32_t s;
-	int d;
 
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < r->n_pollers; i++) {
-		const struct sr_poller *p = r->pollers[i];
-#define ADD(name) t->c.name += __atomic_load_n(&p->ctr.name, __ATOMIC_RELAXED);
-		SR_COUNTERS(ADD)
-#undef ADD
-		for (d = 0; d < SR_DROP__COUNT; d++)
-			t->c.drops[d] += __atomic_load_n(&p->ctr.drops[d], __ATOMIC_RELAXED);
-		first = RTE_MIN(first, p->start_tsc);
-	}
+	sr_counters_sum(r, &t->c);
+	for (i = 0; i < r->n_pollers; i++)
+		first = RTE_MIN(first, r->pollers[i]->start_tsc);
 	pthread_mutex_lock(&r->view_lock);
 	t->n_shards = r->cfg.n_shards;
 	t->n_removed = r->n_removed;
