@@ -64,12 +64,7 @@ static void probe(struct sr_relay *r, const struct sr_neigh *e, bool unicast)
 		      ? sr_nd_solicit(f, r->tx_mac, &r->src[SR_V6], &e->ip, unicast ? e->mac : NULL)
 		      : sr_arp_request(f, r->tx_mac, &r->src[SR_V4], &e->ip,
 				       unicast ? e->mac : NULL);
-	m->data_len = m->pkt_len = RTE_MAX(len, (uint32_t)RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
-	if (len < m->data_len)
-		memset(f + len, 0, m->data_len - len); /* pad to the Ethernet minimum */
-	sr_tx_mark_control(m);
-	if (rte_ring_mp_enqueue(r->ctl_tx, m) != 0)
-		rte_pktmbuf_free(m); /* the ring full: asked again at the next retry */
+	(void)sr_tx_hand_to_poller(r, m, len); /* the ring full: asked again at the next retry */
 }
 
 /*

@@ -88,22 +88,6 @@ static void transition(struct sr_relay *r, uint32_t s, struct sr_shard_health *s
 		__atomic_store_n(&r->placement_stale, true, __ATOMIC_RELEASE);
 }
 
-/* A probe frame of ours for the first poller to send; false: lost. */
-static bool send_probe(struct sr_relay *r, struct rte_mbuf *m, uint32_t len)
-{
-	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
-
-	m->data_len = m->pkt_len = RTE_MAX(len, (uint32_t)RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
-	if (len < m->data_len)
-		memset(f + len, 0, m->data_len - len); /* pad to the Ethernet minimum */
-	sr_tx_mark_control(m);
-	if (rte_ring_mp_enqueue(r->ctl_tx, m) != 0) {
-		rte_pktmbuf_free(m); /* the ring full: this check's probe is lost */
-		return false;
-	}
-	return true;
-}
-
 /* This interval's probes: an echo to each shard host (once per address),
  * an empty datagram to each shard's port; a shard whose next hop is unknown
  * gets none (its check fails on that). */
@@ -130,16 +114,17 @@ static void probe_all(struct sr_relay *r)
 			    (pl->nh_word[t] & SR_NEIGH_VALID))
 				break;
 		if (t == s && (m = rte_pktmbuf_alloc(r->pool)) != NULL)
-			(void)send_probe(r, m,
-					 sr_echo_request(rte_pktmbuf_mtod(m, uint8_t *), r->tx_mac,
-							 mac, &r->src[sc->addr.ip.v6], &sc->addr.ip,
-							 SR_ECHO_ID, r->echo_seq));
+			(void)sr_tx_hand_to_poller(
+				r, m,
+				sr_echo_request(rte_pktmbuf_mtod(m, uint8_t *), r->tx_mac, mac,
+						&r->src[sc->addr.ip.v6], &sc->addr.ip, SR_ECHO_ID,
+						r->echo_seq));
 		m = rte_pktmbuf_alloc(r->pool);
 		if (m) {
 			uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 			sr_hdr_write(f, &pl->tmpl[s], 0, 0);
 			memcpy(f, mac, 6);
-			if (send_probe(r, m, pl->tmpl[s].len))
+			if (sr_tx_hand_to_poller(r, m, pl->tmpl[s].len)) /* full: this probe lost */
 				r->health[pl->slot[s]].h.udp_probes++;
 		}
 	}

@@ -8,6 +8,9 @@
 #ifndef SR_APP_TX_H
 #define SR_APP_TX_H
 
+#include <stdbool.h>
+#include <string.h>
+
 #include <rte_branch_prediction.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -93,6 +96,24 @@ static inline void sr_tx_send(struct sr_poller *p, struct rte_mbuf *m, uint32_t 
 static inline void sr_tx_mark_control(struct rte_mbuf *m)
 {
 	*sr_pkt_meta(m) = (struct sr_pkt_meta){ 0 };
+}
+
+/* A frame of the control thread's own (ARP, ND, a health probe) of len
+ * bytes in m, padded to the Ethernet minimum, for the first poller to send
+ * (the control thread owns no TX queue). False: the ring is full, m freed. */
+static inline bool sr_tx_hand_to_poller(struct sr_relay *r, struct rte_mbuf *m, uint32_t len)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+
+	m->data_len = m->pkt_len = RTE_MAX(len, (uint32_t)RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN);
+	if (len < m->data_len)
+		memset(f + len, 0, m->data_len - len);
+	sr_tx_mark_control(m);
+	if (rte_ring_mp_enqueue(r->ctl_tx, m) != 0) {
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	return true;
 }
 
 /* A linear frame (l2 bytes of Ethernet and VLAN tag first) larger than the
