@@ -411,9 +411,10 @@ fi
 "$BIN" "${EAL[@]}" --file-prefix cli${RUN}_down \
 	--vdev "net_pcap0,rx_pcap=${RX_PCAP:-$HERE/../../pcap/demo.pcap},infinite_rx=1" --vdev net_null0 -- \
 	--config "$TMP/good.ini" --egress-port 1 --health-interval 100 --health-fall 1 \
-	--stats-json "$TMP/down.json" >"$TMP/down.out" 2>&1 &
+	--stats-interval 1 --stats-json "$TMP/down.json" >"$TMP/down.out" 2>&1 &
 dpid=$!
 for _ in $(seq 50); do grep -q 'every shard down' "$TMP/down.out" && break; sleep 0.1; done
+for _ in $(seq 30); do grep -q 'lines/s in' "$TMP/down.out" && break; sleep 0.1; done
 sleep 0.5
 kill -TERM "$dpid"
 wait "$dpid"
@@ -430,6 +431,12 @@ PY
 	PASS=$((PASS + 1)); echo "PASS every-shard-down"
 else
 	FAIL=$((FAIL + 1)); echo "FAIL every-shard-down"; tail -n 5 "$TMP/down.out"
+fi
+# --stats-interval: one line of rates a second, the shards down in it
+if grep -Eq '^statsd-relay: [0-9]+ lines/s in, [0-9]+ lines/s out, [0-9]+ drops/s \(most: [a-z_]+\), 1 of 1 shards down$' "$TMP/down.out"; then
+	PASS=$((PASS + 1)); echo "PASS stats-interval"
+else
+	FAIL=$((FAIL + 1)); echo "FAIL stats-interval"; grep 'lines/s' "$TMP/down.out" | head -n 2
 fi
 # Without --config a reload has nothing to re-read: said, and counted nowhere.
 "$BIN" "${EAL[@]}" --file-prefix cli${RUN}_nocfg --vdev "net_pcap0,rx_pcap=$TMP/lone_frags.pcap,tx_pcap=$TMP/n.pcap" -- \
