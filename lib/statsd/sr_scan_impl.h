@@ -23,31 +23,48 @@ struct scan_rules {
 	bool telegraf;	 /* the Telegraf fast path applies */
 };
 
+/* The shard of a valid line's series key (or, in the compatibility modes, its text). */
+static inline uint32_t scan_shard(const struct scan_rules *sr, const uint8_t *p, uint32_t n,
+				  uint64_t key)
+{
+	return sr->series_key ? sr_shard_of_hash(sr->map, key)
+			      : sr_shard_of_line_text(sr->map, p, n);
+}
+
 /*
- * One line, its text known or not to be plain printable ASCII, to its shard.
- * The Telegraf fast path gives the series key itself; others fill *line.
+ * One line to its shard. Plain text (printable ASCII only) in the Telegraf
+ * dialect tries the fast path over the line's masks: 64-bit ones when the
+ * line ends within its first block (short), else 128-bit. Anything it
+ * declines, and every other dialect, takes the full parser into *line.
  */
-static inline int scan_line(const struct scan_rules *sr, const uint8_t *p, uint32_t n,
-			    const struct sr_cls *cls, bool plain, struct sr_line *line,
-			    uint32_t *shard)
+static inline __attribute__((always_inline)) int
+scan_line(const struct scan_rules *sr, const uint8_t *p, uint32_t n, const struct sr_cls64 *lo,
+	  const struct sr_cls *cls, bool plain, bool short_line, struct sr_line *line,
+	  uint32_t *shard)
 {
 	uint64_t key;
 	int rc;
 
-	if (plain && sr->telegraf && sr_telegraf_fast(p, n, cls, sr->key_mode, &key) == SR_OK) {
-		*shard = sr->series_key ? sr_shard_of_hash(sr->map, key)
-					: sr_shard_of_line_text(sr->map, p, n);
+	if (plain && sr->telegraf &&
+	    (short_line ? sr_telegraf_fast64(p, n, lo, sr->key_mode, &key)
+			: sr_telegraf_fast(p, n, cls, sr->key_mode, &key)) == SR_OK) {
+		*shard = scan_shard(sr, p, n, key);
 		return SR_OK;
 	}
 	rc = plain ? sr_line_parse_clean(sr->parse, p, n, line)
 		   : sr_line_parse(sr->parse, p, n, line);
 	if (rc == SR_OK)
-		*shard = sr->series_key
-				 ? sr_shard_of_hash(sr->map, sr_line_key_hash(line, sr->key_mode))
-				 : sr_shard_of_line_text(sr->map, p, n);
+		*shard = scan_shard(sr, p, n,
+				    sr->series_key ? sr_line_key_hash(line, sr->key_mode) : 0);
 	return rc;
 }
 
+/* cls is read only for a line that did not end in its first block, and set
+ * for each such line: GCC cannot follow that through short_line. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 static inline __attribute__((always_inline)) void
 scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len, uint32_t *pos,
 	  struct sr_line_ref *refs, uint32_t max, struct sr_counters *c, struct sr_scan_result *out)
@@ -67,12 +84,18 @@ scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len
 	while (p < len && valid < max) {
 		const uint8_t *start = payload + p;
 		const uint32_t avail = len - p;
+		struct sr_cls64 lo;
 		struct sr_cls cls;
-		bool classified = sr_cls_line(start, avail, &cls), has_nl;
+		bool short_line, classified = true, has_nl, plain;
 		uint32_t n, shard;
 		int rc;
 
-		if (likely(classified)) {
+		sr_cls_block_at(start, avail, lo.m);
+		short_line = sr_cls_in_block(&lo, avail);
+		if (likely(short_line)) {
+			has_nl = lo.m[SR_CLS_NL] != 0;
+			n = has_nl ? sr_mask64_first(lo.m[SR_CLS_NL]) : avail;
+		} else if ((classified = sr_cls_widen(start, avail, &lo, &cls))) {
 			has_nl = cls.m[SR_CLS_NL] != 0;
 			n = has_nl ? sr_mask_first(cls.m[SR_CLS_NL]) : avail;
 		} else { /* longer than SR_CLS_MAX */
@@ -86,10 +109,10 @@ scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len
 		if (n == 0)
 			continue;
 		lines++;
-		rc = scan_line(&rules, start, n, &cls,
-			       classified && n <= cfg->parse.max_line &&
-				       (cls.m[SR_CLS_ODD] & sr_mask_below(n)) == 0,
-			       &line, &shard);
+		plain = short_line ? (lo.m[SR_CLS_ODD] & sr_mask64_below(n)) == 0
+				   : classified && (cls.m[SR_CLS_ODD] & sr_mask_below(n)) == 0;
+		rc = scan_line(&rules, start, n, &lo, &cls, plain && n <= cfg->parse.max_line,
+			       short_line, &line, &shard);
 		if (rc != SR_OK) {
 			c->drops[rc]++;
 			continue;
@@ -106,6 +129,9 @@ scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len
 	out->valid = valid;
 	out->one_shard = one_shard;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 #define SR_SCAN_VARIANT(name)                                                                      \
 	SR_SCAN_DECLARE(name)                                                                      \

@@ -70,6 +70,35 @@ static inline bool sr_mask_single(sr_mask m)
 	return (m & (m - 1)) == 0;
 }
 
+/*
+ * The same over one 64-bit word, for a line that ends within its first block
+ * (most do): half the instructions of each 128-bit step. Bits [0, n), n <= 64:
+ * the low half of the 128-bit table's entry.
+ */
+struct sr_cls64 {
+	uint64_t m[SR_CLS__COUNT];
+};
+
+static inline uint64_t sr_mask64_below(uint32_t n)
+{
+	return (uint64_t)sr_mask_below_table[n];
+}
+
+static inline uint64_t sr_mask64_range(uint32_t a, uint32_t b)
+{
+	return sr_mask64_below(b) ^ sr_mask64_below(a);
+}
+
+static inline uint32_t sr_mask64_first(uint64_t m)
+{
+	return (uint32_t)__builtin_ctzll(m);
+}
+
+static inline bool sr_mask64_single(uint64_t m)
+{
+	return (m & (m - 1)) == 0;
+}
+
 #if defined(__AVX512BW__)
 static inline void sr_cls_vec512(const __m512i v, uint64_t out[SR_CLS__COUNT])
 {
@@ -170,24 +199,41 @@ static inline void sr_cls_block_at(const uint8_t *p, uint32_t avail, uint64_t ou
 #endif
 }
 
-/*
- * Classify the line starting at p (avail bytes left in the payload) up to its
- * newline. Returns false when the line is longer than SR_CLS_MAX bytes.
- */
-static inline bool sr_cls_line(const uint8_t *p, uint32_t avail, struct sr_cls *c)
+/* Does the line whose first block is lo end within it? */
+static inline bool sr_cls_in_block(const struct sr_cls64 *lo, uint32_t avail)
 {
-	uint64_t lo[SR_CLS__COUNT], hi[SR_CLS__COUNT] = { 0 };
+	return lo->m[SR_CLS_NL] != 0 || avail <= 64;
+}
+
+/*
+ * The line starting at p (avail bytes left in the payload), its first block
+ * classified in *first, classified up to its newline. Returns false when the
+ * line is longer than SR_CLS_MAX bytes (*c then holds its first 128).
+ */
+static inline bool sr_cls_widen(const uint8_t *p, uint32_t avail, const struct sr_cls64 *first,
+				struct sr_cls *c)
+{
+	const uint64_t *lo = first->m;
+	uint64_t hi[SR_CLS__COUNT] = { 0 };
+	bool within = true;
 	int k;
 
-	sr_cls_block_at(p, avail, lo);
 	if (lo[SR_CLS_NL] == 0 && avail > 64) {
 		sr_cls_block_at(p + 64, avail - 64, hi);
-		if (hi[SR_CLS_NL] == 0 && avail > SR_CLS_MAX)
-			return false;
+		within = hi[SR_CLS_NL] != 0 || avail <= SR_CLS_MAX;
 	}
 	for (k = 0; k < SR_CLS__COUNT; k++)
 		c->m[k] = (sr_mask)lo[k] | ((sr_mask)hi[k] << 64);
-	return true;
+	return within;
+}
+
+/* Classify the line starting at p up to its newline; false past SR_CLS_MAX. */
+static inline bool sr_cls_line(const uint8_t *p, uint32_t avail, struct sr_cls *c)
+{
+	struct sr_cls64 lo;
+
+	sr_cls_block_at(p, avail, lo.m);
+	return sr_cls_widen(p, avail, &lo, c);
 }
 
 #endif

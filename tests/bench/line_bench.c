@@ -3,7 +3,9 @@
  * Micro-benchmark of the line path without I/O: payloads of realistic lines
  * through sr_payload_scan (split, validate, key, shard) and the copy into
  * per-shard batches, in TSC cycles per line. Prints one row per shape.
- *   line_bench [ROUNDS]
+ *   line_bench [ROUNDS [ISA [SHAPE]]]
+ * ISA: generic, avx2, avx512bw or best (default: the best the CPU runs); SHAPE: one
+ * row's number, 0-3 (default: every row), e.g. for callgrind's counts.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,8 +62,17 @@ int main(int argc, char **argv)
 	struct sr_payload_cfg cfg = { .parse = { .dialect = SR_DIALECT_TELEGRAF, .max_line = 1432 },
 				      .key_mode = SR_KEY_NAME_TAGS,
 				      .map = m };
-	int shape;
+	int shape, isa, only = argc > 3 ? atoi(argv[3]) : -1;
 
+	if (argc > 2 && strcmp(argv[2], "best")) {
+		for (isa = 0; isa < SR_ISA__COUNT && strcmp(argv[2], sr_isa_names[isa]); isa++)
+			;
+		if (isa == SR_ISA__COUNT || !sr_payload_set_isa((enum sr_isa)isa)) {
+			fprintf(stderr, "line_bench: no scan build '%s' on this CPU\n", argv[2]);
+			return 2;
+		}
+	}
+	printf("scan build: %s\n", sr_isa_names[sr_payload_isa()]);
 	printf("%-34s %10s %12s\n", "line shape (telegraf dialect)", "lines", "cycles/line");
 	for (shape = 0; shape < 4; shape++) {
 		struct sr_counters c = { 0 };
@@ -69,6 +80,9 @@ int main(int argc, char **argv)
 		struct sr_batch b[4];
 		uint64_t t0, t1;
 		uint32_t r, i, s;
+
+		if (only >= 0 && shape != only)
+			continue;
 
 		fill(shape);
 		t0 = __rdtsc();

@@ -5,8 +5,8 @@
  * must hold for any bytes: spans stay inside the line, the key is the same
  * when computed twice, its text length does not depend on the buffer size.
  * Differential: the vector fast path (sr_parse_telegraf_fast) accepts only what
- * the full parser accepts, with the same key; and sr_payload_scan, in every
- * build this CPU runs, agrees with a plain split + sr_line_parse reference.
+ * the full parser accepts, with the same key, and its 64-bit build agrees; and sr_payload_scan, in
+ * every build this CPU runs, agrees with a plain split + sr_line_parse reference.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -44,6 +44,15 @@ static void check_fast_line(const struct sr_parse_cfg *cfg, const uint8_t *line,
 		return;
 	rc = sr_parse_telegraf_fast(line, n, &cls, SR_KEY_NAME_TAGS, &k_tags);
 	assert(rc == SR_OK || rc == SR_FAST_DECLINED);
+	if (n <= 64) { /* the 64-bit masks' build: the same verdict and key */
+		struct sr_cls64 lo;
+		uint64_t k64 = 0;
+
+		sr_cls_block_at(line, n, lo.m);
+		assert(sr_cls_in_block(&lo, n));
+		assert(sr_parse_telegraf_fast64(line, n, &lo, SR_KEY_NAME_TAGS, &k64) == rc);
+		assert(rc != SR_OK || k64 == k_tags);
+	}
 	if (rc != SR_OK)
 		return;
 	assert(sr_parse_telegraf_fast(line, n, &cls, SR_KEY_NAME, &k_name) == SR_OK);

@@ -37,6 +37,32 @@ static void classify(const char *s, struct sr_cls *c)
 	assert_true(sr_cls_line((const uint8_t *)s, n, c));
 }
 
+/*
+ * The fast path on s with 128-bit masks and, for a line within one block,
+ * with 64-bit ones too: both builds must give the same verdict and key.
+ */
+static int fast_both(const char *s, enum sr_key_mode mode, uint64_t *key)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	uint32_t n = (uint32_t)strlen(s);
+	struct sr_cls c;
+	int rc;
+
+	classify(s, &c);
+	rc = sr_parse_telegraf_fast(p, n, &c, mode, key);
+	if (n <= 64) {
+		struct sr_cls64 lo;
+		uint64_t key64 = 0;
+
+		sr_cls_block_at(p, n, lo.m);
+		assert_true(sr_cls_in_block(&lo, n));
+		assert_int_equal(sr_parse_telegraf_fast64(p, n, &lo, mode, &key64), rc);
+		if (rc == SR_OK && key64 != *key)
+			fail_msg("64-bit masks give another key: %s", s);
+	}
+	return rc;
+}
+
 static void test_masks(void **state)
 {
 	/* 70 bytes: the second block is classified, and '\n' ends the line there */
@@ -61,6 +87,9 @@ static void test_masks(void **state)
 	assert_true(sr_mask_first(c.m[SR_CLS_NL]) >= 64); /* in the second block */
 	assert_true(sr_mask_range(3, 70) == (sr_mask_below(70) & ~sr_mask_below(3)));
 	assert_true(sr_mask_below(128) == ~(sr_mask)0 && sr_mask_below(0) == 0);
+	assert_true(sr_mask64_below(64) == ~0ull && sr_mask64_below(0) == 0 &&
+		    sr_mask64_below(63) == ~0ull >> 1);
+	assert_true(sr_mask64_range(3, 64) == (~0ull << 3) && sr_mask64_first(1ull << 63) == 63);
 }
 
 /* Lines the fast path takes: same verdict and same key as the full parser. */
@@ -89,20 +118,15 @@ static void test_fast_lines(void **state)
 		 "a_rather_long_tag_key:and_an_even_longer_tag_value"),
 	};
 	struct sr_line full;
-	struct sr_cls c;
 	uint64_t k1, k2;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		uint32_t n = (uint32_t)strlen(lines[i]);
-		classify(lines[i], &c);
-		if (sr_parse_telegraf_fast((const uint8_t *)lines[i], n, &c, SR_KEY_NAME_TAGS,
-					   &k1) != SR_OK)
+		if (fast_both(lines[i], SR_KEY_NAME_TAGS, &k1) != SR_OK)
 			fail_msg("fast path declined: %s", lines[i]);
-		assert_int_equal(sr_parse_telegraf_fast((const uint8_t *)lines[i], n, &c,
-							SR_KEY_NAME, &k2),
-				 SR_OK);
+		assert_int_equal(fast_both(lines[i], SR_KEY_NAME, &k2), SR_OK);
 		assert_int_equal(sr_line_parse(&telegraf, (const uint8_t *)lines[i], n, &full),
 				 SR_OK);
 		if (k1 != sr_line_key_hash(&full, SR_KEY_NAME_TAGS) ||
@@ -131,16 +155,12 @@ static void test_declined(void **state)
 		"api.req,env=a:1|c|#x:1,x:2",	 /* a repeated key */
 		"api.req,env=prod:1|c|#env:dev", /* repeated: DogStatsD's wins */
 	};
-	struct sr_cls c;
 	uint64_t k;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		uint32_t n = (uint32_t)strlen(lines[i]);
-		classify(lines[i], &c);
-		if (sr_parse_telegraf_fast((const uint8_t *)lines[i], n, &c, SR_KEY_NAME_TAGS,
-					   &k) != SR_FAST_DECLINED)
+		if (fast_both(lines[i], SR_KEY_NAME_TAGS, &k) != SR_FAST_DECLINED)
 			fail_msg("fast path took: %s", lines[i]);
 	}
 }

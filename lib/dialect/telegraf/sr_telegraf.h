@@ -15,6 +15,7 @@
 #include "text/sr_span.h"
 
 struct sr_cls;
+struct sr_cls64;
 
 /* Tag ranks: Telegraf applies DogStatsD tags after the name's influx tags. */
 enum { SR_TG_RANK_INFLUX = 0, SR_TG_RANK_DOGSTATSD = 1 };
@@ -59,8 +60,11 @@ sr_telegraf_name_hash(const struct sr_span *name)
 
 /* The fast path's answer when a line is not its to judge. */
 #define SR_FAST_DECLINED (-1)
-/* The fast path (sr_telegraf_fast.h) out of line, for tests and tools. */
+/* The fast path (sr_telegraf_fast.h) out of line, for tests and tools; the
+ * 64-bit build takes a line of at most 64 bytes classified in one block. */
 int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *c,
 			   enum sr_key_mode mode, uint64_t *key);
+int sr_parse_telegraf_fast64(const uint8_t *p, uint32_t len, const struct sr_cls64 *c,
+			     enum sr_key_mode mode, uint64_t *key);
 
 #endif

@@ -7,3 +7,9 @@ int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *
 {
 	return sr_telegraf_fast(p, len, c, mode, key);
 }
+
+int sr_parse_telegraf_fast64(const uint8_t *p, uint32_t len, const struct sr_cls64 *c,
+			     enum sr_key_mode mode, uint64_t *key)
+{
+	return sr_telegraf_fast64(p, len, c, mode, key);
+}
