@@ -28,23 +28,6 @@ static inline void fast_tag(struct sr_key_acc *acc, struct sr_span k, struct sr_
 		sr_key_acc_tag(acc, &k, &v);
 }
 
-/* 128-bit masks: a line of up to SR_CLS_MAX bytes (struct sr_cls). */
-#define TG_MASK sr_mask
-#define TG_CLS struct sr_cls
-#define TG_FN(name) name
-#define TG_FIRST sr_mask_first
-#define TG_BELOW sr_mask_below
-#define TG_RANGE sr_mask_range
-#define TG_SINGLE sr_mask_single
-#include "dialect/telegraf/sr_telegraf_fast_tmpl.h"
-#undef TG_MASK
-#undef TG_CLS
-#undef TG_FN
-#undef TG_FIRST
-#undef TG_BELOW
-#undef TG_RANGE
-#undef TG_SINGLE
-
 /* 64-bit masks: a line of up to 64 bytes, classified in one block. */
 #define TG_MASK uint64_t
 #define TG_CLS struct sr_cls64
@@ -53,6 +36,7 @@ static inline void fast_tag(struct sr_key_acc *acc, struct sr_span k, struct sr_
 #define TG_BELOW sr_mask64_below
 #define TG_RANGE sr_mask64_range
 #define TG_SINGLE sr_mask64_single
+#define TG_DD_TAGS fast_dd_tags64
 #include "dialect/telegraf/sr_telegraf_fast_tmpl.h"
 #undef TG_MASK
 #undef TG_CLS
@@ -61,5 +45,49 @@ static inline void fast_tag(struct sr_key_acc *acc, struct sr_span k, struct sr_
 #undef TG_BELOW
 #undef TG_RANGE
 #undef TG_SINGLE
+#undef TG_DD_TAGS
+
+static inline __attribute__((always_inline)) int fast_dd_tags(struct sr_key_acc *acc,
+							      const uint8_t *p, uint32_t s,
+							      uint32_t e, const struct sr_cls *c);
+
+/* A tag segment of a long line is mostly under 64 bytes: its masks shifted
+ * to start at bit 0, it takes the 64-bit steps. */
+static inline __attribute__((always_inline)) int fast_dd_tags_narrow(struct sr_key_acc *acc,
+								     const uint8_t *p, uint32_t s,
+								     uint32_t e,
+								     const struct sr_cls *c)
+{
+	if (e - s <= 64) {
+		const struct sr_cls64 seg = { .m = {
+						      [SR_CLS_COMMA] =
+							      (uint64_t)(c->m[SR_CLS_COMMA] >> s),
+						      [SR_CLS_COLON] =
+							      (uint64_t)(c->m[SR_CLS_COLON] >> s),
+					      } };
+
+		return fast_dd_tags64(acc, p + s, 0, e - s, &seg);
+	}
+	return fast_dd_tags(acc, p, s, e, c);
+}
+
+/* 128-bit masks: a line of up to SR_CLS_MAX bytes (struct sr_cls). */
+#define TG_MASK sr_mask
+#define TG_CLS struct sr_cls
+#define TG_FN(name) name
+#define TG_FIRST sr_mask_first
+#define TG_BELOW sr_mask_below
+#define TG_RANGE sr_mask_range
+#define TG_SINGLE sr_mask_single
+#define TG_DD_TAGS fast_dd_tags_narrow
+#include "dialect/telegraf/sr_telegraf_fast_tmpl.h"
+#undef TG_MASK
+#undef TG_CLS
+#undef TG_FN
+#undef TG_FIRST
+#undef TG_BELOW
+#undef TG_RANGE
+#undef TG_SINGLE
+#undef TG_DD_TAGS
 
 #endif

@@ -2,16 +2,18 @@
 /*
  * The body of the Telegraf fast path over one mask width, included by
  * sr_telegraf_fast.h twice: 64-bit masks for a line within one block, 128-bit
- * for the rest. The includer defines TG_MASK, TG_CLS, TG_FN(name) and the
- * TG_FIRST/TG_BELOW/TG_RANGE/TG_SINGLE mask steps of that width.
+ * for the rest. The includer defines TG_MASK, TG_CLS, TG_FN(name), the
+ * TG_FIRST/TG_BELOW/TG_RANGE/TG_SINGLE mask steps of that width and
+ * TG_DD_TAGS, what reads a "|#" segment.
  */
 /*
  * A "#k:v,bare,k2:v2" segment [s, e). Telegraf's quirks for an empty tag, an
  * empty key, or a bare tag followed by another bare one (which becomes its
  * value) are left to the full parser.
  */
-static inline int TG_FN(fast_dd_tags)(struct sr_key_acc *acc, const uint8_t *p, uint32_t s,
-				      uint32_t e, const TG_CLS *c)
+static inline __attribute__((always_inline)) int TG_FN(fast_dd_tags)(struct sr_key_acc *acc,
+								     const uint8_t *p, uint32_t s,
+								     uint32_t e, const TG_CLS *c)
 {
 	TG_MASK commas = c->m[SR_CLS_COMMA] & TG_RANGE(s, e);
 	uint32_t ps = s;
@@ -84,7 +86,7 @@ TG_FN(sr_telegraf_fast)(const uint8_t *p, uint32_t len, const TG_CLS *c, enum sr
 		bars &= bars - 1;
 		e = bars ? TG_FIRST(bars) : len;
 		if (e > s && p[s] == '#') {
-			if (TG_FN(fast_dd_tags)(&acc, p, s + 1, e, c) != SR_OK)
+			if (TG_DD_TAGS(&acc, p, s + 1, e, c) != SR_OK)
 				return SR_FAST_DECLINED;
 		} else if (e - s < 2 || p[s] != 'c' || p[s + 1] != ':') {
 			if (++b.fields == 2)
