@@ -32,6 +32,7 @@ enum sr_cls_kind {
 	SR_CLS_BAR,
 	SR_CLS_COMMA,
 	SR_CLS_EQ,
+	SR_CLS_DIGIT, /* '0'..'9': a value checked without a byte loop */
 	/* below '!' (controls, space), DEL, or not ASCII: needs the careful path */
 	SR_CLS_ODD,
 	SR_CLS__COUNT
@@ -108,6 +109,8 @@ static inline void sr_cls_vec512(const __m512i v, uint64_t out[SR_CLS__COUNT])
 	out[SR_CLS_BAR] = EQ('|');
 	out[SR_CLS_COMMA] = EQ(',');
 	out[SR_CLS_EQ] = EQ('=');
+	out[SR_CLS_DIGIT] = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+						   _mm512_set1_epi8(10));
 	/* signed compare: bytes >= 0x80 are negative, so below '!' too */
 	out[SR_CLS_ODD] = _mm512_cmplt_epi8_mask(v, _mm512_set1_epi8('!')) | EQ(0x7f);
 #undef EQ
@@ -133,6 +136,12 @@ static inline void sr_cls_block(const uint8_t *p, uint64_t out[SR_CLS__COUNT])
 	out[SR_CLS_BAR] = EQ('|');
 	out[SR_CLS_COMMA] = EQ(',');
 	out[SR_CLS_EQ] = EQ('=');
+	/* x - '0' <= 9 unsigned: min(x - '0', 9) == x - '0' */
+	const __m256i d0 = _mm256_sub_epi8(v0, _mm256_set1_epi8('0'));
+	const __m256i d1 = _mm256_sub_epi8(v1, _mm256_set1_epi8('0'));
+	const __m256i nine = _mm256_set1_epi8(9);
+	out[SR_CLS_DIGIT] = BITS(_mm256_cmpeq_epi8(_mm256_min_epu8(d0, nine), d0),
+				 _mm256_cmpeq_epi8(_mm256_min_epu8(d1, nine), d1));
 	out[SR_CLS_ODD] =
 		BITS(_mm256_or_si256(_mm256_cmpgt_epi8(bang, v0), _mm256_cmpeq_epi8(v0, del)),
 		     _mm256_or_si256(_mm256_cmpgt_epi8(bang, v1), _mm256_cmpeq_epi8(v1, del)));
@@ -153,6 +162,10 @@ static inline void sr_cls_block(const uint8_t *p, uint64_t out[SR_CLS__COUNT])
 		out[SR_CLS_BAR] |= (uint64_t)(uint32_t)EQ('|') << s;
 		out[SR_CLS_COMMA] |= (uint64_t)(uint32_t)EQ(',') << s;
 		out[SR_CLS_EQ] |= (uint64_t)(uint32_t)EQ('=') << s;
+		const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+		out[SR_CLS_DIGIT] |= (uint64_t)(uint32_t)_mm_movemask_epi8(
+					     _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d))
+				     << s;
 		out[SR_CLS_ODD] |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_or_si128(
 					   _mm_cmpgt_epi8(bang, v), _mm_cmpeq_epi8(v, del)))
 				   << s;
@@ -171,6 +184,7 @@ static inline void sr_cls_block(const uint8_t *p, uint64_t out[SR_CLS__COUNT])
 		out[SR_CLS_BAR] |= c == '|' ? bit : 0;
 		out[SR_CLS_COMMA] |= c == ',' ? bit : 0;
 		out[SR_CLS_EQ] |= c == '=' ? bit : 0;
+		out[SR_CLS_DIGIT] |= (uint8_t)(c - '0') < 10 ? bit : 0;
 		out[SR_CLS_ODD] |= (c < '!' || c >= 0x7f) ? bit : 0;
 	}
 #endif

@@ -81,6 +81,7 @@ static void test_masks(void **state)
 		assert_int_equal((c.m[SR_CLS_BAR] & bit) != 0, b == '|');
 		assert_int_equal((c.m[SR_CLS_COMMA] & bit) != 0, b == ',');
 		assert_int_equal((c.m[SR_CLS_EQ] & bit) != 0, b == '=');
+		assert_int_equal((c.m[SR_CLS_DIGIT] & bit) != 0, b >= '0' && b <= '9');
 		assert_int_equal((c.m[SR_CLS_ODD] & bit) != 0, b <= ' ' || b >= 0x7f);
 	}
 	assert_int_equal(sr_mask_first(c.m[SR_CLS_NL]), strchr(line, '\n') - line);

@@ -10,16 +10,6 @@
 
 #include "dialect/telegraf/sr_telegraf.h"
 #include "text/sr_classify.h"
-#include "text/sr_number.h"
-
-/* The usual last bit inline: a known type and a plain decimal value, which
- * every type takes; anything else gets sr_tg_check_bit. */
-static inline bool fast_bit_ok(const struct sr_tg_bit *b)
-{
-	if (b->fields >= 2 && sr_tg_type(&b->type) && sr_plain_decimal(b->value.p, b->value.len))
-		return true;
-	return sr_tg_check_bit(b) == SR_OK;
-}
 
 /* One tag into the key as it is found (metric_type is no part of it). */
 static inline void fast_tag(struct sr_key_acc *acc, struct sr_span k, struct sr_span v)

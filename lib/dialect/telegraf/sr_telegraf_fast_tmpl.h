@@ -45,6 +45,28 @@ static inline __attribute__((always_inline)) int TG_FN(fast_dd_tags)(struct sr_k
 	return after_bare && ps == e ? SR_FAST_DECLINED : SR_OK;
 }
 
+/* A plain decimal ("42", "0.25", "5.": digits and at most one '.') read
+ * off the digit mask: the usual value, which every type takes. */
+static inline bool TG_FN(fast_plain_decimal)(const uint8_t *p, const TG_CLS *c, struct sr_span v)
+{
+	const uint32_t at = (uint32_t)(v.p - p);
+	TG_MASK other;
+
+	if (v.len == 0 || v.len > 18)
+		return false;
+	other = ~c->m[SR_CLS_DIGIT] & TG_RANGE(at, at + v.len);
+	return other == 0 || (TG_SINGLE(other) && v.len > 1 && p[TG_FIRST(other)] == '.');
+}
+
+/* The usual last bit inline: a known type and a plain decimal value; anything
+ * else gets sr_tg_check_bit. */
+static inline bool TG_FN(fast_bit_ok)(const struct sr_tg_bit *b, const uint8_t *p, const TG_CLS *c)
+{
+	if (b->fields >= 2 && sr_tg_type(&b->type) && TG_FN(fast_plain_decimal)(p, c, b->value))
+		return true;
+	return sr_tg_check_bit(b) == SR_OK;
+}
+
 /*
  * "name[,k=v...]:value|type[|@rate][:value|type...][|#k:v,...][|c:id]" with
  * no white space, control or non-ASCII byte: a line sr_parse_telegraf would
@@ -99,7 +121,7 @@ TG_FN(sr_telegraf_fast)(const uint8_t *p, uint32_t len, const TG_CLS *c, enum sr
 			break;
 		bar = e;
 	}
-	if (!fast_bit_ok(&b))
+	if (!TG_FN(fast_bit_ok)(&b, p, c))
 		return SR_FAST_DECLINED;
 
 	/* the bucket: the name up to its first ',', then influx tags k=v */
