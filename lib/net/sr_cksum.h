@@ -79,6 +79,23 @@ static inline uint32_t sr_cksum_raw(const void *buf, uint32_t len, uint32_t sum)
 	return (t & 0xffff) + (t >> 16);
 }
 
+/* A folded 16-bit sum of len bytes (rte_raw_cksum's value, 8 bytes an add). */
+static inline uint16_t sr_cksum(const void *buf, uint32_t len)
+{
+	return sr_cksum_fold(sr_cksum_raw(buf, len, 0));
+}
+
+/* The sum of an IP address as stored (4 or 16 bytes): a pseudo header's part. */
+static inline uint32_t sr_cksum_addr(const uint8_t *a, int v6)
+{
+	uint32_t v4;
+
+	if (v6)
+		return sr_cksum_raw(a, 16, 0);
+	memcpy(&v4, a, 4);
+	return sr_sum_be32(v4);
+}
+
 /* One's complement subtraction: a - b. */
 static inline uint32_t sr_cksum_sub(uint32_t a, uint16_t b)
 {

@@ -226,8 +226,7 @@ static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_
 	 * frame too small for a reassembled datagram, a short capture) */
 	if (ip_len > len - l2)
 		return drop(SR_DROP_FRAME_TRUNCATED);
-	if (ip_ck == SR_CKSUM_BAD ||
-	    (ip_ck == SR_CKSUM_UNKNOWN && rte_raw_cksum(ip, ihl) != 0xffff))
+	if (ip_ck == SR_CKSUM_BAD || (ip_ck == SR_CKSUM_UNKNOWN && sr_cksum(ip, ihl) != 0xffff))
 		return drop(SR_DROP_FRAME_BAD_IP_CHECKSUM);
 	fi->v6 = SR_V4;
 	fi->l3_len = (uint16_t)ihl;
@@ -287,7 +286,7 @@ static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_
 /* Sum of an IPv6 pseudo header's addresses and next header (RFC 8200 8.1). */
 static uint32_t ipv6_pseudo_sum(const struct rte_ipv6_hdr *ip, uint8_t proto)
 {
-	return __rte_raw_cksum(ip->src_addr, 32, 0) + rte_cpu_to_be_16(proto);
+	return sr_cksum_raw(ip->src_addr, 32, 0) + rte_cpu_to_be_16(proto);
 }
 
 /*

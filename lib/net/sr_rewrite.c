@@ -99,8 +99,7 @@ uint32_t sr_payload_sum_from_udp(const struct sr_frame_info *fi)
 	uint16_t udp_len =
 		rte_cpu_to_be_16((uint16_t)(fi->payload_len + sizeof(struct rte_udp_hdr)));
 	/* Everything the received checksum covered except the payload. */
-	uint32_t other = __rte_raw_cksum(fi->src.a, fi->v6 ? 16 : 4, 0) +
-			 __rte_raw_cksum(fi->dst.a, fi->v6 ? 16 : 4, 0) +
+	uint32_t other = sr_cksum_addr(fi->src.a, fi->v6) + sr_cksum_addr(fi->dst.a, fi->v6) +
 			 rte_cpu_to_be_16(IPPROTO_UDP) + 2u * udp_len + fi->src_port + fi->dst_port;
 	/* verified: fold(other + payload + cksum) == 0xffff */
 	return sr_cksum_fold(sr_cksum_sub((uint16_t)~fi->udp_cksum, sr_cksum_fold(other)));
