@@ -64,4 +64,8 @@ static inline size_t sr_line_key_text(const struct sr_line *l, enum sr_key_mode 
 	return sr_dialects[l->dialect]->key_text(l, mode, buf, cap);
 }
 
+/* A dialect's fast path (statsd/sr_scan_impl.h) when a line is not its to
+ * judge: the full parser decides. */
+#define SR_FAST_DECLINED (-1)
+
 #endif

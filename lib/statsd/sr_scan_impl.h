@@ -10,6 +10,7 @@
 
 #include <rte_branch_prediction.h>
 
+#include "dialect/dogstatsd/sr_dogstatsd_fast.h"
 #include "dialect/telegraf/sr_telegraf_fast.h"
 #include "statsd/sr_payload.h"
 #include "text/sr_classify.h"
@@ -20,7 +21,7 @@ struct scan_rules {
 	const struct sr_shard_map *map;
 	enum sr_key_mode key_mode;
 	bool series_key; /* the map hashes series keys (else the text before ':') */
-	bool telegraf;	 /* the Telegraf fast path applies */
+	enum sr_dialect dialect;
 };
 
 /* The shard of a valid line's series key (or, in the compatibility modes, its text). */
@@ -32,10 +33,29 @@ static inline uint32_t scan_shard(const struct scan_rules *sr, const uint8_t *p,
 }
 
 /*
- * One line to its shard. Plain text (printable ASCII only) in the Telegraf
- * dialect tries the fast path over the line's masks: 64-bit ones when the
- * line ends within its first block (short), else 128-bit. Anything it
- * declines, and every other dialect, takes the full parser into *line.
+ * The dialect's fast path over the line's masks: 64-bit ones when the line
+ * ends within its first block (short), else 128-bit. Etsy has none.
+ */
+static inline __attribute__((always_inline)) int
+scan_fast(const struct scan_rules *sr, const uint8_t *p, uint32_t n, const struct sr_cls64 *lo,
+	  const struct sr_cls *cls, bool short_line, uint64_t *key)
+{
+	switch (sr->dialect) {
+	case SR_DIALECT_TELEGRAF:
+		return short_line ? sr_telegraf_fast64(p, n, lo, sr->key_mode, key)
+				  : sr_telegraf_fast(p, n, cls, sr->key_mode, key);
+	case SR_DIALECT_DOGSTATSD:
+		return short_line ? sr_dogstatsd_fast64(p, n, lo, sr->key_mode, key)
+				  : sr_dogstatsd_fast(p, n, cls, sr->key_mode, key);
+	default:
+		return SR_FAST_DECLINED;
+	}
+}
+
+/*
+ * One line to its shard. Plain text (printable ASCII only) tries the
+ * dialect's fast path first; anything it declines, and any other text,
+ * takes the full parser into *line.
  */
 static inline __attribute__((always_inline)) int
 scan_line(const struct scan_rules *sr, const uint8_t *p, uint32_t n, const struct sr_cls64 *lo,
@@ -45,9 +65,7 @@ scan_line(const struct scan_rules *sr, const uint8_t *p, uint32_t n, const struc
 	uint64_t key;
 	int rc;
 
-	if (plain && sr->telegraf &&
-	    (short_line ? sr_telegraf_fast64(p, n, lo, sr->key_mode, &key)
-			: sr_telegraf_fast(p, n, cls, sr->key_mode, &key)) == SR_OK) {
+	if (plain && scan_fast(sr, p, n, lo, cls, short_line, &key) == SR_OK) {
 		*shard = scan_shard(sr, p, n, key);
 		return SR_OK;
 	}
@@ -67,14 +85,15 @@ scan_line(const struct scan_rules *sr, const uint8_t *p, uint32_t n, const struc
 #endif
 static inline __attribute__((always_inline)) void
 scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len, uint32_t *pos,
-	  struct sr_line_ref *refs, uint32_t max, struct sr_counters *c, struct sr_scan_result *out)
+	  struct sr_line_ref *refs, uint32_t max, struct sr_counters *c, struct sr_scan_result *out,
+	  const enum sr_dialect dialect)
 {
 	const struct scan_rules rules = {
 		.parse = &cfg->parse,
 		.map = cfg->map,
 		.key_mode = cfg->key_mode,
 		.series_key = sr_hash_uses_series_key(cfg->map->mode),
-		.telegraf = cfg->parse.dialect == SR_DIALECT_TELEGRAF,
+		.dialect = dialect,
 	};
 	uint32_t lines = 0, valid = 0;
 	bool one_shard = true;
@@ -133,10 +152,22 @@ scan_impl(const struct sr_payload_cfg *cfg, const uint8_t *payload, uint32_t len
 #pragma GCC diagnostic pop
 #endif
 
+/* One loop per dialect, a constant: each inlines its own fast path only. */
 #define SR_SCAN_VARIANT(name)                                                                      \
 	SR_SCAN_DECLARE(name)                                                                      \
 	{                                                                                          \
-		scan_impl(cfg, payload, len, pos, refs, max, c, out);                              \
+		switch (cfg->parse.dialect) {                                                      \
+		case SR_DIALECT_TELEGRAF:                                                          \
+			scan_impl(cfg, payload, len, pos, refs, max, c, out, SR_DIALECT_TELEGRAF); \
+			break;                                                                     \
+		case SR_DIALECT_DOGSTATSD:                                                         \
+			scan_impl(cfg, payload, len, pos, refs, max, c, out,                       \
+				  SR_DIALECT_DOGSTATSD);                                           \
+			break;                                                                     \
+		default:                                                                           \
+			scan_impl(cfg, payload, len, pos, refs, max, c, out, cfg->parse.dialect);  \
+			break;                                                                     \
+		}                                                                                  \
 	}
 
 #endif

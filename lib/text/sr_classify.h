@@ -118,7 +118,8 @@ static inline void sr_cls_vec512(const __m512i v, uint64_t out[SR_CLS__COUNT])
 #endif
 
 /* Classify 64 bytes at p into out[kind]. */
-static inline void sr_cls_block(const uint8_t *p, uint64_t out[SR_CLS__COUNT])
+static inline __attribute__((always_inline)) void sr_cls_block(const uint8_t *p,
+							       uint64_t out[SR_CLS__COUNT])
 {
 #if defined(__AVX512BW__)
 	sr_cls_vec512(_mm512_loadu_si512((const void *)p), out);
@@ -191,7 +192,8 @@ static inline void sr_cls_block(const uint8_t *p, uint64_t out[SR_CLS__COUNT])
 }
 
 /* Classify p[0..avail): bits past avail are never a newline. */
-static inline void sr_cls_block_at(const uint8_t *p, uint32_t avail, uint64_t out[SR_CLS__COUNT])
+static inline __attribute__((always_inline)) void sr_cls_block_at(const uint8_t *p, uint32_t avail,
+								  uint64_t out[SR_CLS__COUNT])
 {
 	if (avail >= 64) {
 		sr_cls_block(p, out);
@@ -224,8 +226,8 @@ static inline bool sr_cls_in_block(const struct sr_cls64 *lo, uint32_t avail)
  * classified in *first, classified up to its newline. Returns false when the
  * line is longer than SR_CLS_MAX bytes (*c then holds its first 128).
  */
-static inline bool sr_cls_widen(const uint8_t *p, uint32_t avail, const struct sr_cls64 *first,
-				struct sr_cls *c)
+static inline __attribute__((always_inline)) bool
+sr_cls_widen(const uint8_t *p, uint32_t avail, const struct sr_cls64 *first, struct sr_cls *c)
 {
 	const uint64_t *lo = first->m;
 	uint64_t hi[SR_CLS__COUNT] = { 0 };

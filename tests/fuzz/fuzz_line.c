@@ -4,9 +4,10 @@
  * mode. Input byte 0 picks dialect and mode; the rest is one line. Checks what
  * must hold for any bytes: spans stay inside the line, the key is the same
  * when computed twice, its text length does not depend on the buffer size.
- * Differential: the vector fast path (sr_parse_telegraf_fast) accepts only what
- * the full parser accepts, with the same key, and its 64-bit build agrees; and sr_payload_scan, in
- * every build this CPU runs, agrees with a plain split + sr_line_parse reference.
+ * Differential: each vector fast path (Telegraf's, DogStatsD's) accepts only
+ * what its full parser accepts, with the same key, and its 64-bit build agrees; and
+ * sr_payload_scan, in every build this CPU runs, agrees with a plain split + sr_line_parse
+ * reference.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "dialect/sr_dialect.h"
+#include "dialect/dogstatsd/sr_dogstatsd_fast.h"
 #include "dialect/telegraf/sr_telegraf.h"
 #include "scan_check.h"
 #include "shard/sr_key.h"
@@ -30,19 +32,34 @@ static void span_inside(const struct sr_span *s, const uint8_t *p, size_t n)
 	assert(s->p >= p && s->p + s->len <= p + n);
 }
 
-/* The fast path on the whole input as one line, against the full parser. */
-static void check_fast_line(const struct sr_parse_cfg *cfg, const uint8_t *line, uint32_t n)
+/* A dialect's fast path in its two mask widths. */
+struct fast_path {
+	enum sr_dialect dialect;
+	int (*wide)(const uint8_t *p, uint32_t len, const struct sr_cls *c, enum sr_key_mode mode,
+		    uint64_t *key);
+	int (*narrow)(const uint8_t *p, uint32_t len, const struct sr_cls64 *c,
+		      enum sr_key_mode mode, uint64_t *key);
+};
+
+static const struct fast_path fast_paths[] = {
+	{ SR_DIALECT_TELEGRAF, sr_parse_telegraf_fast, sr_parse_telegraf_fast64 },
+	{ SR_DIALECT_DOGSTATSD, sr_parse_dogstatsd_fast, sr_parse_dogstatsd_fast64 },
+};
+
+/* A fast path on the whole input as one line, against its full parser. */
+static void check_fast_line(const struct fast_path *fp, uint32_t max_line, const uint8_t *line,
+			    uint32_t n)
 {
-	const struct sr_parse_cfg telegraf = { SR_DIALECT_TELEGRAF, cfg->max_line };
+	const struct sr_parse_cfg full_cfg = { fp->dialect, max_line };
 	static struct sr_line full;
 	struct sr_cls cls;
 	uint64_t k_tags = 0, k_name = 0;
 	int rc;
 
-	if (n == 0 || n > cfg->max_line || n > SR_CLS_MAX || !sr_cls_line(line, n, &cls) ||
+	if (n == 0 || n > max_line || n > SR_CLS_MAX || !sr_cls_line(line, n, &cls) ||
 	    (cls.m[SR_CLS_NL] & sr_mask_below(n)) || (cls.m[SR_CLS_ODD] & sr_mask_below(n)))
 		return;
-	rc = sr_parse_telegraf_fast(line, n, &cls, SR_KEY_NAME_TAGS, &k_tags);
+	rc = fp->wide(line, n, &cls, SR_KEY_NAME_TAGS, &k_tags);
 	assert(rc == SR_OK || rc == SR_FAST_DECLINED);
 	if (n <= 64) { /* the 64-bit masks' build: the same verdict and key */
 		struct sr_cls64 lo;
@@ -50,13 +67,13 @@ static void check_fast_line(const struct sr_parse_cfg *cfg, const uint8_t *line,
 
 		sr_cls_block_at(line, n, lo.m);
 		assert(sr_cls_in_block(&lo, n));
-		assert(sr_parse_telegraf_fast64(line, n, &lo, SR_KEY_NAME_TAGS, &k64) == rc);
+		assert(fp->narrow(line, n, &lo, SR_KEY_NAME_TAGS, &k64) == rc);
 		assert(rc != SR_OK || k64 == k_tags);
 	}
 	if (rc != SR_OK)
 		return;
-	assert(sr_parse_telegraf_fast(line, n, &cls, SR_KEY_NAME, &k_name) == SR_OK);
-	assert(sr_line_parse(&telegraf, line, n, &full) == SR_OK);
+	assert(fp->wide(line, n, &cls, SR_KEY_NAME, &k_name) == SR_OK);
+	assert(sr_line_parse(&full_cfg, line, n, &full) == SR_OK);
 	assert(full.kind == SR_LINE_METRIC);
 	assert(k_tags == sr_line_key_hash(&full, SR_KEY_NAME_TAGS));
 	assert(k_name == sr_line_key_hash(&full, SR_KEY_NAME));
@@ -107,7 +124,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	(void)sr_go_float_ok(line, n);
 	(void)sr_text_check(line, n);
-	check_fast_line(&cfg, line, n);
+	for (i = 0; i < sizeof(fast_paths) / sizeof(fast_paths[0]); i++)
+		check_fast_line(&fast_paths[i], cfg.max_line, line, n);
 	check_scan(&cfg, mode, line, n);
 	rc = sr_line_parse(&cfg, line, n, &a);
 	assert(rc >= 0 && rc <= SR_DROP__COUNT);

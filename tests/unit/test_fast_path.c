@@ -22,6 +22,7 @@
 #include "dialect/telegraf/sr_telegraf.h"
 #include "scan_check.h"
 #include "shard/sr_key.h"
+#include "dialect/dogstatsd/sr_dogstatsd_fast.h"
 #include "shard/sr_shard_map.h"
 #include "statsd/sr_payload.h"
 #include "text/sr_classify.h"
@@ -37,11 +38,18 @@ static void classify(const char *s, struct sr_cls *c)
 	assert_true(sr_cls_line((const uint8_t *)s, n, c));
 }
 
+/* A dialect's fast path in its two mask widths. */
+typedef int fast_wide_fn(const uint8_t *p, uint32_t len, const struct sr_cls *c,
+			 enum sr_key_mode mode, uint64_t *key);
+typedef int fast_narrow_fn(const uint8_t *p, uint32_t len, const struct sr_cls64 *c,
+			   enum sr_key_mode mode, uint64_t *key);
+
 /*
- * The fast path on s with 128-bit masks and, for a line within one block,
+ * A fast path on s with 128-bit masks and, for a line within one block,
  * with 64-bit ones too: both builds must give the same verdict and key.
  */
-static int fast_both(const char *s, enum sr_key_mode mode, uint64_t *key)
+static int fast_in_both(fast_wide_fn *wide, fast_narrow_fn *narrow, const char *s,
+			enum sr_key_mode mode, uint64_t *key)
 {
 	const uint8_t *p = (const uint8_t *)s;
 	uint32_t n = (uint32_t)strlen(s);
@@ -49,18 +57,50 @@ static int fast_both(const char *s, enum sr_key_mode mode, uint64_t *key)
 	int rc;
 
 	classify(s, &c);
-	rc = sr_parse_telegraf_fast(p, n, &c, mode, key);
+	rc = wide(p, n, &c, mode, key);
 	if (n <= 64) {
 		struct sr_cls64 lo;
 		uint64_t key64 = 0;
 
 		sr_cls_block_at(p, n, lo.m);
 		assert_true(sr_cls_in_block(&lo, n));
-		assert_int_equal(sr_parse_telegraf_fast64(p, n, &lo, mode, &key64), rc);
+		assert_int_equal(narrow(p, n, &lo, mode, &key64), rc);
 		if (rc == SR_OK && key64 != *key)
 			fail_msg("64-bit masks give another key: %s", s);
 	}
 	return rc;
+}
+
+/* Each line taken by the fast path, with its full parser's verdict and key. */
+static void check_taken(fast_wide_fn *wide, fast_narrow_fn *narrow, const struct sr_parse_cfg *cfg,
+			const char *const *lines, size_t count)
+{
+	struct sr_line full;
+	uint64_t k1, k2;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		uint32_t n = (uint32_t)strlen(lines[i]);
+		if (fast_in_both(wide, narrow, lines[i], SR_KEY_NAME_TAGS, &k1) != SR_OK)
+			fail_msg("fast path declined: %s", lines[i]);
+		assert_int_equal(fast_in_both(wide, narrow, lines[i], SR_KEY_NAME, &k2), SR_OK);
+		assert_int_equal(sr_line_parse(cfg, (const uint8_t *)lines[i], n, &full), SR_OK);
+		if (k1 != sr_line_key_hash(&full, SR_KEY_NAME_TAGS) ||
+		    k2 != sr_line_key_hash(&full, SR_KEY_NAME))
+			fail_msg("key differs from the full parser's: %s", lines[i]);
+	}
+}
+
+/* Each line left to the full parser. */
+static void check_declined(fast_wide_fn *wide, fast_narrow_fn *narrow, const char *const *lines,
+			   size_t count)
+{
+	uint64_t k;
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (fast_in_both(wide, narrow, lines[i], SR_KEY_NAME_TAGS, &k) != SR_FAST_DECLINED)
+			fail_msg("fast path took: %s", lines[i]);
 }
 
 static void test_masks(void **state)
@@ -118,22 +158,10 @@ static void test_fast_lines(void **state)
 		("api.request.duration.p99.with.a.long.name.over.sixteen:1|c|#"
 		 "a_rather_long_tag_key:and_an_even_longer_tag_value"),
 	};
-	struct sr_line full;
-	uint64_t k1, k2;
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		uint32_t n = (uint32_t)strlen(lines[i]);
-		if (fast_both(lines[i], SR_KEY_NAME_TAGS, &k1) != SR_OK)
-			fail_msg("fast path declined: %s", lines[i]);
-		assert_int_equal(fast_both(lines[i], SR_KEY_NAME, &k2), SR_OK);
-		assert_int_equal(sr_line_parse(&telegraf, (const uint8_t *)lines[i], n, &full),
-				 SR_OK);
-		if (k1 != sr_line_key_hash(&full, SR_KEY_NAME_TAGS) ||
-		    k2 != sr_line_key_hash(&full, SR_KEY_NAME))
-			fail_msg("key differs from the full parser's: %s", lines[i]);
-	}
+	check_taken(sr_parse_telegraf_fast, sr_parse_telegraf_fast64, &telegraf, lines,
+		    sizeof(lines) / sizeof(lines[0]));
 }
 
 /* Lines left to the full parser: rejects and Telegraf's quirks. */
@@ -156,14 +184,50 @@ static void test_declined(void **state)
 		"api.req,env=a:1|c|#x:1,x:2",	 /* a repeated key */
 		"api.req,env=prod:1|c|#env:dev", /* repeated: DogStatsD's wins */
 	};
-	uint64_t k;
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		if (fast_both(lines[i], SR_KEY_NAME_TAGS, &k) != SR_FAST_DECLINED)
-			fail_msg("fast path took: %s", lines[i]);
-	}
+	check_declined(sr_parse_telegraf_fast, sr_parse_telegraf_fast64, lines,
+		       sizeof(lines) / sizeof(lines[0]));
+}
+
+/* DogStatsD lines its fast path takes: the full parser's verdict and key. */
+static void test_dogstatsd_fast(void **state)
+{
+	static const struct sr_parse_cfg dd = { SR_DIALECT_DOGSTATSD, 1432 };
+	static const char *const lines[] = {
+		"api.req:1|c",
+		"api.req:0.5|ms|@0.25",
+		"api.req:abc|s", /* a set takes any value */
+		"api.req:1|g|#env:prod,dc:fra1",
+		"api.req:1|g|#dc:fra1,env:prod",	  /* tag order is free */
+		"api.req:1|h|#host:web-1,env:prod",	  /* the host tag */
+		"api.req:1|d|#a,,b",			  /* empty tags count */
+		"api.req:1|c|#a|#b:c",			  /* the last tag field wins */
+		"api.req:1|c|c:83c0a99c|e:x|card:low|zz", /* ignored fields */
+		"api.req:1|c||#env:prod",		  /* an empty field */
+		("api.request.duration.p99.with.a.long.name:12.5|ms|@0.5|#env:prod,"
+		 "route:/v1/checkout/items,method:POST,status:200,host:web-12"),
+	};
+	static const char *const declined[] = {
+		"api.req:1",		   /* no type */
+		":1|c",			   /* no name */
+		"api.req:|c",		   /* no value */
+		"api.req:1|x",		   /* unknown type */
+		"api.req:1:2|c",	   /* packed values: the full parser */
+		"api.req:-1|c",		   /* not a plain decimal */
+		"api.req:1|c|@x",	   /* a bad rate */
+		"api.req:1|c|T1700000000", /* a timestamp */
+		"_e{1,1}:a|b",		   /* an event */
+		"_sc|check|0",		   /* a service check */
+		"api.req:1|c|#a:1,a:1",	   /* a repeated tag */
+		"api.req:1|c|#dd.internal.card:low",
+	};
+
+	(void)state;
+	check_taken(sr_parse_dogstatsd_fast, sr_parse_dogstatsd_fast64, &dd, lines,
+		    sizeof(lines) / sizeof(lines[0]));
+	check_declined(sr_parse_dogstatsd_fast, sr_parse_dogstatsd_fast64, declined,
+		       sizeof(declined) / sizeof(declined[0]));
 }
 
 /* A payload of varied lines (plain, tagged, odd, long, CRLF, empty, bad). */
@@ -300,9 +364,9 @@ static void test_page_end(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_masks),	 cmocka_unit_test(test_fast_lines),
-		cmocka_unit_test(test_declined), cmocka_unit_test(test_builds_agree),
-		cmocka_unit_test(test_page_end),
+		cmocka_unit_test(test_masks),	     cmocka_unit_test(test_fast_lines),
+		cmocka_unit_test(test_declined),     cmocka_unit_test(test_dogstatsd_fast),
+		cmocka_unit_test(test_builds_agree), cmocka_unit_test(test_page_end),
 	};
 
 	printf("sr_payload_scan builds: this CPU runs %s\n", sr_isa_names[sr_payload_isa()]);

@@ -58,8 +58,6 @@ sr_telegraf_name_hash(const struct sr_span *name)
 	return sr_key_name_hash(name, '.', '_');
 }
 
-/* The fast path's answer when a line is not its to judge. */
-#define SR_FAST_DECLINED (-1)
 /* The fast path (sr_telegraf_fast.h) out of line, for tests and tools; the
  * 64-bit build takes a line of at most 64 bytes classified in one block. */
 int sr_parse_telegraf_fast(const uint8_t *p, uint32_t len, const struct sr_cls *c,

@@ -19,22 +19,11 @@ static inline void fast_tag(struct sr_key_acc *acc, struct sr_span k, struct sr_
 }
 
 /* 64-bit masks: a line of up to 64 bytes, classified in one block. */
-#define TG_MASK uint64_t
-#define TG_CLS struct sr_cls64
-#define TG_FN(name) name##64
-#define TG_FIRST sr_mask64_first
-#define TG_BELOW sr_mask64_below
-#define TG_RANGE sr_mask64_range
-#define TG_SINGLE sr_mask64_single
+#define FM_WIDTH 64
 #define TG_DD_TAGS fast_dd_tags64
+#include "text/sr_mask_width.h"
 #include "dialect/telegraf/sr_telegraf_fast_tmpl.h"
-#undef TG_MASK
-#undef TG_CLS
-#undef TG_FN
-#undef TG_FIRST
-#undef TG_BELOW
-#undef TG_RANGE
-#undef TG_SINGLE
+#include "text/sr_mask_width_end.h"
 #undef TG_DD_TAGS
 
 static inline __attribute__((always_inline)) int fast_dd_tags(struct sr_key_acc *acc,
@@ -62,22 +51,11 @@ static inline __attribute__((always_inline)) int fast_dd_tags_narrow(struct sr_k
 }
 
 /* 128-bit masks: a line of up to SR_CLS_MAX bytes (struct sr_cls). */
-#define TG_MASK sr_mask
-#define TG_CLS struct sr_cls
-#define TG_FN(name) name
-#define TG_FIRST sr_mask_first
-#define TG_BELOW sr_mask_below
-#define TG_RANGE sr_mask_range
-#define TG_SINGLE sr_mask_single
+#define FM_WIDTH 128
 #define TG_DD_TAGS fast_dd_tags_narrow
+#include "text/sr_mask_width.h"
 #include "dialect/telegraf/sr_telegraf_fast_tmpl.h"
-#undef TG_MASK
-#undef TG_CLS
-#undef TG_FN
-#undef TG_FIRST
-#undef TG_BELOW
-#undef TG_RANGE
-#undef TG_SINGLE
+#include "text/sr_mask_width_end.h"
 #undef TG_DD_TAGS
 
 #endif

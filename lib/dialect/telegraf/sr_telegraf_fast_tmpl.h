@@ -2,26 +2,25 @@
 /*
  * The body of the Telegraf fast path over one mask width, included by
  * sr_telegraf_fast.h twice: 64-bit masks for a line within one block, 128-bit
- * for the rest. The includer defines TG_MASK, TG_CLS, TG_FN(name), the
- * TG_FIRST/TG_BELOW/TG_RANGE/TG_SINGLE mask steps of that width and
- * TG_DD_TAGS, what reads a "|#" segment.
+ * for the rest (text/sr_mask_width.h names the steps of each width). The
+ * includer also defines TG_DD_TAGS, what reads a "|#" segment.
  */
 /*
  * A "#k:v,bare,k2:v2" segment [s, e). Telegraf's quirks for an empty tag, an
  * empty key, or a bare tag followed by another bare one (which becomes its
  * value) are left to the full parser.
  */
-static inline __attribute__((always_inline)) int TG_FN(fast_dd_tags)(struct sr_key_acc *acc,
+static inline __attribute__((always_inline)) int FM_FN(fast_dd_tags)(struct sr_key_acc *acc,
 								     const uint8_t *p, uint32_t s,
-								     uint32_t e, const TG_CLS *c)
+								     uint32_t e, const FM_CLS *c)
 {
-	TG_MASK commas = c->m[SR_CLS_COMMA] & TG_RANGE(s, e);
+	FM_MASK commas = c->m[SR_CLS_COMMA] & FM_RANGE(s, e);
 	uint32_t ps = s;
 	bool after_bare = false;
 
 	while (ps < e) {
-		uint32_t pe = commas ? TG_FIRST(commas) : e, k;
-		TG_MASK colons = c->m[SR_CLS_COLON] & TG_RANGE(ps, pe);
+		uint32_t pe = commas ? FM_FIRST(commas) : e, k;
+		FM_MASK colons = c->m[SR_CLS_COLON] & FM_RANGE(ps, pe);
 
 		if (pe == ps)
 			return SR_FAST_DECLINED;
@@ -31,7 +30,7 @@ static inline __attribute__((always_inline)) int TG_FN(fast_dd_tags)(struct sr_k
 			fast_tag(acc, sr_span_of(p + ps, pe - ps), sr_span_of(sr_tg_true, 4));
 			after_bare = true;
 		} else {
-			if ((k = TG_FIRST(colons)) == ps)
+			if ((k = FM_FIRST(colons)) == ps)
 				return SR_FAST_DECLINED;
 			fast_tag(acc, sr_span_of(p + ps, k - ps),
 				 k + 1 < pe ? sr_span_of(p + k + 1, pe - k - 1)
@@ -45,24 +44,11 @@ static inline __attribute__((always_inline)) int TG_FN(fast_dd_tags)(struct sr_k
 	return after_bare && ps == e ? SR_FAST_DECLINED : SR_OK;
 }
 
-/* A plain decimal ("42", "0.25", "5.": digits and at most one '.') read
- * off the digit mask: the usual value, which every type takes. */
-static inline bool TG_FN(fast_plain_decimal)(const uint8_t *p, const TG_CLS *c, struct sr_span v)
-{
-	const uint32_t at = (uint32_t)(v.p - p);
-	TG_MASK other;
-
-	if (v.len == 0 || v.len > 18)
-		return false;
-	other = ~c->m[SR_CLS_DIGIT] & TG_RANGE(at, at + v.len);
-	return other == 0 || (TG_SINGLE(other) && v.len > 1 && p[TG_FIRST(other)] == '.');
-}
-
 /* The usual last bit inline: a known type and a plain decimal value; anything
  * else gets sr_tg_check_bit. */
-static inline bool TG_FN(fast_bit_ok)(const struct sr_tg_bit *b, const uint8_t *p, const TG_CLS *c)
+static inline bool FM_FN(fast_bit_ok)(const struct sr_tg_bit *b, const uint8_t *p, const FM_CLS *c)
 {
-	if (b->fields >= 2 && sr_tg_type(&b->type) && TG_FN(fast_plain_decimal)(p, c, b->value))
+	if (b->fields >= 2 && sr_tg_type(&b->type) && FM_FN(sr_fast_plain_decimal)(p, c, b->value))
 		return true;
 	return sr_tg_check_bit(b) == SR_OK;
 }
@@ -76,27 +62,27 @@ static inline bool TG_FN(fast_bit_ok)(const struct sr_tg_bit *b, const uint8_t *
  * and left to the full parser.
  */
 static inline __attribute__((always_inline)) int
-TG_FN(sr_telegraf_fast)(const uint8_t *p, uint32_t len, const TG_CLS *c, enum sr_key_mode mode,
+FM_FN(sr_telegraf_fast)(const uint8_t *p, uint32_t len, const FM_CLS *c, enum sr_key_mode mode,
 			uint64_t *key)
 {
 	struct sr_key_acc acc = { 0 };
-	const TG_MASK in = TG_BELOW(len);
-	const TG_MASK colons = c->m[SR_CLS_COLON] & in;
-	TG_MASK bars = c->m[SR_CLS_BAR] & in, head;
+	const FM_MASK in = FM_BELOW(len);
+	const FM_MASK colons = c->m[SR_CLS_COLON] & in;
+	FM_MASK bars = c->m[SR_CLS_BAR] & in, head;
 	struct sr_tg_bit b = { .fields = 1 };
 	uint32_t bar, colon, s;
 
 	if (bars == 0 || p[0] == '_' || p[0] == '#' || p[0] == ',')
 		return SR_FAST_DECLINED;
-	bar = TG_FIRST(bars);
-	head = colons & TG_BELOW(bar);
+	bar = FM_FIRST(bars);
+	head = colons & FM_BELOW(bar);
 	/* a value in the first segment, after a name that is not "c" */
 	if (head == 0 || (p[0] == 'c' && p[1] == ':'))
 		return SR_FAST_DECLINED;
-	colon = TG_FIRST(head);
+	colon = FM_FIRST(head);
 	if (colon == 0)
 		return SR_FAST_DECLINED; /* no name */
-	if (TG_SINGLE(head))
+	if (FM_SINGLE(head))
 		b.value = sr_span_of(p + colon + 1, bar - colon - 1);
 	else if (sr_tg_bits_text(&b, p + colon + 1, bar - colon - 1) != SR_OK)
 		return SR_FAST_DECLINED;
@@ -106,7 +92,7 @@ TG_FN(sr_telegraf_fast)(const uint8_t *p, uint32_t len, const TG_CLS *c, enum sr
 		uint32_t e;
 
 		bars &= bars - 1;
-		e = bars ? TG_FIRST(bars) : len;
+		e = bars ? FM_FIRST(bars) : len;
 		if (e > s && p[s] == '#') {
 			if (TG_DD_TAGS(&acc, p, s + 1, e, c) != SR_OK)
 				return SR_FAST_DECLINED;
@@ -114,29 +100,29 @@ TG_FN(sr_telegraf_fast)(const uint8_t *p, uint32_t len, const TG_CLS *c, enum sr
 			if (++b.fields == 2)
 				b.type = sr_span_of(p + s, e - s);
 			/* several values ("1|c:2|c"): each checked as Telegraf does */
-			if ((colons & TG_RANGE(s, e)) && sr_tg_bits_text(&b, p + s, e - s) != SR_OK)
+			if ((colons & FM_RANGE(s, e)) && sr_tg_bits_text(&b, p + s, e - s) != SR_OK)
 				return SR_FAST_DECLINED;
 		}
 		if (e == len)
 			break;
 		bar = e;
 	}
-	if (!TG_FN(fast_bit_ok)(&b, p, c))
+	if (!FM_FN(fast_bit_ok)(&b, p, c))
 		return SR_FAST_DECLINED;
 
 	/* the bucket: the name up to its first ',', then influx tags k=v */
-	TG_MASK commas = c->m[SR_CLS_COMMA] & TG_BELOW(colon);
-	uint32_t end = commas ? TG_FIRST(commas) : colon;
+	FM_MASK commas = c->m[SR_CLS_COMMA] & FM_BELOW(colon);
+	uint32_t end = commas ? FM_FIRST(commas) : colon;
 	const struct sr_span name = sr_span_of(p, end);
 
 	while (commas) {
 		uint32_t part = end + 1, eq;
-		TG_MASK eqs;
+		FM_MASK eqs;
 
 		commas &= commas - 1;
-		end = commas ? TG_FIRST(commas) : colon;
-		eqs = c->m[SR_CLS_EQ] & TG_RANGE(part, end);
-		if (eqs == 0 || (eq = TG_FIRST(eqs)) == part)
+		end = commas ? FM_FIRST(commas) : colon;
+		eqs = c->m[SR_CLS_EQ] & FM_RANGE(part, end);
+		if (eqs == 0 || (eq = FM_FIRST(eqs)) == part)
 			continue; /* ignored, as parseName does */
 		fast_tag(&acc, sr_span_of(p + part, eq - part),
 			 sr_span_of(p + eq + 1, end - eq - 1));
