@@ -50,6 +50,7 @@ shards_ini() {
 }
 
 # run NAME PCAP POLLERS MODE [SECONDS] [CONFIG]: one measured run, stats in $OUT/NAME.json
+# (the telegraf dialect, or $DIALECT)
 run() {
 	local name=$1 pcap=$2 pollers=$3 mode=$4 secs=${5:-$SECS} cfg=${6:-$OUT/bench.ini} lcores=0 rx="rx_pcap=$2" extra=()
 	if [ "$pollers" -eq 2 ]; then
@@ -59,7 +60,7 @@ run() {
 	fi
 	"$BIN" --no-huge --no-pci -m 1024 --file-prefix "sr_bench_$$" -l "$lcores" --log-level=error \
 		--vdev "net_pcap0,$rx,infinite_rx=1" --vdev net_null0 -- --health-interval 0 \
-		--config "$cfg" --egress-port 1 --mode "$mode" --record-cycles \
+		--config "$cfg" --egress-port 1 --mode "$mode" --dialect "${DIALECT:-telegraf}" --record-cycles \
 		--stats-json "$OUT/$name.json" "${extra[@]}" >"$OUT/$name.log" 2>&1 &
 	local pid=$!
 	if [ "$name" = rss ]; then
@@ -131,6 +132,7 @@ for shape in single mixed20 tags5 tags2x20 mix demo; do
 	best "ceiling_$shape" "$pcap" 1 io
 	best "relay_$shape" "$pcap" 1 relay
 done
+DIALECT=dogstatsd best relay_tags5_dd "$OUT/tags5.pcap" 1 relay
 best relay_demo_2 pcap/demo.pcap 2 relay
 best ceiling_demo_2 pcap/demo.pcap 2 io
 for n in 64 256 1024; do # cost as the shard count grows (the table past L2 at 1024)
@@ -156,6 +158,7 @@ row "ceiling (io), 20-line packets" - "$B/ceiling_mixed20.json" "$B/mixed20.pcap
 row "relay, 20 lines mixed shards (~1.2 KB)" "$B/ceiling_mixed20.json" "$B/relay_mixed20.json" "$B/mixed20.pcap"
 row "ceiling (io), DogStatsD 6 tags" - "$B/ceiling_tags5.json" "$B/tags5.pcap"
 row "relay, DogStatsD 6 tags x 12 lines" "$B/ceiling_tags5.json" "$B/relay_tags5.json" "$B/tags5.pcap"
+row "  the same, --dialect dogstatsd" "$B/ceiling_tags5.json" "$B/relay_tags5_dd.json" "$B/tags5.pcap"
 row "ceiling (io), 20 lines x 2 tags" - "$B/ceiling_tags2x20.json" "$B/tags2x20.pcap"
 row "relay, 20 lines x 2 DogStatsD tags" "$B/ceiling_tags2x20.json" "$B/relay_tags2x20.json" "$B/tags2x20.pcap"
 row "ceiling (io), mix" - "$B/ceiling_mix.json" "$B/mix.pcap"
