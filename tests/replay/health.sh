@@ -20,6 +20,7 @@
 # back, and the checks must fail); KEEP=1 keeps the work directory.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/checker_tally.sh"
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=$(realpath "${1:-build}")
 TMP=$(mktemp -d)
@@ -175,13 +176,7 @@ run_case() {
 		--full "$TMP/full.ini" --without "$TMP/without_b.ini" --sent "$d/sent.json" \
 		--out "$d/out.pcap" --stats "$d/stats.json" --log "$d/relay.log" \
 		>"$d/check.log" 2>&1
-	grep -E '^(PASS|FAIL|    )' "$d/check.log" | sed "s/^PASS health /PASS health $name-/;s/^FAIL health /FAIL health $name-/"
-	PASSED=$((PASSED + $(grep -c '^PASS' "$d/check.log")))
-	FAILED=$((FAILED + $(grep -c '^FAIL' "$d/check.log")))
-	grep -q '^check_health: ' "$d/check.log" || {
-		fail "$name-checker"
-		tail -n 5 "$d/check.log" | sed 's/^/    /'
-	}
+	tally_checker health "$name" "$d/check.log"
 }
 
 # the namespace: one veth pair, both ends in it, up; no IPv6 (no kernel chatter)

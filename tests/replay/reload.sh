@@ -11,6 +11,7 @@
 #   tests/replay/reload.sh BUILD_DIR
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/checker_tally.sh"
 BUILD=$(realpath "${1:-build}")
 TMP=$(mktemp -d)
 PY=/usr/bin/python3
@@ -115,14 +116,7 @@ run_case() {
 		--stats "$d/stats.json" "${outs[@]}" --reloads $((gen - 1)) --failures "$failures" \
 		--config "$TMP/c0.ini" "$TMP/c1.ini" "$TMP/c2.ini" "$TMP/c3.ini" "$TMP/c4.ini" "$TMP/c5.ini" \
 		>"$d/check.log" 2>&1
-	grep -E '^(PASS|FAIL|    )' "$d/check.log" | sed "s/^PASS reload /PASS reload $name-/;s/^FAIL reload /FAIL reload $name-/"
-	PASSED=$((PASSED + $(grep -c '^PASS' "$d/check.log")))
-	FAILED=$((FAILED + $(grep -c '^FAIL' "$d/check.log")))
-	grep -q '^check_reload: ' "$d/check.log" || {
-		echo "FAIL reload $name-checker"
-		tail -n 5 "$d/check.log" | sed 's/^/    /'
-		FAILED=$((FAILED + 1))
-	}
+	tally_checker reload "$name" "$d/check.log"
 	# the rejected file named its reason and changed nothing
 	if grep -q 'reload rejected: .*given twice\|reload rejected: .*twice\|reload rejected: .*duplicate' "$d/relay.log"; then
 		echo "PASS reload $name-bad-file-reason"
