@@ -443,6 +443,24 @@ probe_until_seen() {
 	done
 	return 1
 }
+
+# relay_up_and_forwarding CASE READY: the relay started, and probes named
+# READY... seen at every server (SH_FILES); CASE-relay-start passes or fails.
+relay_up_and_forwarding() {
+	local c=$1 ready=$2
+	if ! start_relay; then
+		RELAY_PID=
+		fail "$c-relay-start" "the relay exited at start:" "$(head -n 10 "$TMP/relay.log")"
+		return 1
+	fi
+	if ! probe_until_seen "$RELAY_INI" "$ready" "${SH_FILES[@]}"; then
+		fail "$c-relay-start" "probes ${PROBES[*]} did not all reach their servers"
+		stop_relay
+		return 1
+	fi
+	pass "$c-relay-start"
+}
+
 SH_FILES=()
 for n in "${SH_NAMES[@]}"; do SH_FILES+=("$TMP/$n.json"); done
 probe_until_seen "$TMP/relay.ini" e2e.ready "${SH_FILES[@]}"
@@ -957,17 +975,7 @@ health_case() {
 
 	servers_flushed_twice
 	hl_snap "$c" 0
-	if ! start_relay; then
-		RELAY_PID=
-		fail "$c-relay-start" "the relay exited at start:" "$(head -n 10 "$TMP/relay.log")"
-		return 1
-	fi
-	if ! probe_until_seen "$RELAY_INI" "e2e.$c.ready" "${SH_FILES[@]}"; then
-		fail "$c-relay-start" "probes ${PROBES[*]} did not all reach their servers"
-		stop_relay
-		return 1
-	fi
-	pass "$c-relay-start"
+	relay_up_and_forwarding "$c" "e2e.$c.ready" || return 1
 	timeout 60 ip netns exec "$CLI" $PY "$HERE/e2e.py" big "$R4" "$PORT" "$HL/$c.lines" "$HL/$c.sent" \
 		--split 1400 --pace 0.02 --until "$HL/$c.stop" &
 	sender=$!
@@ -1214,17 +1222,7 @@ self_metrics_case() {
 	mkdir -p "$sm"
 	servers_flushed_twice
 	hl_snap "$c" 0
-	if ! start_relay; then
-		RELAY_PID=
-		fail "$c-relay-start" "the relay exited at start:" "$(head -n 10 "$TMP/relay.log")"
-		return 1
-	fi
-	if ! probe_until_seen "$RELAY_INI" e2e.sm.ready "${SH_FILES[@]}"; then
-		fail "$c-relay-start" "probes ${PROBES[*]} did not all reach their servers"
-		stop_relay
-		return 1
-	fi
-	pass "$c-relay-start"
+	relay_up_and_forwarding "$c" e2e.sm.ready || return 1
 	local ok=1
 	$PY "$HERE/e2e.py" gen-series e2e.sm 200 6000 >"$sm/paced.lines"
 	$PY "$HERE/e2e.py" gen-big e2e.sm.big 8000 >"$sm/big.lines"
