@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "dialect/dogstatsd/sr_dogstatsd.h"
 #include "dialect/sr_dialect.h"
 #include "dialect/sr_line_key.h"
 #include "text/sr_number.h"
@@ -68,11 +69,6 @@ static bool packed_values_ok(const uint8_t *v, uint32_t n)
 	return seen > 0;
 }
 
-static bool known_type(const uint8_t *t, uint32_t n)
-{
-	return (n == 1 && memchr("gchds", t[0], 5)) || (n == 2 && t[0] == 'm' && t[1] == 's');
-}
-
 static int dogstatsd_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 {
 	uint32_t first = sr_field_len(p, len), tlen, pos;
@@ -93,7 +89,7 @@ static int dogstatsd_metric(const uint8_t *p, uint32_t len, struct sr_line *l)
 		return SR_DROP_LINE_BAD_VALUE;
 	type = p + first + 1;
 	tlen = sr_field_len(type, len - first - 1);
-	if (!known_type(type, tlen))
+	if (!sr_dd_known_type(sr_span_of(type, tlen)))
 		return SR_DROP_LINE_UNKNOWN_TYPE;
 	if (!(tlen == 1 && type[0] == 's') &&
 	    !(sr_find(value, ':', vlen) ? packed_values_ok(value, vlen)

@@ -11,19 +11,11 @@
 
 #include <string.h>
 
+#include "dialect/dogstatsd/sr_dogstatsd.h"
 #include "dialect/sr_dialect.h"
 #include "shard/sr_key.h"
 #include "text/sr_classify.h"
 #include "text/sr_span.h"
-
-/* The Agent's metric types: g c h d s ms. */
-static inline bool sr_dd_known_type(struct sr_span t)
-{
-	if (t.len == 1)
-		return t.p[0] == 'g' || t.p[0] == 'c' || t.p[0] == 'h' || t.p[0] == 'd' ||
-		       t.p[0] == 's';
-	return t.len == 2 && t.p[0] == 'm' && t.p[1] == 's';
-}
 
 #define FM_WIDTH 64
 #include "text/sr_mask_width.h"
