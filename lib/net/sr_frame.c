@@ -258,7 +258,7 @@ static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_
 			return drop(SR_DROP_FRAME_TRUNCATED);
 		if (ours && is_health_icmp(icmp->icmp_type, icmp->icmp_code, RTE_IP_ICMP_ECHO_REPLY,
 					   3, 3)) {
-			if (rte_raw_cksum(icmp, ip_len - ihl) != 0xffff)
+			if (sr_cksum(icmp, ip_len - ihl) != 0xffff)
 				return drop(SR_DROP_FRAME_BAD_ICMP);
 			return parse_health(ctx, (const uint8_t *)icmp, ip_len - ihl, fi);
 		}
@@ -267,7 +267,7 @@ static struct sr_verdict parse_ipv4(const struct sr_frame_ctx *ctx, const uint8_
 			return drop(SR_DROP_FRAME_OTHER_PROTOCOL);
 		if (!allowed(ctx, &fi->src))
 			return drop(SR_DROP_FRAME_NOT_ALLOWED);
-		if (rte_raw_cksum(icmp, ip_len - ihl) != 0xffff)
+		if (sr_cksum(icmp, ip_len - ihl) != 0xffff)
 			return drop(SR_DROP_FRAME_BAD_ICMP);
 		fi->control = SR_CTL_ICMP_ECHO;
 		fi->l4_off = l2 + ihl;
@@ -324,9 +324,9 @@ static struct sr_verdict parse_icmp6(const struct sr_frame_ctx *ctx, const uint8
 	/* as over IPv4: the source is checked before the checksum */
 	if (echo && !allowed(ctx, &fi->src))
 		return drop(SR_DROP_FRAME_NOT_ALLOWED);
-	if (sr_cksum_fold(__rte_raw_cksum(m, len,
-					  ipv6_pseudo_sum(ip, IPPROTO_ICMPV6) +
-						  rte_cpu_to_be_16((uint16_t)len))) != 0xffff)
+	if (sr_cksum_fold(sr_cksum_raw(m, len,
+				       ipv6_pseudo_sum(ip, IPPROTO_ICMPV6) +
+					       rte_cpu_to_be_16((uint16_t)len))) != 0xffff)
 		return drop(SR_DROP_FRAME_BAD_ICMP);
 	fi->l4_off = off;
 	if (echo) {
